@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Build options. Override on the make command line, e.g.
+ *   make -C firmware F_CPU=8000000 ARDUIPI_ADDR=0x2b
+ */
+#ifndef ARDUIPI_CONFIG_H
+#define ARDUIPI_CONFIG_H
+
+#ifndef F_CPU
+#define F_CPU 16000000UL
+#endif
+#if F_CPU != 16000000UL && F_CPU != 8000000UL
+#error "F_CPU must be 16000000 (Nano, 5 V) or 8000000 (Pro Mini, 3.3 V)"
+#endif
+
+/* Factory I2C address; the address stored in EEPROM takes precedence. */
+#ifndef ARDUIPI_ADDR
+#define ARDUIPI_ADDR 0x2a
+#endif
+#if ARDUIPI_ADDR < 0x08 || ARDUIPI_ADDR > 0x77
+#error "ARDUIPI_ADDR must be a 7-bit address in 0x08..0x77"
+#endif
+
+/* Hardware watchdog period: the main loop must come round within it. */
+#ifndef ARDUIPI_WDTO
+#define ARDUIPI_WDTO WDTO_250MS
+#endif
+
+/* Time the ADC reference needs after a switch (AREF carries 100 nF). */
+#ifndef ARDUIPI_REF_SETTLE_MS
+#define ARDUIPI_REF_SETTLE_MS 5
+#endif
+#if ARDUIPI_REF_SETTLE_MS < 1 || ARDUIPI_REF_SETTLE_MS > 100
+#error "ARDUIPI_REF_SETTLE_MS must be 1..100"
+#endif
+
+/* How often the channel needing the other reference (temperature or AVcc)
+ * is measured. */
+#ifndef ARDUIPI_SLOW_ADC_MS
+#define ARDUIPI_SLOW_ADC_MS 500
+#endif
+
+/* ADC clock: 125 kHz at either CPU clock (datasheet: 50..200 kHz). */
+#if F_CPU == 16000000UL
+#define ARDUIPI_ADPS 7		/* /128 */
+#else
+#define ARDUIPI_ADPS 6		/* /64 */
+#endif
+
+#endif /* ARDUIPI_CONFIG_H */

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Pins and timers. All PWM runs in fast-PWM mode: timer0 (D5, D6) and
+ * timer2 (D3, D11) count 0..255, timer1 (D9, D10) counts 0..ICR1 (mode 14),
+ * so a channel's period is (TOP + 1) * prescaler / F_CPU and its duty is
+ * given in timer ticks, 0..TOP + 1. Duty 0 and TOP + 1 disconnect the
+ * compare output and hold a steady level through PORTx, which avoids the
+ * one-tick spike fast PWM gives at OCR = 0.
+ */
+#include <avr/io.h>
+#include <avr/interrupt.h>
+#include "pins.h"
+#include "proto.h"
+
+const uint8_t port_valid[3] = { 0x3f, 0x0f, 0xff };
+
+volatile uint8_t int_asserted;
+static volatile uint8_t *int_ddr;
+static uint8_t int_mask;
+
+/* Lines owned by an enabled PWM channel, and their steady level. */
+static uint8_t pwm_own[3], pwm_level[3];	/* bank 2 has no PWM line */
+
+uint8_t pwm_channel(uint8_t line)
+{
+	static const uint8_t channel[14] = {
+		NO_CHANNEL, NO_CHANNEL, NO_CHANNEL, 0, NO_CHANNEL, 1, 2,
+		NO_CHANNEL, NO_CHANNEL, 3, 4, 5, NO_CHANNEL, NO_CHANNEL,
+	};
+
+	return line < 14 ? channel[line] : NO_CHANNEL;
+}
+
+uint16_t pwm_full(uint8_t ch, uint16_t t1_top)
+{
+	return (ch == 3 || ch == 4) ? t1_top + 1 : 256;
+}
+
+void port_to_banks(uint8_t port, uint8_t val, uint8_t bank[3])
+{
+	bank[0] = bank[1] = bank[2] = 0;
+	if (port == PORT_D) {
+		bank[0] = val;
+	} else if (port == PORT_B) {
+		bank[1] = val & 0x3f;
+	} else {
+		bank[1] = val << 6;
+		bank[2] = val >> 2;
+	}
+}
+
+uint8_t pins_in(uint8_t bank)
+{
+	if (bank == 0)
+		return PIND;
+	if (bank == 1)
+		return (PINB & 0x3f) | (uint8_t)(PINC << 6);
+	return (PINC >> 2) & 0x0f;
+}
+
+uint8_t pin_level(uint8_t line)
+{
+	return (pins_in(line >> 3) >> (line & 7)) & 1;
+}
+
+uint8_t port_in(uint8_t port)
+{
+	if (port == PORT_B)
+		return PINB & port_valid[PORT_B];
+	if (port == PORT_C)
+		return PINC & 0x3f;	/* A4/A5 show the bus levels */
+	return PIND;
+}
+
+uint8_t port_ddr(uint8_t port)
+{
+	if (port == PORT_B)
+		return DDRB & port_valid[PORT_B];
+	if (port == PORT_C)
+		return DDRC & port_valid[PORT_C];
+	return DDRD;
+}
+
+/* Direction and output/pull-up bits of one bank of eight lines. */
+#define BANK_DDR(b)	(REG(ARDUIPI_REG_GPIO_DIR + (b)) | pwm_own[b])
+#define BANK_PORT(b)	((((REG(ARDUIPI_REG_GPIO_OUT + (b)) &		\
+			    REG(ARDUIPI_REG_GPIO_DIR + (b))) |		\
+			   (REG(ARDUIPI_REG_GPIO_PULLUP + (b)) &	\
+			    ~REG(ARDUIPI_REG_GPIO_DIR + (b)))) &	\
+			  ~pwm_own[b]) | pwm_level[b])
+
+/*
+ * Recompute every DDRx/PORTx bit of the 18 usable lines from the register
+ * image: direction, output latch or pull-up, PWM ownership, INT line.
+ * PC4/PC5 (SDA/SCL) are always written 0: no pull-up towards 5 V, ever.
+ */
+void pins_apply(void)
+{
+	uint8_t line = REG(ARDUIPI_REG_INT_PIN), m = 0, b = 0xff;
+	uint8_t d0 = BANK_DDR(0), p0 = BANK_PORT(0);
+	uint8_t d1 = BANK_DDR(1), p1 = BANK_PORT(1);
+	uint8_t d2 = BANK_DDR(2) & ARDUIPI_GPIO_VALID2;
+	uint8_t p2 = BANK_PORT(2) & ARDUIPI_GPIO_VALID2;
+
+	int_ddr = 0;
+	if (line < ARDUIPI_NGPIO) {
+		b = line >> 3;
+		m = 1 << (line & 7);
+		int_mask = line < 14 ? m : 1 << (line - 14);
+		int_ddr = line < 8 ? &DDRD : line < 14 ? &DDRB : &DDRC;
+	}
+	/* INT line: output latch low, driven only while asserted */
+	if (b == 0) {
+		p0 &= ~m;
+		d0 = int_asserted ? d0 | m : d0 & ~m;
+	} else if (b == 1) {
+		p1 &= ~m;
+		d1 = int_asserted ? d1 | m : d1 & ~m;
+	} else if (b == 2) {
+		p2 &= ~m;
+		d2 = int_asserted ? d2 | m : d2 & ~m;
+	}
+	PORTD = p0;
+	DDRD = d0;
+	PORTB = p1 & 0x3f;
+	DDRB = d1 & 0x3f;
+	PORTC = (p1 >> 6) | (uint8_t)(p2 << 2);
+	DDRC = (d1 >> 6) | (uint8_t)(d2 << 2);
+}
+
+void int_set(uint8_t asserted)
+{
+	uint8_t sreg = SREG;
+
+	cli();
+	int_asserted = asserted;
+	if (int_ddr) {
+		if (asserted)
+			*int_ddr |= int_mask;
+		else
+			*int_ddr &= ~int_mask;
+	}
+	SREG = sreg;
+}
+
+/*
+ * One channel: ownership and steady level of its line, compare output mode
+ * and compare value. Unrolled per channel, since each has its own timer
+ * registers.
+ */
+#define CHANNEL(ch, full, own, lvl, bit, com, shift, ocr) do {		\
+	uint8_t c = REG(ARDUIPI_REG_PWM_CTRL(ch));			\
+	uint8_t inv = c & ARDUIPI_PWM_INVERT;				\
+	uint16_t d = REG16(ARDUIPI_REG_PWM_DUTY(ch));			\
+									\
+	if (c & ARDUIPI_PWM_ENABLE) {					\
+		own |= (bit);						\
+		if (d >= (full)) {					\
+			if (!inv)					\
+				lvl |= (bit);				\
+		} else {						\
+			if (inv)					\
+				lvl |= (bit);				\
+			if (d) {					\
+				ocr = d - 1;				\
+				com |= (inv ? 3 : 2) << (shift);	\
+			}						\
+		}							\
+	}								\
+} while (0)
+
+void pwm_apply(void)
+{
+	uint16_t top1 = REG16(ARDUIPI_REG_T1_TOP);
+	uint8_t com0 = 0, com1 = 0, com2 = 0;
+	uint8_t own0 = 0, own1 = 0, lvl0 = 0, lvl1 = 0;
+
+	CHANNEL(0, 256, own0, lvl0, BIT(3), com2, 4, OCR2B);	/* D3 */
+	CHANNEL(1, 256, own0, lvl0, BIT(5), com0, 4, OCR0B);	/* D5 */
+	CHANNEL(2, 256, own0, lvl0, BIT(6), com0, 6, OCR0A);	/* D6 */
+	if (ICR1 != top1) {
+		if (TCNT1 > top1)	/* ICR1 is not double-buffered */
+			TCNT1 = 0;
+		ICR1 = top1;
+	}
+	CHANNEL(3, top1 + 1UL, own1, lvl1, BIT(1), com1, 6, OCR1A); /* D9 */
+	CHANNEL(4, top1 + 1UL, own1, lvl1, BIT(2), com1, 4, OCR1B); /* D10 */
+	CHANNEL(5, 256, own1, lvl1, BIT(3), com2, 6, OCR2A);	/* D11 */
+
+	pwm_own[0] = own0;
+	pwm_own[1] = own1;
+	pwm_level[0] = lvl0;
+	pwm_level[1] = lvl1;
+	TCCR0A = com0 | _BV(WGM01) | _BV(WGM00);
+	TCCR0B = REG(ARDUIPI_REG_T0_CLK);
+	TCCR1A = com1 | _BV(WGM11);
+	TCCR1B = _BV(WGM13) | _BV(WGM12) | REG(ARDUIPI_REG_T1_CLK);
+	TCCR2A = com2 | _BV(WGM21) | _BV(WGM20);
+	TCCR2B = REG(ARDUIPI_REG_T2_CLK);
+	pins_apply();
+}

@@ -1,0 +1,882 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ArduiPi protocol engine.
+ *
+ * A write frame is collected byte by byte and committed at STOP (or at the
+ * repeated START of a write-then-read), all or nothing: every byte is
+ * checked before anything is changed, so bad input only ever sets
+ * REG_ERROR. Reads are served from a cursor that the commit sets up and
+ * every transaction end rewinds; the next byte to send is always prepared
+ * one event ahead (proto_tx).
+ */
+#include "config.h"
+#include "proto.h"
+#include "pins.h"
+#include "crc8.h"
+#include "flash.h"
+
+uint8_t regs[NREGS];
+volatile uint8_t proto_req;
+volatile uint8_t proto_tx;
+
+static uint8_t ping = ARDUIPI_PING_DEFAULT;
+static uint8_t addr_w;		/* own address byte, R/W bit clear */
+
+/* The write frame being received. */
+static uint8_t frame[PROTO_FRAME_MAX];
+static uint8_t flen;		/* bytes stored */
+static uint8_t fover;		/* a byte was refused or did not fit */
+static uint8_t fcrc;		/* PEC so far (PEC frames only) */
+static uint8_t fclass, fmax;	/* command class, most bytes allowed */
+static uint8_t in_write;
+
+/* Hardware update a committed bank write still owes (see proto_end()). */
+#define APPLY_PINS	1
+#define APPLY_PWM	2
+static uint8_t apply;
+
+/* The frame being committed (frame_val() looks into it). */
+static uint8_t c_reg, c_n, c_last;
+static const uint8_t *c_data;
+
+enum rd_kind {
+	RD_NONE,	/* nothing written since reset: ERR_NO_CMD */
+	RD_FAILED,	/* last command was refused: 0xff, error already set */
+	RD_PIN, RD_PINMODE, RD_PORT, RD_DDR, RD_PORTPIN, RD_PING,
+	RD_BANK,	/* registers rd_arg .. rd_end - 1 */
+	RD_PEC,		/* rd_n registers from rd_arg, then PEC */
+	RD_PEC_BAD,	/* refused PEC read: bytes that never match a PEC */
+	RD_STATUS,	/* PEC write result rd_n, then PEC */
+};
+
+/* Read cursor: what to send (set by a commit) ... */
+static uint8_t rd_kind, rd_arg, rd_n, rd_end, rd_crc0;
+/* ... and how far it got (rewound at every transaction end). */
+static uint8_t rd_idx, rd_crc, rd_latch;
+/* Error to report once the prepared / in-flight byte is really sent. */
+static uint8_t err_next, err_flight;
+
+static uint8_t is_bank(uint8_t r)
+{
+	return (r >= ARDUIPI_REG_FIRST && r <= 0x8f) ||
+	       (r >= 0xb0 && r <= ARDUIPI_REG_LAST);
+}
+
+/* Legacy port commands 0x1b..0x4d: returns 1..4 (kind), port in *port. */
+static uint8_t port_cmd(uint8_t c, uint8_t *port)
+{
+	uint8_t lo = c & 0x0f, hi = c >> 4;
+
+	if (hi < 1 || hi > 4 || lo < 0x0b || lo > 0x0d)
+		return 0;
+	*port = lo - 0x0b;
+	return hi;
+}
+
+void proto_error(uint8_t code)
+{
+	REG(ARDUIPI_REG_ERROR) = code;
+	if (REG(ARDUIPI_REG_ERR_COUNT) != 0xff)
+		REG(ARDUIPI_REG_ERR_COUNT)++;
+	if (code == ARDUIPI_ERR_PEC) {
+		REG(ARDUIPI_REG_STATUS) |= ARDUIPI_STATUS_PEC_ERROR;
+		if (REG(ARDUIPI_REG_PEC_ERR_COUNT) != 0xff)
+			REG(ARDUIPI_REG_PEC_ERR_COUNT)++;
+	}
+}
+
+void proto_set_addr(uint8_t addr)
+{
+	addr_w = addr << 1;
+	REG(ARDUIPI_REG_ADDR) = addr;
+}
+
+void proto_init(uint8_t addr, uint8_t reset_cause, uint8_t boot_count)
+{
+	uint8_t i;
+
+	for (i = 0; i < NREGS; i++)
+		regs[i] = 0;
+	REG(ARDUIPI_REG_ID0) = ARDUIPI_ID0_VALUE;
+	REG(ARDUIPI_REG_ID1) = ARDUIPI_ID1_VALUE;
+	REG(ARDUIPI_REG_PROTO_MAJOR) = ARDUIPI_PROTO_MAJOR;
+	REG(ARDUIPI_REG_PROTO_MINOR) = ARDUIPI_PROTO_MINOR;
+	REG(ARDUIPI_REG_CAPS) = ARDUIPI_CAP_GPIO | ARDUIPI_CAP_ADC |
+		ARDUIPI_CAP_PWM | ARDUIPI_CAP_IRQ | ARDUIPI_CAP_PEC |
+		ARDUIPI_CAP_FAILSAFE | ARDUIPI_CAP_TEMP | ARDUIPI_CAP_ADDR;
+	REG(ARDUIPI_REG_CLOCK_MHZ) = F_CPU / 1000000UL;
+	REG(ARDUIPI_REG_RESET_CAUSE) = reset_cause;
+	REG(ARDUIPI_REG_BOOT_COUNT) = boot_count;
+	REG(ARDUIPI_REG_STATUS) = ARDUIPI_STATUS_RESTARTED;
+	REG(ARDUIPI_REG_ADDR_NEW) = addr;
+	REG(ARDUIPI_REG_INT_PIN) = ARDUIPI_INT_PIN_NONE;
+	REG(ARDUIPI_REG_T0_CLK) = 3;		/* /64: 976 Hz at 16 MHz */
+	REG(ARDUIPI_REG_T2_CLK) = 4;		/* /64: 976 Hz */
+	REG(ARDUIPI_REG_T1_CLK) = 2;		/* /8 ... */
+	REG(ARDUIPI_REG_T1_TOP) = (F_CPU / 8000 - 1) & 0xff; /* ... 1 kHz */
+	REG(ARDUIPI_REG_T1_TOP + 1) = (F_CPU / 8000 - 1) >> 8;
+	REG(ARDUIPI_REG_ADC_AVCC_MV) = 5000 & 0xff;
+	REG(ARDUIPI_REG_ADC_AVCC_MV + 1) = 5000 >> 8;
+	proto_set_addr(addr);
+	ping = ARDUIPI_PING_DEFAULT;
+	rd_kind = RD_NONE;
+	in_write = 0;
+	pwm_apply();
+	proto_tx = 0xff;
+	err_next = ARDUIPI_ERR_NO_CMD;
+}
+
+/* ---- Reading ------------------------------------------------------------ */
+
+static uint8_t pin_mode(uint8_t line)
+{
+	uint8_t b = line >> 3, m = 1 << (line & 7);
+
+	if (REG(ARDUIPI_REG_GPIO_DIR + b) & m)
+		return ARDUIPI_MODE_OUTPUT;
+	if (pwm_channel(line) != NO_CHANNEL &&
+	    (REG(ARDUIPI_REG_PWM_CTRL(pwm_channel(line))) & ARDUIPI_PWM_ENABLE))
+		return ARDUIPI_MODE_OUTPUT;
+	if (REG(ARDUIPI_REG_GPIO_PULLUP + b) & m)
+		return ARDUIPI_MODE_INPUT_PULLUP;
+	return ARDUIPI_MODE_INPUT;
+}
+
+/* idx: position in the current read; 16-bit ADC values are latched. */
+static uint8_t reg_read(uint8_t r, uint8_t idx)
+{
+	if (r >= ARDUIPI_REG_ADC_RESULT && r <= ARDUIPI_REG_ADC_BANDGAP + 1) {
+		if (!(r & 1)) {
+			rd_latch = REG(r + 1);
+			return REG(r);
+		}
+		return idx ? rd_latch : REG(r);
+	}
+	if (r >= ARDUIPI_REG_GPIO_IN && r < ARDUIPI_REG_GPIO_IN + 3)
+		return pins_in(r - ARDUIPI_REG_GPIO_IN);
+	if (r == ARDUIPI_REG_STATUS)
+		return REG(r) |
+		       (REG(ARDUIPI_REG_ERROR) ? ARDUIPI_STATUS_ERROR : 0) |
+		       (int_asserted ? ARDUIPI_STATUS_INT : 0);
+	return REG(r);
+}
+
+static uint8_t read_byte(uint8_t *err)
+{
+	uint8_t b = 0xff, i = rd_idx, single = 1;
+
+	*err = 0;
+	switch (rd_kind) {
+	case RD_NONE:
+		*err = ARDUIPI_ERR_NO_CMD;
+		return b;
+	case RD_FAILED:
+		return b;
+	case RD_PIN:
+		b = pin_level(rd_arg);
+		break;
+	case RD_PINMODE:
+		b = pin_mode(rd_arg);
+		break;
+	case RD_PORT:
+		b = port_in(rd_arg);
+		break;
+	case RD_DDR:
+		b = port_ddr(rd_arg);
+		break;
+	case RD_PORTPIN:
+		b = (port_in(rd_arg) >> rd_n) & 1;
+		break;
+	case RD_PING:
+		b = ping;
+		break;
+	case RD_BANK:
+		single = 0;
+		if ((uint8_t)(rd_arg + i) < rd_end && rd_arg + i <= 0xff)
+			b = reg_read(rd_arg + i, i);
+		else
+			*err = ARDUIPI_ERR_OVERRUN;
+		break;
+	case RD_PEC:
+	case RD_STATUS:
+		single = 0;
+		if (i < rd_n) {
+			b = rd_kind == RD_PEC ? reg_read(rd_arg + i, i) : rd_arg;
+			rd_crc = crc8_byte(rd_crc, b);
+		} else if (i == rd_n) {
+			b = rd_crc;
+		} else {
+			*err = ARDUIPI_ERR_OVERRUN;
+		}
+		break;
+	case RD_PEC_BAD:
+		/* Whichever byte the host takes for the PEC, it is wrong. */
+		b = ~rd_crc;
+		rd_crc = crc8_byte(rd_crc, b);
+		single = 0;
+		break;
+	}
+	if (single && i) {
+		b = 0xff;
+		*err = ARDUIPI_ERR_OVERRUN;
+	}
+	if (rd_idx != 0xff)
+		rd_idx++;
+	return b;
+}
+
+static void prepare(void)
+{
+	proto_tx = read_byte(&err_next);
+}
+
+static void rewind(void)
+{
+	rd_idx = 0;
+	rd_crc = rd_crc0;
+	if (rd_kind >= RD_PEC)
+		rd_crc = crc8_byte(rd_crc0, addr_w | 1);
+	prepare();
+}
+
+static void sent(void)
+{
+	if (err_flight)
+		proto_error(err_flight);
+	err_flight = 0;
+}
+
+void proto_read_start(void)
+{
+	err_flight = err_next;
+	prepare();
+}
+
+void proto_read_next(void)
+{
+	sent();
+	err_flight = err_next;
+	prepare();
+}
+
+void proto_read_done(void)
+{
+	sent();
+	proto_req |= REQ_FED;
+	rewind();
+}
+
+/* ---- Writing: checks ------------------------------------------------------ */
+
+/* Value a register will have once the frame being committed is applied. */
+static uint8_t frame_val(uint8_t r)
+{
+	if (r >= c_reg && r - c_reg < c_n)
+		return c_data[r - c_reg];
+	return REG(r);
+}
+
+static uint16_t frame_val16(uint8_t r)
+{
+	return frame_val(r) | (uint16_t)frame_val(r + 1) << 8;
+}
+
+/* Whether the frame being committed writes any of first..last. */
+static inline uint8_t frame_covers(uint8_t first, uint8_t last)
+{
+	return c_reg <= last && c_last >= first;
+}
+
+/* Bits of a line bank that may be set: A4/A5, nonexistent lines and the
+ * INT line are refused. */
+static uint8_t line_bits_check(uint8_t bank, uint8_t v, uint8_t int_line)
+{
+	if (bank == 2 && (v & 0xf0))
+		return ARDUIPI_ERR_BAD_PIN;
+	if (bank == 2 && (v & 0x0c))
+		return ARDUIPI_ERR_RESERVED_PIN;
+	if (int_line < ARDUIPI_NGPIO && (int_line >> 3) == bank &&
+	    (v & (1 << (int_line & 7))))
+		return ARDUIPI_ERR_RESERVED_PIN;
+	return ARDUIPI_OK;
+}
+
+/*
+ * What a register accepts (low nibble) and how a write lands (high
+ * nibble); one byte per register of the bank.
+ */
+enum rtype {
+	R_BAD,		/* a hole in the bank */
+	R_RO,		/* read-only */
+	R_ANY,		/* any value; W1C, clear-on-write or checked per frame */
+	R_LINES0,	/* line bits of bank 0, 1, 2 */
+	R_LINES1,
+	R_LINES2,
+	R_ADDR,		/* a 7-bit address */
+	R_INT_PIN,	/* a line below A4, or none */
+	R_FS_PWM,	/* PWM channel bits */
+	R_ADC_REF,
+	R_PWM_CTRL,
+	R_T0_CLK,	/* 3..5: timer0 keeps time, no faster than /64 */
+	R_T2_CLK,	/* 1..7 */
+	R_T1_CLK,	/* 1..5 */
+};
+
+enum stype {
+	S_PLAIN = 0x00,		/* stored as written */
+	S_SET = 0x10,		/* OUT |= v */
+	S_CLR = 0x20,		/* OUT &= ~v */
+	S_W1C = 0x30,		/* write 1 to clear */
+	S_ZERO = 0x40,		/* any write clears */
+	S_COMMIT = 0x50,	/* address change request */
+	S_INT = 0x60,		/* INT line moves */
+	S_STATUS = 0x70,	/* W1C of the W1C bits only */
+};
+
+#define RT(first, last, t)	[(first) - ARDUIPI_REG_FIRST ... \
+				 (last) - ARDUIPI_REG_FIRST] = (t)
+#define PWM_RT(c)	RT(ARDUIPI_REG_PWM_DUTY(c), ARDUIPI_REG_PWM_DUTY(c) + 1, \
+			   R_ANY), RT(ARDUIPI_REG_PWM_CTRL(c),		\
+				      ARDUIPI_REG_PWM_CTRL(c), R_PWM_CTRL)
+#define LINES_RT(r, s)	RT(r, r, R_LINES0 | (s)),			\
+			RT((r) + 1, (r) + 1, R_LINES1 | (s)),		\
+			RT((r) + 2, (r) + 2, R_LINES2 | (s))
+
+static const uint8_t rtype[NREGS] FLASH = {
+	RT(ARDUIPI_REG_ID0, ARDUIPI_REG_BOOT_COUNT, R_RO),
+	RT(ARDUIPI_REG_STATUS, ARDUIPI_REG_STATUS, R_ANY | S_STATUS),
+	RT(ARDUIPI_REG_ERROR, ARDUIPI_REG_PEC_ERR_COUNT, R_ANY | S_ZERO),
+	RT(ARDUIPI_REG_ADDR, ARDUIPI_REG_ADDR, R_RO),
+	RT(ARDUIPI_REG_ADDR_NEW, ARDUIPI_REG_ADDR_NEW, R_ADDR),
+	RT(ARDUIPI_REG_ADDR_COMMIT, ARDUIPI_REG_ADDR_COMMIT, R_ANY | S_COMMIT),
+	RT(ARDUIPI_REG_INT_PIN, ARDUIPI_REG_INT_PIN, R_INT_PIN | S_INT),
+	LINES_RT(ARDUIPI_REG_GPIO_DIR, S_PLAIN),
+	LINES_RT(ARDUIPI_REG_GPIO_OUT, S_PLAIN),
+	RT(ARDUIPI_REG_GPIO_IN, ARDUIPI_REG_GPIO_IN + 2, R_RO),
+	LINES_RT(ARDUIPI_REG_GPIO_PULLUP, S_PLAIN),
+	LINES_RT(ARDUIPI_REG_GPIO_SET, S_SET),
+	LINES_RT(ARDUIPI_REG_GPIO_CLR, S_CLR),
+	LINES_RT(ARDUIPI_REG_GPIO_IRQ_RISE, S_PLAIN),
+	LINES_RT(ARDUIPI_REG_GPIO_IRQ_FALL, S_PLAIN),
+	RT(ARDUIPI_REG_GPIO_IRQ_STATUS, ARDUIPI_REG_GPIO_IRQ_STATUS + 2,
+	   R_ANY | S_W1C),
+	RT(ARDUIPI_REG_FS_TIMEOUT, ARDUIPI_REG_FS_TIMEOUT + 1, R_ANY),
+	LINES_RT(ARDUIPI_REG_FS_MASK, S_PLAIN),
+	LINES_RT(ARDUIPI_REG_FS_LEVEL, S_PLAIN),
+	RT(ARDUIPI_REG_FS_PWM, ARDUIPI_REG_FS_PWM, R_FS_PWM),
+	RT(ARDUIPI_REG_ADC_RESULT, ARDUIPI_REG_ADC_BANDGAP + 1, R_RO),
+	RT(ARDUIPI_REG_ADC_REF, ARDUIPI_REG_ADC_REF, R_ADC_REF),
+	PWM_RT(0), PWM_RT(1), PWM_RT(2), PWM_RT(3), PWM_RT(4), PWM_RT(5),
+	RT(ARDUIPI_REG_T0_CLK, ARDUIPI_REG_T0_CLK, R_T0_CLK),
+	RT(ARDUIPI_REG_T2_CLK, ARDUIPI_REG_T2_CLK, R_T2_CLK),
+	RT(ARDUIPI_REG_T1_CLK, ARDUIPI_REG_T1_CLK, R_T1_CLK),
+	RT(ARDUIPI_REG_T1_TOP, ARDUIPI_REG_T1_TOP + 1, R_ANY),
+};
+
+static uint8_t reg_check(uint8_t r, uint8_t v, uint8_t int_line)
+{
+	uint8_t t = is_bank(r) ? FLASH_READ(&rtype[r - ARDUIPI_REG_FIRST]) & 0x0f :
+		    R_BAD;
+
+	switch (t) {
+	case R_RO:
+		return ARDUIPI_ERR_READ_ONLY;
+	case R_ANY:
+		return ARDUIPI_OK;
+	case R_LINES0:
+	case R_LINES1:
+	case R_LINES2:
+		return line_bits_check(t - R_LINES0, v, int_line);
+	case R_ADDR:
+		return v >= ARDUIPI_ADDR_MIN && v <= ARDUIPI_ADDR_MAX ?
+		       ARDUIPI_OK : ARDUIPI_ERR_BAD_VALUE;
+	case R_INT_PIN:
+		return v < ARDUIPI_LINE_SDA || v == ARDUIPI_INT_PIN_NONE ?
+		       ARDUIPI_OK : ARDUIPI_ERR_BAD_PIN;
+	case R_FS_PWM:
+		return v < BIT(ARDUIPI_NPWM) ? ARDUIPI_OK : ARDUIPI_ERR_BAD_VALUE;
+	case R_ADC_REF:
+		return v <= ARDUIPI_ADC_REF_1V1 ? ARDUIPI_OK :
+		       ARDUIPI_ERR_BAD_VALUE;
+	case R_PWM_CTRL:
+		return v & ~(ARDUIPI_PWM_ENABLE | ARDUIPI_PWM_INVERT) ?
+		       ARDUIPI_ERR_BAD_VALUE : ARDUIPI_OK;
+	case R_T0_CLK:
+		return v >= 3 && v <= 5 ? ARDUIPI_OK : ARDUIPI_ERR_BAD_VALUE;
+	case R_T2_CLK:
+		return v >= 1 && v <= 7 ? ARDUIPI_OK : ARDUIPI_ERR_BAD_VALUE;
+	case R_T1_CLK:
+		return v >= 1 && v <= 5 ? ARDUIPI_OK : ARDUIPI_ERR_BAD_VALUE;
+	default:
+		return ARDUIPI_ERR_BAD_REG;
+	}
+}
+
+/* Checks that involve several registers, on the values after the frame. */
+static uint8_t frame_check(void)
+{
+	uint8_t ch, int_line;
+
+	/* every duty the frame writes, or whose period it changes, must fit */
+	if (frame_covers(ARDUIPI_REG_PWM_BASE, ARDUIPI_REG_T1_TOP + 1)) {
+		uint8_t top_changed = frame_covers(ARDUIPI_REG_T1_TOP,
+						   ARDUIPI_REG_T1_TOP + 1);
+		uint16_t top = frame_val16(ARDUIPI_REG_T1_TOP);
+
+		if (top < ARDUIPI_T1_TOP_MIN)
+			return ARDUIPI_ERR_BAD_VALUE;
+		for (ch = 0; ch < ARDUIPI_NPWM; ch++) {
+			uint8_t r = ARDUIPI_REG_PWM_DUTY(ch);
+
+			if ((frame_covers(r, r + 1) ||
+			     (top_changed && (ch == 3 || ch == 4))) &&
+			    frame_val16(r) > pwm_full(ch, top))
+				return ARDUIPI_ERR_BAD_VALUE;
+		}
+	}
+	/* The INT line never carries PWM: it must never be driven high. */
+	if (frame_covers(ARDUIPI_REG_INT_PIN, ARDUIPI_REG_INT_PIN) ||
+	    frame_covers(ARDUIPI_REG_PWM_BASE, ARDUIPI_REG_PWM_CTRL(5))) {
+		int_line = frame_val(ARDUIPI_REG_INT_PIN);
+		ch = int_line < ARDUIPI_NGPIO ? pwm_channel(int_line) :
+		     NO_CHANNEL;
+		if (ch != NO_CHANNEL &&
+		    (frame_val(ARDUIPI_REG_PWM_CTRL(ch)) & ARDUIPI_PWM_ENABLE))
+			return ARDUIPI_ERR_RESERVED_PIN;
+	}
+	if (frame_covers(ARDUIPI_REG_ADDR_COMMIT, ARDUIPI_REG_ADDR_COMMIT) &&
+	    (uint8_t)(frame_val(ARDUIPI_REG_ADDR_COMMIT) ^
+		      frame_val(ARDUIPI_REG_ADDR_NEW)) != 0xff)
+		return ARDUIPI_ERR_BAD_KEY;
+	return ARDUIPI_OK;
+}
+
+/* ---- Writing: applying ---------------------------------------------------- */
+
+static void line_release(uint8_t line)
+{
+	uint8_t b = line >> 3, m = ~(1 << (line & 7)), r;
+
+	for (r = ARDUIPI_REG_GPIO_DIR; r < ARDUIPI_REG_GPIO_IRQ_STATUS + 3; r += 3)
+		REG(r + b) &= m;
+	REG(ARDUIPI_REG_FS_MASK + b) &= m;
+}
+
+static void reg_store(uint8_t r, uint8_t v)
+{
+	uint8_t *reg = &REG(r);
+
+	switch (FLASH_READ(&rtype[r - ARDUIPI_REG_FIRST]) & 0xf0) {
+	case S_PLAIN:
+		*reg = v;
+		break;
+	case S_SET:
+		reg[ARDUIPI_REG_GPIO_OUT - ARDUIPI_REG_GPIO_SET] |= v;
+		break;
+	case S_CLR:
+		reg[ARDUIPI_REG_GPIO_OUT - ARDUIPI_REG_GPIO_CLR] &= ~v;
+		break;
+	case S_W1C:
+		*reg &= ~v;
+		break;
+	case S_STATUS:
+		*reg &= ~(v & ARDUIPI_STATUS_W1C);
+		break;
+	case S_ZERO:
+		*reg = 0;
+		break;
+	case S_COMMIT:
+		proto_req |= REQ_ADDR;
+		break;
+	case S_INT:
+		int_asserted = 0;
+		*reg = v;
+		if (v < ARDUIPI_NGPIO)
+			line_release(v);
+		break;
+	}
+}
+
+static uint8_t commit_bank(uint8_t reg, const uint8_t *d, uint8_t n)
+{
+	uint8_t i, err, int_line;
+
+	c_reg = reg;
+	c_data = d;
+	c_n = n;
+	c_last = reg + n - 1;
+	int_line = frame_val(ARDUIPI_REG_INT_PIN);
+	for (i = 0; i < n; i++) {
+		err = reg_check(reg + i, d[i], int_line);
+		if (err)
+			return err;
+	}
+	err = frame_check();
+	if (err)
+		return err;
+	for (i = 0; i < n; i++)
+		reg_store(reg + i, d[i]);
+
+	if (frame_covers(ARDUIPI_REG_PWM_BASE, ARDUIPI_REG_T1_TOP + 1))
+		apply = APPLY_PWM;	/* also applies the pins */
+	else if (frame_covers(ARDUIPI_REG_INT_PIN, ARDUIPI_REG_GPIO_CLR + 2))
+		apply = APPLY_PINS;
+	c_n = 0;
+	return ARDUIPI_OK;
+}
+
+/* A legacy single-line change: refuse A4/A5 and the INT line. */
+static uint8_t line_check(uint8_t line)
+{
+	if (line >= ARDUIPI_LINE_SDA)
+		return ARDUIPI_ERR_RESERVED_PIN;
+	if (line == REG(ARDUIPI_REG_INT_PIN))
+		return ARDUIPI_ERR_RESERVED_PIN;
+	return ARDUIPI_OK;
+}
+
+/* Arduino-style: a digital write or pinMode on a PWM pin stops its PWM. */
+static void line_set(uint8_t line, uint8_t dir, uint8_t out, uint8_t pull)
+{
+	uint8_t b = line >> 3, m = 1 << (line & 7), ch = pwm_channel(line);
+
+	REG(ARDUIPI_REG_GPIO_DIR + b) = (REG(ARDUIPI_REG_GPIO_DIR + b) & ~m) |
+					(dir ? m : 0);
+	if (dir)
+		REG(ARDUIPI_REG_GPIO_OUT + b) =
+			(REG(ARDUIPI_REG_GPIO_OUT + b) & ~m) | (out ? m : 0);
+	else
+		REG(ARDUIPI_REG_GPIO_PULLUP + b) =
+			(REG(ARDUIPI_REG_GPIO_PULLUP + b) & ~m) | (pull ? m : 0);
+	if (ch != NO_CHANNEL &&
+	    (REG(ARDUIPI_REG_PWM_CTRL(ch)) & ARDUIPI_PWM_ENABLE)) {
+		REG(ARDUIPI_REG_PWM_CTRL(ch)) &= ~ARDUIPI_PWM_ENABLE;
+		pwm_apply();
+	} else {
+		pins_apply();
+	}
+}
+
+static uint8_t commit_pin(uint8_t line)
+{
+	uint8_t v = frame[1], err, ch;
+	uint16_t full, duty;
+
+	rd_kind = RD_PIN;
+	rd_arg = line;
+	if (flen == 1)
+		return ARDUIPI_OK;
+	if (flen > (v == ARDUIPI_PIN_PWM ? 3 : 2))
+		return ARDUIPI_ERR_LONG;
+	err = line_check(line);
+	if (flen == 2 && v == ARDUIPI_PIN_GET_MODE) {
+		rd_kind = RD_PINMODE;
+		return ARDUIPI_OK;
+	}
+	if (flen == 2 && v <= ARDUIPI_PIN_HIGH) {
+		if (!err)
+			line_set(line, 1, v, 0);
+		return err;
+	}
+	if (flen == 2 && (v & 0xf0) == ARDUIPI_PIN_SET_MODE &&
+	    (v & 0x0f) <= ARDUIPI_MODE_INPUT_PULLUP) {
+		v &= 0x0f;
+		if (!err)
+			line_set(line, v == ARDUIPI_MODE_OUTPUT, 0,
+				 v == ARDUIPI_MODE_INPUT_PULLUP);
+		return err;
+	}
+	if (v != ARDUIPI_PIN_PWM)
+		return ARDUIPI_ERR_BAD_VALUE;
+	if (flen != 3)
+		return flen < 3 ? ARDUIPI_ERR_SHORT : ARDUIPI_ERR_LONG;
+	ch = pwm_channel(line);
+	if (ch == NO_CHANNEL)
+		return ARDUIPI_ERR_NOT_PWM;
+	if (err)
+		return err;
+	/* 0..255 as analogWrite(): 0 is off, 255 is 100 %, else v/256. */
+	full = pwm_full(ch, REG16(ARDUIPI_REG_T1_TOP));
+	duty = frame[2] == 0xff ? full : (uint32_t)frame[2] * full >> 8;
+	REG(ARDUIPI_REG_PWM_DUTY(ch)) = duty;
+	REG(ARDUIPI_REG_PWM_DUTY(ch) + 1) = duty >> 8;
+	REG(ARDUIPI_REG_PWM_CTRL(ch)) = ARDUIPI_PWM_ENABLE;
+	pwm_apply();
+	return ARDUIPI_OK;
+}
+
+/*
+ * AVR semantics for a port write: a bit drives the output of an output
+ * line and the pull-up of an input line. ddr: the value is a direction.
+ */
+static uint8_t port_write(uint8_t port, uint8_t val, uint8_t mask, uint8_t ddr)
+{
+	uint8_t v[3], m[3], i, line = REG(ARDUIPI_REG_INT_PIN);
+
+	/* PB6/PB7 run the crystal: like the chip, ignore them. PC4/PC5 are
+	 * the I2C bus: a 1 there would be a 5 V pull-up, so refuse it. */
+	if (port == PORT_B)
+		val &= port_valid[PORT_B];
+	if (val & mask & ~port_valid[port])
+		return ARDUIPI_ERR_RESERVED_PIN;
+	port_to_banks(port, val & mask, v);
+	port_to_banks(port, mask & port_valid[port], m);
+	if (line < ARDUIPI_NGPIO) {
+		if (v[line >> 3] & (1 << (line & 7)))
+			return ARDUIPI_ERR_RESERVED_PIN;
+		m[line >> 3] &= ~(1 << (line & 7));
+	}
+	for (i = 0; i < 3; i++) {
+		uint8_t dir = REG(ARDUIPI_REG_GPIO_DIR + i);
+
+		if (ddr) {
+			REG(ARDUIPI_REG_GPIO_DIR + i) = (dir & ~m[i]) | v[i];
+			continue;
+		}
+		REG(ARDUIPI_REG_GPIO_OUT + i) =
+			(REG(ARDUIPI_REG_GPIO_OUT + i) & ~(m[i] & dir)) |
+			(v[i] & dir);
+		REG(ARDUIPI_REG_GPIO_PULLUP + i) =
+			(REG(ARDUIPI_REG_GPIO_PULLUP + i) & ~(m[i] & ~dir)) |
+			(v[i] & ~dir);
+	}
+	pins_apply();
+	return ARDUIPI_OK;
+}
+
+static uint8_t commit_port(uint8_t kind, uint8_t port)
+{
+	uint8_t v = frame[1], bit = v >> 4;
+
+	rd_arg = port;
+	rd_kind = kind == 2 ? RD_DDR : RD_PORT;
+	if (flen > 2)
+		return ARDUIPI_ERR_LONG;
+	if (flen == 1)
+		return kind <= 2 ? ARDUIPI_OK : ARDUIPI_ERR_SHORT;
+	switch (kind) {
+	case 1:
+	case 2:
+		return port_write(port, v, 0xff, kind == 2);
+	case 3:		/* set port pin: [cmd, bit << 4 | level] */
+		if ((v & 0x0f) > 1)
+			return ARDUIPI_ERR_BAD_VALUE;
+		if (port == PORT_C && (bit == 4 || bit == 5))
+			return ARDUIPI_ERR_RESERVED_PIN;
+		if (bit > 7 || !(port_valid[port] & BIT(bit)))
+			return ARDUIPI_ERR_BAD_PIN;
+		return port_write(port, (v & 1) << bit, BIT(bit), 0);
+	default:	/* get port pin: [cmd, bit] + read */
+		if (v > 7 || (port == PORT_B && v > 5) || (port == PORT_C && v > 5))
+			return ARDUIPI_ERR_BAD_PIN;
+		rd_kind = RD_PORTPIN;
+		rd_n = v;
+		return ARDUIPI_OK;
+	}
+}
+
+static uint8_t commit_pec_write(void)
+{
+	uint8_t n = frame[2];
+
+	if (fcrc)
+		return ARDUIPI_ERR_PEC;
+	if (flen < 5 || !n || n > ARDUIPI_PEC_MAX_LEN)
+		return flen < 5 ? ARDUIPI_ERR_SHORT : ARDUIPI_ERR_BAD_VALUE;
+	if (flen != n + 4)
+		return flen < n + 4 ? ARDUIPI_ERR_SHORT : ARDUIPI_ERR_LONG;
+	return commit_bank(frame[1], frame + 3, n);
+}
+
+static uint8_t commit_pec_read(void)
+{
+	uint8_t n = frame[2], r = frame[1], i;
+
+	if (flen != 3)
+		return flen < 3 ? ARDUIPI_ERR_SHORT : ARDUIPI_ERR_LONG;
+	if (!n || n > ARDUIPI_PEC_MAX_LEN)
+		return ARDUIPI_ERR_BAD_VALUE;
+	for (i = 0; i < n; i++)
+		if (!is_bank(r + i))
+			return ARDUIPI_ERR_BAD_REG;
+	rd_kind = RD_PEC;
+	rd_arg = r;
+	rd_n = n;
+	return ARDUIPI_OK;
+}
+
+/* Command classes, fixed by a frame's first byte. */
+enum fclass { F_UNKNOWN, F_PIN, F_PORT, F_ANALOG, F_PING, F_BANK, F_PECW,
+	      F_PECR };
+
+/* Most bytes a frame of each class takes (PIN and PECW refine it). */
+static const uint8_t class_max[] = {
+	[F_UNKNOWN] = 1, [F_PIN] = 2, [F_PORT] = 2, [F_ANALOG] = 1,
+	[F_PING] = 2, [F_BANK] = 1 + ARDUIPI_PEC_MAX_LEN,
+	[F_PECW] = PROTO_FRAME_MAX, [F_PECR] = 3,
+};
+
+static uint8_t classify(uint8_t cmd)
+{
+	uint8_t port;
+
+	if (cmd <= ARDUIPI_CMD_PIN_LAST)
+		return F_PIN;
+	if (cmd == ARDUIPI_CMD_PEC_WRITE)
+		return F_PECW;
+	if (cmd == ARDUIPI_CMD_PEC_READ)
+		return F_PECR;
+	if (cmd >= ARDUIPI_CMD_ANALOG_FIRST && cmd <= ARDUIPI_CMD_ANALOG_LAST)
+		return F_ANALOG;
+	if (cmd == ARDUIPI_CMD_PING)
+		return F_PING;
+	if (is_bank(cmd))
+		return F_BANK;
+	return port_cmd(cmd, &port) ? F_PORT : F_UNKNOWN;
+}
+
+/* Apply the frame; sets up the read cursor; returns the error code. */
+static uint8_t commit_frame(void)
+{
+	uint8_t cmd = frame[0], err, port = 0;
+
+	if (fover && fclass != F_UNKNOWN && fclass != F_PECW) {
+		if (fclass == F_PECR)
+			rd_kind = RD_PEC_BAD;
+		return ARDUIPI_ERR_LONG;
+	}
+	switch (fclass) {
+	case F_PIN:
+		return commit_pin(cmd);
+	case F_PORT:
+		err = port_cmd(cmd, &port);
+		return commit_port(err, port);
+	case F_ANALOG:
+		rd_kind = RD_BANK;
+		rd_arg = ARDUIPI_REG_ADC_RESULT + 2 * (cmd & 7);
+		rd_end = rd_arg + 2;
+		return ARDUIPI_OK;
+	case F_PING:
+		rd_kind = RD_PING;
+		if (flen == 2)
+			ping = frame[1];
+		return ARDUIPI_OK;
+	case F_BANK:
+		rd_kind = RD_BANK;
+		rd_arg = cmd;
+		rd_end = cmd <= 0x8f ? 0x90 : ARDUIPI_REG_LAST + 1;
+		return flen == 1 ? ARDUIPI_OK :
+		       commit_bank(cmd, frame + 1, flen - 1);
+	case F_PECW:
+		err = fover ? ARDUIPI_ERR_LONG : commit_pec_write();
+		rd_kind = RD_STATUS;
+		rd_arg = err;
+		rd_n = 1;
+		return err;
+	case F_PECR:
+		err = commit_pec_read();
+		if (err)
+			rd_kind = RD_PEC_BAD;
+		return err;
+	default:
+		return ARDUIPI_ERR_UNKNOWN_CMD;
+	}
+}
+
+static void commit(void)
+{
+	uint8_t err;
+
+	rd_kind = RD_FAILED;
+	rd_crc0 = fcrc;
+	err = commit_frame();
+	if (err) {
+		proto_error(err);
+		if (rd_kind != RD_STATUS && rd_kind != RD_PEC_BAD)
+			rd_kind = RD_FAILED;
+	}
+}
+
+void proto_write_start(void)
+{
+	in_write = 1;
+	flen = 0;
+	fover = 0;
+	fcrc = crc8_byte(0, addr_w);
+}
+
+/*
+ * ACK policy: a byte that completes a valid frame is acknowledged, and so
+ * is the next one (the hardware cannot NACK a byte by its own value, and a
+ * STOP after TWEA = 0 must never be what a good frame depends on). A byte
+ * beyond the frame, or data after an unknown command, makes the following
+ * bytes NACKed: the master sees an error at once, nothing is applied.
+ */
+uint8_t proto_write_byte(uint8_t b)
+{
+	if (flen >= PROTO_FRAME_MAX) {
+		fover = 1;
+		return 0;
+	}
+	frame[flen++] = b;
+	if (flen == 1) {
+		fclass = classify(b);
+		fmax = class_max[fclass];
+	} else if (flen == 2 && fclass == F_PIN && b == ARDUIPI_PIN_PWM) {
+		fmax = 3;
+	} else if (flen == 3 && fclass == F_PECW) {
+		fmax = b && b <= ARDUIPI_PEC_MAX_LEN ? b + 4 : 3;
+	}
+	if (fclass >= F_PECW)
+		fcrc = crc8_byte(fcrc, b);
+	if (flen > fmax) {
+		fover = 1;
+		return 0;
+	}
+	return fclass != F_UNKNOWN;
+}
+
+/* 0x88: the TWI is no longer addressed, no STOP event will follow. */
+void proto_write_nacked(void)
+{
+	fover = 1;
+	proto_end();
+}
+
+static void apply_hw(void)
+{
+	if (apply == APPLY_PWM)
+		pwm_apply();
+	else if (apply == APPLY_PINS)
+		pins_apply();
+	apply = 0;
+}
+
+/*
+ * The reply byte is prepared as early as it can be: a PEC write's status
+ * does not depend on the pins, so it goes out while the pins and timers
+ * are still being updated; any other reply may read the pins, so the
+ * update comes first.
+ */
+void proto_end(void)
+{
+	proto_req |= REQ_FED;
+	if (in_write && flen)
+		commit();
+	in_write = 0;
+	if (rd_kind != RD_STATUS)
+		apply_hw();
+	rewind();
+	if (apply) {
+		proto_tx_early();
+		apply_hw();
+	}
+}
+
+void proto_bus_error(void)
+{
+	in_write = 0;
+	REG(ARDUIPI_REG_STATUS) |= ARDUIPI_STATUS_BUS_ERROR;
+	proto_error(ARDUIPI_ERR_BUS);
+	rewind();
+}

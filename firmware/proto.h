@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Protocol engine: turns the byte stream of the TWI slave into register
+ * state and back. Portable C (no AVR registers are touched here), so the
+ * same file runs in the host unit tests and under the fuzzer.
+ *
+ * Calling contract (see twi.c): every function is called from the TWI
+ * interrupt handler after it has released SCL, never concurrently.
+ */
+#ifndef ARDUIPI_PROTO_H
+#define ARDUIPI_PROTO_H
+
+#include <stdint.h>
+#include "../kernel/arduipi-regs.h"
+
+#define PROTO_FRAME_MAX		(4 + ARDUIPI_PEC_MAX_LEN)
+#define NREGS			(ARDUIPI_REG_LAST - ARDUIPI_REG_FIRST + 1)
+#define REG(r)			regs[(r) - ARDUIPI_REG_FIRST]
+#define REG16(r)		(REG(r) | (uint16_t)REG((r) + 1) << 8)
+
+/*
+ * Register bank image; 16-bit values little-endian. Not volatile: the
+ * handler owns it, and the main loop touches it only between cli()/sei()
+ * pairs, which are compiler memory barriers, in every pass.
+ */
+extern uint8_t regs[NREGS];
+
+/* Requests to the main loop (bits of proto_req), set by the handler. */
+#define REQ_FED			0x01	/* a transaction addressed us */
+#define REQ_ADDR		0x02	/* persist REG_ADDR_NEW as address */
+extern volatile uint8_t proto_req;
+
+/*
+ * The byte the TWI unit transmits if the master reads next. It is always
+ * prepared one event ahead, so the handler only copies it into TWDR.
+ */
+extern volatile uint8_t proto_tx;
+
+void proto_init(uint8_t addr, uint8_t reset_cause, uint8_t boot_count);
+
+/* 0x60, own SLA+W: a write frame starts. */
+void proto_write_start(void);
+/* 0x80, data byte received; returns 1 if one more byte may follow. */
+uint8_t proto_write_byte(uint8_t b);
+/* 0x88, a data byte arrived that was not acknowledged. */
+void proto_write_nacked(void);
+/* 0xa0, STOP or repeated START: commit the frame, rewind the reader. */
+void proto_end(void);
+/* 0xa8, own SLA+R: proto_tx is on its way out; prepare the next. */
+void proto_read_start(void);
+/* 0xb8, a byte went out and the master wants more. */
+void proto_read_next(void);
+/* 0xc0/0xc8, the master ended the read. */
+void proto_read_done(void);
+/* 0x00, bus error: frame discarded, error recorded. */
+void proto_bus_error(void);
+/* Provided by the TWI layer: proto_tx is final before the event is done. */
+void proto_tx_early(void);
+/* The address changed (main loop, after persisting it). */
+void proto_set_addr(uint8_t addr);
+
+void proto_error(uint8_t code);
+
+#endif /* ARDUIPI_PROTO_H */

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * TWI interrupt. The AVR holds SCL low from TWINT until the handler clears
+ * it, and the Raspberry Pi's I2C controller mishandles clock stretching,
+ * so this handler releases SCL before anything else and leaves the
+ * protocol to a worker that can itself be interrupted:
+ *
+ *  fast path (interrupts off): read TWSR and TWDR; for a byte the master
+ *    reads, copy the byte prepared one event ahead (proto_tx) into TWDR;
+ *    release SCL; queue (status, byte) for the worker.
+ *  worker (twi_worker(), interrupts on): takes the queue in order and runs
+ *    the protocol engine. A later TWI event interrupts it, runs only the
+ *    fast path and leaves its event in the queue.
+ *
+ * A byte to transmit is sent only if it is known current (twi_tx_ready:
+ * no event is queued or being worked on). Otherwise the fast path leaves
+ * SCL held, masks the interrupt and lets the worker release the bus once
+ * the byte is prepared: a late answer stretches the clock, a stale one is
+ * never sent.
+ */
+#include <avr/io.h>
+
+#define TWCR_RELEASE	(_BV(TWINT) | _BV(TWEA) | _BV(TWEN) | _BV(TWIE))
+#define TWCR_HOLD	(_BV(TWEA) | _BV(TWEN))
+#define QMASK		15
+
+	.section .text.twi_vect, "ax", @progbits
+	.global	TWI_vect
+TWI_vect:
+	push	r24
+	in	r24, _SFR_IO_ADDR(SREG)
+	push	r24
+	push	r25
+	push	r30
+	push	r31
+	lds	r24, TWSR
+	lds	r25, TWDR		/* byte received (if receiving) */
+	cpi	r24, 0xa8		/* own SLA+R: first byte to send */
+	breq	1f
+	cpi	r24, 0xb8		/* byte sent, ACK: next byte to send */
+	breq	1f
+	ldi	r30, TWCR_RELEASE
+	sts	TWCR, r30		/* SCL released (receiving) */
+	rjmp	queue
+1:	lds	r30, twi_tx_ready
+	tst	r30
+	breq	hold
+	lds	r30, proto_tx
+	sts	TWDR, r30
+	ldi	r30, TWCR_RELEASE
+	sts	TWCR, r30		/* SCL released (sending) */
+
+	/* twi_ev[twi_ev_w] = (status, byte), unless the queue is full */
+queue:	lds	r30, twi_ev_w
+	lsl	r30
+	clr	r31
+	subi	r30, lo8(-(twi_ev))
+	sbci	r31, hi8(-(twi_ev))
+	st	Z+, r24
+	st	Z, r25
+	lds	r30, twi_ev_w
+	inc	r30
+	andi	r30, QMASK
+	lds	r31, twi_ev_r
+	cp	r30, r31
+	breq	lost
+	sts	twi_ev_w, r30
+	clr	r30
+	sts	twi_tx_ready, r30	/* proto_tx is stale until worked on */
+	rjmp	work
+lost:	ldi	r30, 1
+	sts	twi_ev_lost, r30
+	rjmp	work
+
+hold:	ldi	r30, TWCR_HOLD		/* keep TWINT (SCL low), mask it */
+	sts	TWCR, r30
+	sts	twi_tx_wait, r24
+
+	/* Become the worker, unless this interrupted it. From here on a
+	 * nested fast path touches only what it saves itself. */
+work:	lds	r30, twi_busy
+	tst	r30
+	brne	2f
+	ldi	r30, 1
+	sts	twi_busy, r30
+	sei
+	push	r0
+	push	r1
+	clr	r1
+	push	r18
+	push	r19
+	push	r20
+	push	r21
+	push	r22
+	push	r23
+	push	r26
+	push	r27
+	call	twi_worker		/* returns with interrupts off */
+	pop	r27
+	pop	r26
+	pop	r23
+	pop	r22
+	pop	r21
+	pop	r20
+	pop	r19
+	pop	r18
+	pop	r1
+	pop	r0
+2:	pop	r31
+	pop	r30
+	pop	r25
+	pop	r24
+	out	_SFR_IO_ADDR(SREG), r24
+	pop	r24
+	reti

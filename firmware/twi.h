@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ARDUIPI_TWI_H
+#define ARDUIPI_TWI_H
+
+#include <stdint.h>
+
+void twi_init(uint8_t addr);
+void twi_worker(void);
+
+#endif

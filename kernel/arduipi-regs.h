@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
+/*
+ * ArduiPi wire protocol: the one register map shared by the AVR firmware
+ * (firmware/) and the Linux driver (kernel/).
+ *
+ * Every transaction starts with a command byte. Two families share the
+ * 8-bit command space:
+ *
+ *  - the ArduiPi specification's commands (pins, ports, analog, ping),
+ *    kept byte-for-byte so the specification's i2cget/i2cset examples work;
+ *  - a register bank (0x50-0x8f, 0xb0-0xdf) for the kernel driver: 8-bit
+ *    register, 8-bit value, auto-increment on multi-byte reads and writes.
+ *
+ * Integrity: ARDUIPI_CMD_PEC_WRITE / ARDUIPI_CMD_PEC_READ carry an explicit
+ * length and an SMBus PEC (CRC-8, polynomial x^8 + x^2 + x + 1, initial
+ * value 0, over every byte of the transaction including the address bytes).
+ * No mode is involved: a PEC frame is recognised by its command byte alone,
+ * so a PEC byte can never be taken for data, not even after an MCU reset.
+ *
+ *   PEC write: S addr|W  a9 reg n d[0]..d[n-1] pec  [Sr addr|R status pec2] P
+ *   PEC read:  S addr|W  ae reg n  Sr addr|R  d[0]..d[n-1] pec  P
+ *
+ * "status" is 0 when the write was applied, else an enum arduipi_error code;
+ * pec2 continues the same CRC. Register writes are idempotent, so a host
+ * that cannot tell whether a write landed simply repeats it.
+ *
+ * See Documentation/protocol.rst for the full reference.
+ */
+#ifndef ARDUIPI_REGS_H
+#define ARDUIPI_REGS_H
+
+#ifndef BIT
+#define BIT(nr)				(1U << (nr))
+#endif
+
+#define ARDUIPI_DEFAULT_ADDR		0x2a
+#define ARDUIPI_ADDR_MIN		0x08
+#define ARDUIPI_ADDR_MAX		0x77
+
+/* Arduino line numbers: D0..D13 are 0..13, A0..A5 are 14..19. */
+#define ARDUIPI_NGPIO			20
+#define ARDUIPI_LINE_A0			14
+#define ARDUIPI_LINE_SDA		18	/* A4: I2C data, never touched */
+#define ARDUIPI_LINE_SCL		19	/* A5: I2C clock, never touched */
+#define ARDUIPI_NADC			8	/* A0..A7 */
+#define ARDUIPI_NPWM			6	/* D3 D5 D6 D9 D10 D11 */
+
+/* ---- ArduiPi specification commands ------------------------------------ */
+#define ARDUIPI_CMD_PIN_FIRST		0x00	/* + line: digital pin D0..A5 */
+#define ARDUIPI_CMD_PIN_LAST		0x13
+#define ARDUIPI_PIN_LOW			0x00	/* [pin, 0] drive low (output) */
+#define ARDUIPI_PIN_HIGH		0x01	/* [pin, 1] drive high (output) */
+#define ARDUIPI_PIN_SET_MODE		0xd0	/* [pin, 0xd0 | mode] */
+#define ARDUIPI_PIN_GET_MODE		0xdd	/* [pin, 0xdd] + read 1 byte */
+#define ARDUIPI_PIN_PWM			0xee	/* [pin, 0xee, duty 0..255] */
+#define ARDUIPI_MODE_INPUT		0
+#define ARDUIPI_MODE_OUTPUT		1
+#define ARDUIPI_MODE_INPUT_PULLUP	2
+
+#define ARDUIPI_CMD_PORT_B		0x1b	/* PORT value: read PINx, write */
+#define ARDUIPI_CMD_PORT_C		0x1c
+#define ARDUIPI_CMD_PORT_D		0x1d
+#define ARDUIPI_CMD_DDR_B		0x2b	/* data direction, 1 = output */
+#define ARDUIPI_CMD_DDR_C		0x2c
+#define ARDUIPI_CMD_DDR_D		0x2d
+/* Resolutions of the specification's ambiguous "port pin" commands. */
+#define ARDUIPI_CMD_PORTPIN_SET_B	0x3b	/* [cmd, bit << 4 | 0/1] */
+#define ARDUIPI_CMD_PORTPIN_SET_C	0x3c
+#define ARDUIPI_CMD_PORTPIN_SET_D	0x3d
+#define ARDUIPI_CMD_PORTPIN_GET_B	0x4b	/* [cmd, bit] + read 1 byte */
+#define ARDUIPI_CMD_PORTPIN_GET_C	0x4c
+#define ARDUIPI_CMD_PORTPIN_GET_D	0x4d
+
+#define ARDUIPI_CMD_ANALOG_FIRST	0xa0	/* + channel: read word A0..A7 */
+#define ARDUIPI_CMD_ANALOG_LAST		0xa7
+#define ARDUIPI_CMD_PING		0xe0	/* read; [0xe0, v] sets */
+#define ARDUIPI_PING_DEFAULT		0x55
+
+/* Framed, PEC-protected access to the register bank (see top comment). */
+#define ARDUIPI_CMD_PEC_WRITE		0xa9
+#define ARDUIPI_CMD_PEC_READ		0xae
+#define ARDUIPI_PEC_MAX_LEN		32
+
+/* ---- Register bank: system ---------------------------------------------- */
+#define ARDUIPI_REG_ID0			0x50	/* RO 'A' */
+#define ARDUIPI_REG_ID1			0x51	/* RO 'P' */
+#define ARDUIPI_ID0_VALUE		0x41
+#define ARDUIPI_ID1_VALUE		0x50
+#define ARDUIPI_REG_PROTO_MAJOR		0x52	/* RO, driver refuses others */
+#define ARDUIPI_REG_PROTO_MINOR		0x53	/* RO, additions only */
+#define ARDUIPI_PROTO_MAJOR		1
+#define ARDUIPI_PROTO_MINOR		0
+#define ARDUIPI_REG_CAPS		0x54	/* RO */
+#define ARDUIPI_CAP_GPIO		BIT(0)
+#define ARDUIPI_CAP_ADC			BIT(1)
+#define ARDUIPI_CAP_PWM			BIT(2)
+#define ARDUIPI_CAP_IRQ			BIT(3)
+#define ARDUIPI_CAP_PEC			BIT(4)
+#define ARDUIPI_CAP_FAILSAFE		BIT(5)
+#define ARDUIPI_CAP_TEMP		BIT(6)
+#define ARDUIPI_CAP_ADDR		BIT(7)
+#define ARDUIPI_REG_CLOCK_MHZ		0x55	/* RO, F_CPU in MHz */
+#define ARDUIPI_REG_RESET_CAUSE		0x56	/* RO, MCUSR at boot */
+#define ARDUIPI_RESET_POWERON		BIT(0)
+#define ARDUIPI_RESET_EXTERNAL		BIT(1)
+#define ARDUIPI_RESET_BROWNOUT		BIT(2)
+#define ARDUIPI_RESET_WATCHDOG		BIT(3)
+#define ARDUIPI_REG_BOOT_COUNT		0x57	/* RO, resets since power-on */
+#define ARDUIPI_REG_STATUS		0x58
+#define ARDUIPI_STATUS_RESTARTED	BIT(0)	/* W1C: set at every boot */
+#define ARDUIPI_STATUS_FS_TRIPPED	BIT(1)	/* W1C: failsafe acted */
+#define ARDUIPI_STATUS_PEC_ERROR	BIT(2)	/* W1C: a PEC frame failed */
+#define ARDUIPI_STATUS_BUS_ERROR	BIT(3)	/* W1C: TWI bus error seen */
+#define ARDUIPI_STATUS_ERROR		BIT(4)	/* RO: REG_ERROR != 0 */
+#define ARDUIPI_STATUS_INT		BIT(5)	/* RO: INT line asserted */
+#define ARDUIPI_STATUS_W1C		0x0f
+#define ARDUIPI_REG_ERROR		0x59	/* last error; any write clears */
+#define ARDUIPI_REG_ERR_COUNT		0x5a	/* saturating; write clears */
+#define ARDUIPI_REG_PEC_ERR_COUNT	0x5b	/* saturating; write clears */
+#define ARDUIPI_REG_ADDR		0x5c	/* RO, address in use */
+#define ARDUIPI_REG_ADDR_NEW		0x5d	/* step 1: proposed address */
+#define ARDUIPI_REG_ADDR_COMMIT		0x5e	/* step 2: write ~ADDR_NEW */
+#define ARDUIPI_REG_INT_PIN		0x5f	/* INT output line, 0xff = none */
+#define ARDUIPI_INT_PIN_NONE		0xff
+
+/* ---- GPIO: three bytes per register, Arduino line order (bit = line) ---- */
+#define ARDUIPI_GPIO_BANKS		3
+#define ARDUIPI_REG_GPIO_DIR		0x60	/* 1 = output */
+#define ARDUIPI_REG_GPIO_OUT		0x63	/* output latch */
+#define ARDUIPI_REG_GPIO_IN		0x66	/* RO, pin levels */
+#define ARDUIPI_REG_GPIO_PULLUP		0x69	/* 1 = pull-up on input */
+#define ARDUIPI_REG_GPIO_SET		0x6c	/* WO, 1 sets OUT bit */
+#define ARDUIPI_REG_GPIO_CLR		0x6f	/* WO, 1 clears OUT bit */
+#define ARDUIPI_REG_GPIO_IRQ_RISE	0x72	/* rising-edge enable */
+#define ARDUIPI_REG_GPIO_IRQ_FALL	0x75	/* falling-edge enable */
+#define ARDUIPI_REG_GPIO_IRQ_STATUS	0x78	/* latched edges, W1C */
+#define ARDUIPI_GPIO_VALID0		0xff	/* D0..D7 */
+#define ARDUIPI_GPIO_VALID1		0xff	/* D8..D13, A0, A1 */
+#define ARDUIPI_GPIO_VALID2		0x03	/* A2, A3 (A4/A5 are the bus) */
+
+/* ---- Host-loss failsafe ------------------------------------------------- */
+#define ARDUIPI_REG_FS_TIMEOUT		0x80	/* 16-bit LE, ms, 0 = off */
+#define ARDUIPI_REG_FS_MASK		0x82	/* 3 bytes: lines to force */
+#define ARDUIPI_REG_FS_LEVEL		0x85	/* 3 bytes: their safe level */
+#define ARDUIPI_REG_FS_PWM		0x88	/* PWM channels forced off */
+
+/* ---- ADC (16-bit little-endian values; reading the low byte latches the
+ * high byte, so read low byte first, e.g. in one bulk read) -------------- */
+#define ARDUIPI_REG_ADC_RESULT		0xb0	/* 8 x 16-bit, A0..A7, RO */
+#define ARDUIPI_REG_ADC_TEMP		0xc0	/* 16-bit raw sensor, RO */
+#define ARDUIPI_REG_ADC_AVCC_MV		0xc2	/* 16-bit AVcc in mV, RO */
+#define ARDUIPI_REG_ADC_BANDGAP		0xc4	/* 16-bit raw 1.1 V vs AVcc */
+#define ARDUIPI_REG_ADC_REF		0xc6	/* reference for A0..A7 */
+#define ARDUIPI_ADC_REF_AVCC		0
+#define ARDUIPI_ADC_REF_1V1		1
+
+/* ---- PWM: channel c = D3, D5, D6, D9, D10, D11 ------------------------- */
+#define ARDUIPI_REG_PWM_BASE		0xc8
+#define ARDUIPI_REG_PWM_DUTY(c)		(0xc8 + 3 * (c))	/* 16-bit ticks */
+#define ARDUIPI_REG_PWM_CTRL(c)		(0xca + 3 * (c))
+#define ARDUIPI_PWM_ENABLE		BIT(0)
+#define ARDUIPI_PWM_INVERT		BIT(1)
+#define ARDUIPI_REG_T0_CLK		0xda	/* CS0 code: 3, 4, 5 */
+#define ARDUIPI_REG_T2_CLK		0xdb	/* CS2 code: 1..7 */
+#define ARDUIPI_REG_T1_CLK		0xdc	/* CS1 code: 1..5 */
+#define ARDUIPI_REG_T1_TOP		0xdd	/* 16-bit ICR1, >= 3 */
+#define ARDUIPI_T1_TOP_MIN		3
+
+#define ARDUIPI_REG_FIRST		0x50
+#define ARDUIPI_REG_LAST		0xdf
+
+/* ---- Error codes (REG_ERROR, PEC write status) -------------------------- */
+enum arduipi_error {
+	ARDUIPI_OK = 0,
+	ARDUIPI_ERR_UNKNOWN_CMD = 1,	/* command byte not defined */
+	ARDUIPI_ERR_BAD_PIN = 2,	/* pin/bit/channel out of range */
+	ARDUIPI_ERR_BAD_VALUE = 3,	/* value or mode not accepted */
+	ARDUIPI_ERR_RESERVED_PIN = 4,	/* A4/A5 (I2C), INT pin, PB6/7 */
+	ARDUIPI_ERR_SHORT = 5,		/* write ended before its data */
+	ARDUIPI_ERR_LONG = 6,		/* more bytes than the command takes */
+	ARDUIPI_ERR_NO_CMD = 7,		/* read with no valid command */
+	ARDUIPI_ERR_READ_ONLY = 8,	/* write to a read-only register */
+	ARDUIPI_ERR_PEC = 9,		/* PEC mismatch, nothing applied */
+	ARDUIPI_ERR_OVERRUN = 10,	/* read past the end of the data */
+	ARDUIPI_ERR_BUS = 11,		/* TWI bus error, unit was reset */
+	ARDUIPI_ERR_NOT_PWM = 12,	/* PWM on a pin without a timer */
+	ARDUIPI_ERR_BAD_KEY = 13,	/* address commit key mismatch */
+	ARDUIPI_ERR_BAD_REG = 14,	/* no such register in the bank */
+};
+
+#endif /* ARDUIPI_REGS_H */

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
+/*
+ * nanosim: an Arduino Nano (ATmega328P) board simulator built on simavr 1.6.
+ *
+ * The real firmware ELF runs on simavr's core. nanosim replaces the parts of
+ * simavr 1.6 that are missing or wrong for this board (TWI slave, ADC, pin
+ * levels, W1C flag registers, EEPROM busy time, reset causes) and serves I2C
+ * transactions and board controls over a line-based text protocol.
+ * See Documentation/simulator.rst.
+ */
+#ifndef NANOSIM_H
+#define NANOSIM_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <signal.h>
+#include <simavr/sim_avr.h>
+
+#define NLINES		20	/* D0..D13, A0..A5 */
+#define LINE_A0		14
+#define LINE_A4		18
+#define LINE_A5		19
+#define NADC		8
+
+extern avr_t *avr;
+
+/* ---- statistics (stats command) ---------------------------------------- */
+#define HOLD_BUCKETS	6	/* <=32, <=64, <=128, <=256, <=1024, >1024 */
+struct stats {
+	uint64_t xfers, bytes, nacks, timeouts, buserrs;
+	uint64_t hold_count, hold_max, hold_max_cycle, hold_stalled;
+	uint64_t hold_hist[HOLD_BUCKETS];
+	uint8_t hold_max_status;
+	uint64_t stretch_count, stretch_max;
+	uint64_t int_high_violations, bus_pin_violations, contentions;
+	uint64_t resets, rst_por, rst_ext, rst_bor, rst_wdt, crashes;
+	uint64_t rt_overruns;
+};
+extern struct stats st;
+void stats_clear(void);
+
+/* ---- mcu.c: simavr core, run loop, resets, EEPROM ----------------------- */
+enum rst_kind { RST_NONE, RST_POR, RST_EXT, RST_BOR, RST_WDT };
+
+int mcu_setup(const char *elf, uint32_t f_cpu, unsigned seed, int verbose);
+void mcu_run_until(uint64_t target, int (*done)(void));
+void mcu_reset(enum rst_kind kind);
+void mcu_stall(uint64_t cycles);
+int mcu_stalled_since(uint64_t cycle);
+uint8_t mcu_peek(uint16_t addr);
+void mcu_poke(uint16_t addr, uint8_t v);
+uint64_t ms2cyc(double ms);
+uint64_t cyc2ns(uint64_t cycles);
+void at(uint64_t when, avr_cycle_timer_t fn, void *param);
+void io_set_write(uint16_t addr, avr_io_write_t fn, void *param);
+void io_set_read(uint16_t addr, avr_io_read_t fn, void *param);
+uint8_t insn_bitmask(uint16_t addr, uint8_t v);
+avr_int_vector_t *mcu_vector(int num);
+int ee_load(const char *file);
+int ee_save(const char *file);
+int ee_read(unsigned addr, unsigned n, uint8_t *buf);
+
+/* ---- twi.c: TWI slave unit and I2C bus master ---------------------------- */
+#define XF_MAXMSG	16
+#define XF_MAXLEN	256
+struct msg {
+	int rd;			/* 1 = read */
+	int len;		/* bytes; a zero-length read is clocked as 1 */
+	int quick;		/* zero-length message (SMBus quick) */
+	uint8_t buf[XF_MAXLEN];
+};
+struct faults {
+	int flip_n, flip_bit;	/* -1 = none */
+	int nack_n;
+	int buserr_n;
+	double stall_ms;	/* 0 = none */
+};
+struct xact {
+	uint8_t addr;
+	int nmsg;
+	struct msg m[XF_MAXMSG];
+	struct faults f;
+};
+
+void twi_setup(void);
+void twi_reset(void);
+int twi_set_clock(uint32_t hz);
+uint32_t twi_clock(void);
+void twi_set_timeout(double ms);
+double twi_timeout(void);
+void xfer_submit(const struct xact *x);
+const char *xfer_result(void);	/* NULL until the submitted xfer ended */
+int xfer_done(void);
+int twi_peek(uint16_t addr, uint8_t *v);
+
+/* ---- board.c: pins, wiring, INT wire, PWM observation, VCD -------------- */
+int line_parse(const char *s);
+const char *line_name(int line);
+void board_setup(int int_line);
+void board_reset(void);
+void board_update(void);
+int board_level(int line);
+int board_dir(int line);
+int board_pull(int line);
+void board_drive(int line, int v);	/* -1 = release */
+int board_wire(int a, int b, int on);
+void board_set_intline(int line);
+int board_intline(void);
+int board_pwm(int line, char *out, size_t len);
+int board_peek(uint16_t addr, uint8_t *v);
+int vcd_open(const char *file);
+void vcd_close(void);
+void vcd_rearm(void);
+void vcd_twint(int v);
+
+/* ---- timers.c ------------------------------------------------------------ */
+void timers_setup(void);
+
+/* ---- adc.c --------------------------------------------------------------- */
+void adc_setup(void);
+void adc_reset(void);
+void adc_set_input(int ch, double volts);
+void adc_set_avcc(double volts);
+void adc_set_aref(double volts);
+void adc_set_temp(double celsius);
+int adc_peek(uint16_t addr, uint8_t *v);
+
+/* ---- server.c / proto.c -------------------------------------------------- */
+void out_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void event_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void proto_line(char *line);
+int proto_busy(void);
+int proto_done(void);
+uint64_t proto_target(void);
+void proto_poll(void);
+void server_mute(double ms);	/* > 0: for ms wall time, 0: until cleared, < 0: off */
+void server_events(int on);
+const char *server_info(void);
+int server_stdio(void);
+int server_socket(const char *path);
+void server_ready(const char *firmware);
+void server_run(void);
+
+extern int opt_realtime;
+extern volatile sig_atomic_t quit_requested;
+
+#endif /* NANOSIM_H */

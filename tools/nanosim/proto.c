@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+/*
+ * nanosim: the request commands. One request line gets one response line:
+ * "ok ...", "err <message>", or for xfer also "nack ...", "timeout",
+ * "buserr". Hex for addresses and bytes (0x optional), decimal for counts
+ * and times. See Documentation/simulator.rst for the full reference.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <ctype.h>
+#include "nanosim.h"
+
+#define MAXTOK 40
+#define REPLY(...) do { out_line(__VA_ARGS__); return; } while (0)
+
+static enum { P_NONE, P_XFER, P_WAIT } pend;
+static uint64_t wait_until;
+static struct faults armed = { -1, 0, -1, -1, 0 };
+static struct xact x;
+
+static int hexval(const char *s, unsigned long max, unsigned long *v)
+{
+	char *end;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	if (!isxdigit((unsigned char)*s))
+		return -1;
+	*v = strtoul(s, &end, 16);
+	return (*end || *v > max) ? -1 : 0;
+}
+
+static int decval(const char *s, long min, long max, long *v)
+{
+	char *end;
+
+	*v = strtol(s, &end, 10);
+	return (end == s || *end || *v < min || *v > max) ? -1 : 0;
+}
+
+static int dblval(const char *s, double min, double max, double *v)
+{
+	char *end;
+
+	*v = strtod(s, &end);
+	return (end == s || *end || !(*v >= min && *v <= max)) ? -1 : 0;
+}
+
+static int hexbytes(const char *s, uint8_t *buf, int max)
+{
+	int n = 0;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	for (; s[0]; s += 2) {
+		char b[3] = { s[0], s[1], 0 };
+
+		if (!isxdigit((unsigned char)s[0]) || !isxdigit((unsigned char)s[1]) || n == max)
+			return -1;
+		buf[n++] = strtoul(b, NULL, 16);
+	}
+	return n;
+}
+
+/* ---- xfer ------------------------------------------------------------------- */
+
+static void cmd_xfer(int argc, char **argv)
+{
+	unsigned long a;
+	int wire = 0, nack_ok = 0;
+
+	memset(&x, 0, sizeof(x));
+	x.f = armed;
+	armed = (struct faults){ -1, 0, -1, -1, 0 };	/* used up, even on error */
+	if (argc < 3 || hexval(argv[1], 0x7f, &a))
+		REPLY("err usage: xfer ADDR w<hex>|r<count>...");
+	if (argc - 2 > XF_MAXMSG)
+		REPLY("err at most %d messages", XF_MAXMSG);
+	x.addr = a;
+	x.nmsg = argc - 2;
+	for (int i = 0; i < x.nmsg; i++) {
+		struct msg *m = &x.m[i];
+		const char *s = argv[i + 2];
+		long n;
+
+		if (tolower((unsigned char)s[0]) == 'w') {
+			m->len = hexbytes(s + 1, m->buf, XF_MAXLEN);
+			if (m->len < 0)
+				REPLY("err bad write message '%s'", s);
+			m->quick = m->len == 0;	/* SMBus quick write */
+		} else if (tolower((unsigned char)s[0]) == 'r' &&
+			   !decval(s + 1, 0, XF_MAXLEN, &n)) {
+			m->rd = 1;
+			m->len = n ? n : 1;	/* SMBus quick read: 1 byte, NACKed */
+			m->quick = n == 0;
+		} else {
+			REPLY("err bad message '%s'", s);
+		}
+		/* wire index of the address byte is 'wire'; then the data bytes */
+		if (x.f.nack_n >= wire && x.f.nack_n <= wire + (m->rd ? 0 : m->len))
+			nack_ok = 1;
+		wire += 1 + m->len;
+	}
+	if (x.f.nack_n >= 0 && !nack_ok)
+		REPLY("err fault nack %d: not a byte the master writes", x.f.nack_n);
+	xfer_submit(&x);
+	pend = P_XFER;
+}
+
+/* ---- fault injection -------------------------------------------------------------- */
+
+static void cmd_fault(int argc, char **argv)
+{
+	long n, b;
+	double ms = 0;
+
+	if (argc >= 4 && !strcmp(argv[1], "flip") && !decval(argv[2], 0, 1 << 20, &n) &&
+	    !decval(argv[3], 0, 7, &b)) {
+		armed.flip_n = n;
+		armed.flip_bit = b;
+	} else if (argc >= 3 && !strcmp(argv[1], "nack") && !decval(argv[2], 0, 1 << 20, &n)) {
+		armed.nack_n = n;
+	} else if (argc >= 3 && !strcmp(argv[1], "buserr") && !decval(argv[2], 0, 1 << 20, &n)) {
+		armed.buserr_n = n;
+	} else if (argc >= 3 && !strcmp(argv[1], "stall") && !dblval(argv[2], 0, 1e6, &ms)) {
+		armed.stall_ms = ms;
+	} else if (argc >= 2 && !strcmp(argv[1], "mute") &&
+		   (argc == 2 || !dblval(argv[2], 0, 1e9, &ms))) {
+		out_line("ok");
+		server_mute(ms);
+		return;
+	} else if (argc == 2 && !strcmp(argv[1], "hang")) {
+		mcu_stall(UINT64_MAX);	/* until a reset (its watchdog) */
+	} else if (argc == 2 && !strcmp(argv[1], "clear")) {
+		armed = (struct faults){ -1, 0, -1, -1, 0 };
+		server_mute(-1);
+		mcu_stall(0);
+	} else {
+		REPLY("err usage: fault flip N BIT | nack N | buserr N | stall MS | hang | mute [MS] | clear");
+	}
+	out_line("ok");
+}
+
+/* ---- board ------------------------------------------------------------------------ */
+
+static int need_line(const char *s, int *line)
+{
+	*line = line_parse(s);
+	if (*line < 0)
+		out_line("err bad line '%s' (D0..D13, A0..A5, 0..19)", s);
+	return *line < 0;
+}
+
+static void cmd_board(int argc, char **argv)
+{
+	const char *c = argv[0];
+	int l1, l2;
+
+	if (argc < 2)
+		REPLY("err usage: %s LINE...", c);
+	if (need_line(argv[1], &l1))
+		return;
+	if (!strcmp(c, "wire") || !strcmp(c, "unwire")) {
+		if (argc < 3)
+			REPLY("err usage: %s L1 L2", c);
+		if (need_line(argv[2], &l2))
+			return;
+		if (board_wire(l1, l2, c[0] == 'w'))
+			REPLY("err cannot wire a line to itself");
+	} else if (!strcmp(c, "drive")) {
+		if (argc < 3 || (strcmp(argv[2], "0") && strcmp(argv[2], "1") &&
+				 strcasecmp(argv[2], "z")))
+			REPLY("err usage: drive LINE 0|1|z");
+		board_drive(l1, tolower((unsigned char)argv[2][0]) == 'z' ? -1 : argv[2][0] - '0');
+	} else if (!strcmp(c, "intline")) {
+		board_set_intline(l1);
+	} else if (!strcmp(c, "pin")) {
+		REPLY("ok %d %s %d", board_level(l1), board_dir(l1) ? "out" : "in",
+				board_pull(l1));
+	} else if (!strcmp(c, "pwm")) {
+		char buf[96];
+
+		board_pwm(l1, buf, sizeof(buf));
+		out_line("%s", buf);
+		return;
+	}
+	out_line("ok");
+}
+
+static void cmd_analog(int argc, char **argv)
+{
+	const char *c = argv[0];
+	double v;
+	long ch;
+
+	if (!strcmp(c, "adc")) {
+		const char *a = argc > 1 ? argv[1] : "";
+
+		if (toupper((unsigned char)a[0]) == 'A')
+			a++;
+		if (argc != 3 || decval(a, 0, NADC - 1, &ch) || dblval(argv[2], -1, 10, &v))
+			REPLY("err usage: adc CH(0-7|A0-A7) VOLTS");
+		adc_set_input(ch, v);
+	} else if (argc != 2 || dblval(argv[1], -60, 200, &v)) {
+		REPLY("err usage: %s VALUE", c);
+	} else if (!strcmp(c, "temp")) {
+		adc_set_temp(v);
+	} else if (v < 0 || v > 6) {
+		REPLY("err %s out of range", c);
+	} else if (!strcmp(c, "avcc")) {
+		adc_set_avcc(v);
+	} else {
+		adc_set_aref(v);
+	}
+	out_line("ok");
+}
+
+/* ---- misc --------------------------------------------------------------------------- */
+
+static void cmd_stats(int argc, char **argv)
+{
+	char hist[128];
+	int n = 0;
+
+	if (argc > 1 && !strcmp(argv[1], "reset")) {
+		stats_clear();
+		REPLY("ok");
+	}
+	for (int i = 0; i < HOLD_BUCKETS; i++)
+		n += snprintf(hist + n, sizeof(hist) - n, "%s%llu", i ? "/" : "",
+			      (unsigned long long)st.hold_hist[i]);
+	out_line("ok xfers=%llu bytes=%llu nacks=%llu timeouts=%llu buserrs=%llu "
+		 "hold_max=%llu hold_max_status=%02x hold_count=%llu hold_hist=%s "
+		 "hold_stalled=%llu hold_max_cycle=%llu stretch_count=%llu stretch_max_ns=%llu "
+		 "int_high_violations=%llu bus_pin_violations=%llu contentions=%llu "
+		 "resets=%llu por=%llu ext=%llu bor=%llu wdt=%llu crashes=%llu "
+		 "rt_overruns=%llu cycles=%llu",
+		 (unsigned long long)st.xfers, (unsigned long long)st.bytes,
+		 (unsigned long long)st.nacks, (unsigned long long)st.timeouts,
+		 (unsigned long long)st.buserrs, (unsigned long long)st.hold_max,
+		 st.hold_max_status, (unsigned long long)st.hold_count, hist,
+		 (unsigned long long)st.hold_stalled, (unsigned long long)st.hold_max_cycle,
+		 (unsigned long long)st.stretch_count,
+		 (unsigned long long)cyc2ns(st.stretch_max),
+		 (unsigned long long)st.int_high_violations,
+		 (unsigned long long)st.bus_pin_violations,
+		 (unsigned long long)st.contentions, (unsigned long long)st.resets,
+		 (unsigned long long)st.rst_por, (unsigned long long)st.rst_ext,
+		 (unsigned long long)st.rst_bor, (unsigned long long)st.rst_wdt,
+		 (unsigned long long)st.crashes, (unsigned long long)st.rt_overruns,
+		 (unsigned long long)avr->cycle);
+}
+
+static void cmd_mem(int argc, char **argv)
+{
+	unsigned long a, v;
+	long n = 1;
+	char buf[2 * 1024 + 1];
+	uint8_t ee[1024];
+
+	if (argc < 2 || hexval(argv[1], 0xffff, &a) ||
+	    (argc > 2 && strcmp(argv[0], "poke") && decval(argv[2], 1, 1024, &n)))
+		REPLY("err usage: peek ADDR [COUNT] | poke ADDR VAL | eeprom ADDR [COUNT]");
+	if (!strcmp(argv[0], "poke")) {
+		if (argc != 3 || hexval(argv[2], 0xff, &v) || a > avr->ramend)
+			REPLY("err usage: poke ADDR VAL");
+		mcu_poke(a, v);
+		REPLY("ok");
+	}
+	if (!strcmp(argv[0], "eeprom")) {
+		if (ee_read(a, n, ee))
+			REPLY("err eeprom range");
+	} else if (a + n > avr->ramend + 1u) {
+		REPLY("err data-space range is 0..%x", avr->ramend);
+	}
+	for (long i = 0; i < n; i++)
+		sprintf(buf + 2 * i, "%02x", argv[0][0] == 'e' ? ee[i] : mcu_peek(a + i));
+	out_line("ok %s", buf);
+}
+
+static void cmd_reset(int argc, char **argv)
+{
+	static const char *kinds[] = { "", "por", "ext", "bor", "wdt" };
+
+	for (int k = RST_POR; argc == 2 && k <= RST_WDT; k++)
+		if (!strcmp(argv[1], kinds[k])) {
+			mcu_reset(k);
+			REPLY("ok");
+		}
+	out_line("err usage: reset por|ext|bor|wdt");
+}
+
+static void cmd_set(int argc, char **argv)
+{
+	double v;
+
+	if (!strcmp(argv[0], "wait")) {
+		if (argc != 2 || dblval(argv[1], 0, 1e7, &v))
+			REPLY("err usage: wait MS");
+		wait_until = avr->cycle + ms2cyc(v);
+		pend = P_WAIT;
+	} else if (!strcmp(argv[0], "clock")) {
+		if (argc != 2 || dblval(argv[1], 0, 1e7, &v) || twi_set_clock((uint32_t)v))
+			REPLY("err usage: clock HZ (1000..1000000, <= F_CPU/16)");
+		out_line("ok");
+	} else {
+		if (argc != 2 || dblval(argv[1], 0.01, 1e6, &v))
+			REPLY("err usage: xfer-timeout MS");
+		twi_set_timeout(v);
+		out_line("ok");
+	}
+}
+
+void proto_line(char *line)
+{
+	char *argv[MAXTOK], *save = NULL;
+	int argc = 0;
+
+	for (char *t = strtok_r(line, " \t\r\n", &save); t && argc < MAXTOK;
+	     t = strtok_r(NULL, " \t\r\n", &save))
+		argv[argc++] = t;
+	if (!argc || argv[0][0] == '#')
+		return;		/* blank lines and comments get no answer */
+
+	const char *c = argv[0];
+
+	if (!strcmp(c, "xfer"))
+		cmd_xfer(argc, argv);
+	else if (!strcmp(c, "fault"))
+		cmd_fault(argc, argv);
+	else if (!strcmp(c, "wire") || !strcmp(c, "unwire") || !strcmp(c, "drive") ||
+		 !strcmp(c, "intline") || !strcmp(c, "pin") || !strcmp(c, "pwm"))
+		cmd_board(argc, argv);
+	else if (!strcmp(c, "adc") || !strcmp(c, "avcc") || !strcmp(c, "aref") ||
+		 !strcmp(c, "temp"))
+		cmd_analog(argc, argv);
+	else if (!strcmp(c, "wait") || !strcmp(c, "clock") || !strcmp(c, "xfer-timeout"))
+		cmd_set(argc, argv);
+	else if (!strcmp(c, "pins")) {
+		char p[NLINES + 1];
+
+		for (int i = 0; i < NLINES; i++)
+			p[i] = '0' + board_level(i);
+		p[NLINES] = 0;
+		out_line("ok %s", p);
+	} else if (!strcmp(c, "int"))
+		out_line("ok %d", board_level(board_intline()));
+	else if (!strcmp(c, "events") && argc == 2 &&
+		 (!strcmp(argv[1], "on") || !strcmp(argv[1], "off"))) {
+		server_events(argv[1][1] == 'n');
+		out_line("ok");
+	} else if (!strcmp(c, "time"))
+		out_line("ok %llu %llu", (unsigned long long)avr->cycle,
+			 (unsigned long long)cyc2ns(avr->cycle));
+	else if (!strcmp(c, "reset"))
+		cmd_reset(argc, argv);
+	else if (!strcmp(c, "stats"))
+		cmd_stats(argc, argv);
+	else if (!strcmp(c, "peek") || !strcmp(c, "poke") || !strcmp(c, "eeprom"))
+		cmd_mem(argc, argv);
+	else if (!strcmp(c, "info"))
+		out_line("%s", server_info());
+	else if (!strcmp(c, "help"))
+		out_line("ok commands: xfer clock xfer-timeout adc avcc aref temp wire unwire "
+			 "drive intline pin pins pwm int events wait time reset fault stats "
+			 "peek poke eeprom info help quit");
+	else if (!strcmp(c, "quit")) {
+		out_line("ok bye");
+		quit_requested = 1;
+	} else
+		out_line("err unknown command '%s' (try help)", c);
+}
+
+int proto_busy(void)
+{
+	return pend != P_NONE;
+}
+
+int proto_done(void)
+{
+	return pend == P_XFER ? xfer_done() : pend == P_WAIT ? avr->cycle >= wait_until : 1;
+}
+
+uint64_t proto_target(void)
+{
+	return pend == P_WAIT ? wait_until : UINT64_MAX;
+}
+
+/* Answer the pending request once it has completed. */
+void proto_poll(void)
+{
+	if (pend == P_NONE || !proto_done())
+		return;
+	if (pend == P_XFER)
+		out_line("%s", xfer_result());
+	else
+		out_line("ok");
+	pend = P_NONE;
+}

@@ -1,0 +1,939 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Firmware-in-the-loop tests: the real firmware ELF in nanosim, driven
+ * over nanosim's line protocol exactly as an I2C master would drive the
+ * Nano. Every ArduiPi specification example, the register bank, bad
+ * input, PEC under corrupted bytes, resets, the watchdog, the failsafe,
+ * the INT line, the ADC and 10^5 random transactions.
+ *
+ *   test_fw_sim NANOSIM FIRMWARE.elf [TEST-NAME-SUBSTRING]
+ *
+ * Prints TAP. Figures (TWINT hold, timings) are printed as "# ..." lines.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "../../nanosim/simclient.h"
+#include "../../../kernel/arduipi-regs.h"
+#include "../../../firmware/crc8.h"
+
+#define A	ARDUIPI_DEFAULT_ADDR
+
+static const char *nanosim, *firmware;
+static struct simclient *S;
+static char R[8192];
+static int failed_checks;
+
+#define CHECK(c) do {							\
+	if (!(c)) {							\
+		printf("#   %s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
+		failed_checks++;					\
+	}								\
+} while (0)
+#define EQ(a, b) do {							\
+	long _a = (long)(a), _b = (long)(b);				\
+	if (_a != _b) {							\
+		printf("#   %s:%d: %s == %ld (0x%lx), expected %ld (0x%lx)\n", \
+		       __FILE__, __LINE__, #a, _a, _a, _b, _b);		\
+		failed_checks++;					\
+	}								\
+} while (0)
+#define NEAR(a, b, tol) do {						\
+	double _a = (a), _b = (b);					\
+	if (_a < _b - (tol) || _a > _b + (tol)) {			\
+		printf("#   %s:%d: %s == %g, expected %g +- %g\n",	\
+		       __FILE__, __LINE__, #a, _a, _b, (double)(tol));	\
+		failed_checks++;					\
+	}								\
+} while (0)
+
+static void start(const char *clock)
+{
+	const char *argv[] = { "--clock", clock, firmware, NULL };
+
+	S = sim_spawn(nanosim, argv);
+	if (!S) {
+		printf("Bail out! cannot start %s\n", nanosim);
+		exit(1);
+	}
+}
+
+static void stop(void)
+{
+	if (S)
+		sim_close(S);
+	S = NULL;
+}
+
+/* One request; returns the response (static), records protocol errors. */
+static const char *sim(const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	rc = sim_cmd(S, R, sizeof(R), "%s", line);
+	if (rc < 0) {
+		printf("#   simulator: '%s' -> '%s'\n", line, R);
+		failed_checks++;
+	}
+	return R;
+}
+
+#define IS(resp, ...) do {						\
+	const char *_r = sim(__VA_ARGS__);				\
+	if (strcmp(_r, resp)) {						\
+		printf("#   %s:%d: '", __FILE__, __LINE__);		\
+		printf(__VA_ARGS__);					\
+		printf("' -> '%s', expected '%s'\n", _r, resp);	\
+		failed_checks++;					\
+	}								\
+} while (0)
+
+/* Let the firmware finish the handler of the last STOP and a loop pass. */
+static void settle(void)
+{
+	sim("wait 0.2");
+}
+
+static int hexbytes(const char *s, uint8_t *out, int max)
+{
+	int n = 0;
+	unsigned v;
+
+	while (n < max && sscanf(s + 2 * n, "%2x", &v) == 1)
+		out[n++] = v;
+	return n;
+}
+
+/* xfer to the Nano: msgs like "we0 r1"; read bytes into out. */
+static int xfer(uint8_t addr, uint8_t *out, int max, const char *fmt, ...)
+{
+	char m[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(m, sizeof(m), fmt, ap);
+	va_end(ap);
+	sim("xfer %02x %s", addr, m);
+	if (strncmp(R, "ok", 2))
+		return -1;
+	return R[2] == ' ' && out ? hexbytes(R + 3, out, max) : 0;
+}
+
+static int get(uint8_t cmd)
+{
+	uint8_t b;
+
+	return xfer(A, &b, 1, "w%02x r1", cmd) == 1 ? b : -1;
+}
+
+static int get16(uint8_t reg)
+{
+	uint8_t b[2];
+
+	return xfer(A, b, 2, "w%02x r2", reg) == 2 ? b[0] | b[1] << 8 : -1;
+}
+
+static void put(uint8_t cmd, uint8_t v)
+{
+	CHECK(xfer(A, NULL, 0, "w%02x%02x", cmd, v) == 0);
+}
+
+static int err(void)
+{
+	return get(ARDUIPI_REG_ERROR);
+}
+
+static void clear_err(void)
+{
+	put(ARDUIPI_REG_ERROR, 0);
+}
+
+/* Board side: level, and whether the Nano drives the line. */
+static int level(const char *line)
+{
+	int v = -1;
+
+	sscanf(sim("pin %s", line), "ok %d", &v);
+	return v;
+}
+
+static int is_output(const char *line)
+{
+	char dir[8] = "";
+
+	sscanf(sim("pin %s", line), "ok %*d %7s", dir);
+	return !strcmp(dir, "out");
+}
+
+static long sim_stat(const char *key)
+{
+	const char *p;
+	char k[64];
+
+	sim("stats");
+	snprintf(k, sizeof(k), " %s=", key);
+	p = strstr(R, k);
+	return p ? atol(p + strlen(k)) : -1;
+}
+
+/* ---- the specification's examples -------------------------------------- */
+
+static void spec_01_ping_get(void)
+{
+	IS("ok 55", "xfer 2a we0 r1");
+}
+
+static void spec_02_ping_set(void)
+{
+	IS("ok", "xfer 2a we0aa");
+	IS("ok aa", "xfer 2a we0 r1");
+}
+
+static void spec_03_port_get(void)
+{
+	sim("drive A0 1");
+	sim("drive A3 1");
+	settle();
+	/* PC0 and PC3 driven, PC4/PC5 the idle bus */
+	IS("ok 39", "xfer 2a w1c r1");
+}
+
+static void spec_04_port_set(void)
+{
+	/* AVR semantics on inputs: the bits are pull-ups */
+	IS("ok", "xfer 2a w1ba5");
+	settle();
+	EQ(level("D8"), 1);
+	EQ(level("D9"), 0);
+	EQ(level("D10"), 1);
+	EQ(level("D13"), 1);
+	IS("ok 35", "xfer 2a w1b r1");	/* + D12: the INT wire pull-up */
+	EQ(err(), 0);
+}
+
+static void spec_05_ddr_get(void)
+{
+	IS("ok 00", "xfer 2a w2b r1");
+	IS("ok", "xfer 2a w2b21");
+	IS("ok 21", "xfer 2a w2b r1");
+}
+
+static void spec_06_ddr_set(void)
+{
+	IS("ok", "xfer 2a w2df0");
+	settle();
+	CHECK(is_output("D4") && is_output("D7"));
+	CHECK(!is_output("D3"));
+	IS("ok f0", "xfer 2a w2d r1");
+}
+
+static void spec_07_port_pin_get(void)
+{
+	sim("drive A2 1");
+	settle();
+	IS("ok 01", "xfer 2a w4c02 r1");
+	sim("drive A2 0");
+	settle();
+	IS("ok 00", "xfer 2a w4c02 r1");
+	/* the write selects, a later bare read reads again */
+	IS("ok", "xfer 2a w4c02");
+	sim("drive A2 1");
+	settle();
+	IS("ok 01", "xfer 2a r1");
+}
+
+static void spec_08_port_pin_set(void)
+{
+	IS("ok", "xfer 2a w2d10");	/* PD4 output */
+	IS("ok", "xfer 2a w3d41");	/* port D pin 4 = 1 */
+	settle();
+	EQ(level("D4"), 1);
+	IS("ok", "xfer 2a w3d40");
+	settle();
+	EQ(level("D4"), 0);
+	/* the specification's verbatim bytes stay "Set Port D = 0x41" */
+	IS("ok", "xfer 2a w1d41");
+	settle();
+	EQ(level("D4"), 0);
+	EQ(level("D0"), 1);		/* input: pull-up */
+	EQ(level("D6"), 1);
+}
+
+static void spec_09_pin_get(void)
+{
+	sim("drive D5 1");
+	settle();
+	IS("ok 01", "xfer 2a w05 r1");
+	sim("drive D5 0");
+	settle();
+	IS("ok 00", "xfer 2a w05 r1");
+}
+
+static void spec_10_pin_set(void)
+{
+	IS("ok", "xfer 2a w0801");
+	settle();
+	EQ(level("D8"), 1);
+	CHECK(is_output("D8"));
+}
+
+static void spec_11_mode_get(void)
+{
+	IS("ok 00", "xfer 2a w03dd r1");
+	IS("ok", "xfer 2a w03d1");
+	IS("ok 01", "xfer 2a w03dd r1");
+	IS("ok", "xfer 2a w03d2");
+	IS("ok 02", "xfer 2a w03dd r1");
+}
+
+static void spec_12_mode_set(void)
+{
+	IS("ok", "xfer 2a w04d2");
+	settle();
+	sim("pin D4");
+	EQ(strcmp(R, "ok 1 in 1"), 0);
+}
+
+static void spec_13_analog_get(void)
+{
+	int v;
+
+	sim("adc 5 3.3");		/* A5 is SCL: the idle bus */
+	sim("wait 5");
+	v = get16(0xa5);
+	NEAR(v, 3.3 / 5.0 * 1024, 1);
+}
+
+static void spec_14_pwm_set(void)
+{
+	long period = 0, high = 0;
+
+	IS("ok", "xfer 2a w09ee80");	/* i2cset ... 0x09 0xee 0x80 i */
+	sim("wait 5");
+	CHECK(sscanf(sim("pwm D9"), "ok %ld %ld", &period, &high) == 2);
+	/* timer1 default: 1 kHz; 128/256 of the period */
+	NEAR(period, 1000000, 100);
+	NEAR(high, 500000, 100);
+	EQ(err(), 0);
+}
+
+/* ---- register bank ---------------------------------------------------- */
+
+static void bank_identity(void)
+{
+	uint8_t b[16];
+
+	EQ(xfer(A, b, 16, "w50 r16"), 16);
+	EQ(b[0], 'A');
+	EQ(b[1], 'P');
+	EQ(b[2], ARDUIPI_PROTO_MAJOR);
+	EQ(b[3], ARDUIPI_PROTO_MINOR);
+	EQ(b[4], 0xff);
+	EQ(b[5], 16);
+	EQ(b[6], ARDUIPI_RESET_POWERON);
+	EQ(b[7], 1);
+	EQ(b[8] & ARDUIPI_STATUS_RESTARTED, ARDUIPI_STATUS_RESTARTED);
+	EQ(b[9], 0);			/* no error */
+	EQ(b[12], A);
+	EQ(b[15], ARDUIPI_INT_PIN_NONE);
+}
+
+/* Every writable register takes a valid value and reads it back. */
+static void bank_read_write_all(void)
+{
+	static const struct { uint8_t reg, val; } rw[] = {
+		{ 0x5f, 12 }, { 0x60, 0x81 }, { 0x61, 0x03 }, { 0x62, 0x01 },
+		{ 0x63, 0x80 }, { 0x64, 0x01 }, { 0x65, 0x01 },
+		{ 0x69, 0x04 }, { 0x6a, 0x40 }, { 0x6b, 0x02 },
+		{ 0x72, 0x0c }, { 0x73, 0x80 }, { 0x74, 0x02 },
+		{ 0x75, 0x08 }, { 0x76, 0x40 }, { 0x77, 0x01 },
+		{ 0x80, 0x34 }, { 0x81, 0x12 }, { 0x82, 0xc0 }, { 0x83, 0x0f },
+		{ 0x84, 0x03 }, { 0x85, 0x40 }, { 0x86, 0x01 }, { 0x87, 0x02 },
+		{ 0x88, 0x3f }, { 0xc6, 1 }, { 0xc6, 0 },
+		{ 0xc8, 0x20 }, { 0xc9, 0x00 }, { 0xca, 3 },
+		{ 0xda, 5 }, { 0xdb, 7 }, { 0xdc, 1 },
+		{ 0xdd, 0x10 }, { 0xde, 0x27 }, { 0xd1, 0x00 }, { 0xd2, 0x10 },
+		{ 0xd3, 1 },
+	};
+	unsigned i;
+
+	for (i = 0; i < sizeof(rw) / sizeof(rw[0]); i++) {
+		put(rw[i].reg, rw[i].val);
+		if (get(rw[i].reg) != rw[i].val) {
+			printf("#   register 0x%02x: wrote 0x%02x, read 0x%02x\n",
+			       rw[i].reg, rw[i].val, get(rw[i].reg));
+			failed_checks++;
+		}
+	}
+	EQ(err(), 0);
+	/* a bulk read across the whole bank works and ends cleanly */
+	sim("xfer 2a w50 r64");
+	CHECK(!strncmp(R, "ok 4150", 7));
+	sim("xfer 2a wb0 r48");
+	CHECK(!strncmp(R, "ok ", 3) && strlen(R) == 3 + 96);
+	EQ(err(), 0);
+}
+
+static void bank_gpio(void)
+{
+	uint8_t b[3];
+
+	IS("ok", "xfer 2a w60000400");	/* DIR: D10 (bank 1, bit 2) */
+	IS("ok", "xfer 2a w6c000400");	/* SET D10 */
+	settle();
+	EQ(level("D10"), 1);
+	IS("ok", "xfer 2a w6f000400");	/* CLR D10 */
+	settle();
+	EQ(level("D10"), 0);
+	sim("wire D2 D3");
+	IS("ok", "xfer 2a w6008");	/* D3 output */
+	IS("ok", "xfer 2a w6c08");
+	settle();
+	EQ(xfer(A, b, 3, "w66 r3"), 3);
+	EQ(b[0] & 0x0c, 0x0c);		/* D2 follows D3 through the wire */
+	IS("ok", "xfer 2a w6f08");
+	settle();
+	EQ(xfer(A, b, 3, "w66 r3"), 3);
+	EQ(b[0] & 0x0c, 0);
+	/* pull-up on an unconnected input reads 1 */
+	IS("ok", "xfer 2a w6a01");	/* PULLUP D8 */
+	settle();
+	EQ(xfer(A, b, 3, "w66 r3"), 3);
+	EQ(b[1] & 1, 1);
+}
+
+/* ---- INT line and edges ------------------------------------------------ */
+
+static void int_line_edges(void)
+{
+	char ev[128];
+	int got = 0;
+
+	IS("ok 1", "int");		/* released: the Pi's pull-up */
+	IS("ok", "xfer 2a w5f0c");	/* INT on D12 */
+	IS("ok", "xfer 2a w7204");	/* rising edge on D2 */
+	IS("ok", "xfer 2a w7508");	/* falling edge on D3 */
+	sim("events on");
+	settle();
+	IS("ok 1", "int");
+	sim("drive D2 1");
+	settle();
+	IS("ok 0", "int");		/* asserted: driven low */
+	IS("ok 04", "xfer 2a w78 r1");
+	IS("ok", "xfer 2a w7804");	/* write 1 to clear */
+	settle();
+	IS("ok 1", "int");
+	sim("drive D2 0");		/* falling edge of D2: not enabled */
+	settle();
+	IS("ok 1", "int");
+	sim("drive D3 1");
+	settle();
+	sim("drive D3 0");		/* falling edge of D3 */
+	settle();
+	IS("ok 0", "int");
+	IS("ok 08", "xfer 2a w78 r1");
+	IS("ok", "xfer 2a w78ff");
+	settle();
+	IS("ok 1", "int");
+	while (sim_event(S, ev, sizeof(ev)))
+		got += !strncmp(ev, "! int ", 6);
+	EQ(got, 4);		/* low, high, low, high */
+	/* edges on several lines cost one status read */
+	IS("ok", "xfer 2a w72ff");
+	sim("drive D4 1");
+	sim("drive D5 1");
+	sim("drive D6 1");
+	settle();
+	IS("ok 70", "xfer 2a w78 r1");
+	EQ(sim_stat("int_high_violations"), 0);
+}
+
+/* ---- bad input --------------------------------------------------------- */
+
+static void refused(const char *msgs, int code, const char *outcome)
+{
+	uint8_t before[64], after[64];
+
+	clear_err();
+	CHECK(xfer(A, before, 48, "w60 r48") == 48);
+	sim("xfer 2a %s", msgs);
+	if (strncmp(R, outcome, strlen(outcome))) {
+		printf("#   xfer %s -> '%s', expected '%s...'\n", msgs, R,
+		       outcome);
+		failed_checks++;
+	}
+	if (err() != code) {
+		printf("#   xfer %s: error %d, expected %d\n", msgs, err(), code);
+		failed_checks++;
+	}
+	CHECK(xfer(A, after, 48, "w60 r48") == 48);
+	CHECK(!memcmp(before, after, 48));
+	IS("ok 55", "xfer 2a we0 r1");
+}
+
+static void bad_input(void)
+{
+	refused("wf0", ARDUIPI_ERR_UNKNOWN_CMD, "ok");
+	refused("wf012", ARDUIPI_ERR_UNKNOWN_CMD, "nack data 0 1");
+	refused("wff r1", ARDUIPI_ERR_UNKNOWN_CMD, "ok ff");	/* pin 0xff */
+	refused("w1401", ARDUIPI_ERR_UNKNOWN_CMD, "nack");	/* pin 20 */
+	refused("w05d7", ARDUIPI_ERR_BAD_VALUE, "ok");	/* mode 7 */
+	refused("w0502", ARDUIPI_ERR_BAD_VALUE, "ok");
+	refused("w09ee", ARDUIPI_ERR_SHORT, "ok");	/* truncated */
+	refused("w3d", ARDUIPI_ERR_SHORT, "ok");
+	refused("wa9600201", ARDUIPI_ERR_PEC, "ok");	/* truncated PEC */
+	refused("w050100", ARDUIPI_ERR_LONG, "ok");
+	refused("we0010203", ARDUIPI_ERR_LONG, "nack data 0 3");
+	refused("w1201", ARDUIPI_ERR_RESERVED_PIN, "ok");	/* A4 */
+	refused("w13d2", ARDUIPI_ERR_RESERVED_PIN, "ok");	/* A5 pull-up */
+	refused("w1c30", ARDUIPI_ERR_RESERVED_PIN, "ok");
+	refused("w04ee80", ARDUIPI_ERR_NOT_PWM, "ok");
+	refused("w50ff", ARDUIPI_ERR_READ_ONLY, "ok");
+	refused("w7b01", ARDUIPI_ERR_BAD_REG, "ok");
+	refused("w620c", ARDUIPI_ERR_RESERVED_PIN, "ok");
+	refused("wda01", ARDUIPI_ERR_BAD_VALUE, "ok");
+	refused("w5d2b2b", ARDUIPI_ERR_BAD_KEY, "ok");
+	refused("wd1ffff", ARDUIPI_ERR_BAD_VALUE, "ok");	/* duty > period */
+	/* a read with no command since reset */
+	stop();
+	start("100000");
+	IS("ok ff", "xfer 2a r1");
+	EQ(err(), ARDUIPI_ERR_NO_CMD);
+	/* reading past the data */
+	clear_err();
+	IS("ok 55ff", "xfer 2a we0 r2");
+	EQ(err(), ARDUIPI_ERR_OVERRUN);
+	/* i2cdetect's quick write is harmless */
+	clear_err();
+	IS("ok", "xfer 2a w");
+	EQ(err(), 0);
+	/* nobody at another address */
+	IS("nack addr 0", "xfer 2b we0 r1");
+	EQ(sim_stat("bus_pin_violations"), 0);
+}
+
+/* ---- PEC ---------------------------------------------------------------- */
+
+static uint8_t pec(const uint8_t *b, int n, uint8_t crc)
+{
+	for (int i = 0; i < n; i++)
+		crc = crc8_byte(crc, b[i]);
+	return crc;
+}
+
+/*
+ * PEC write of n registers with the status reply; flip: byte index in the
+ * transaction (address bytes count) to corrupt, -1 for none. Returns the
+ * status byte, or -1 when the host's PEC check of the reply fails.
+ */
+static int pec_write(uint8_t reg, const uint8_t *d, int n, int flip)
+{
+	uint8_t f[40], aw = A << 1, ar = aw | 1, r[2], crc;
+	char hex[100];
+	int i;
+
+	f[0] = ARDUIPI_CMD_PEC_WRITE;
+	f[1] = reg;
+	f[2] = n;
+	memcpy(f + 3, d, n);
+	f[3 + n] = pec(f, 3 + n, pec(&aw, 1, 0));
+	for (i = 0; i < 4 + n; i++)
+		sprintf(hex + 2 * i, "%02x", f[i]);
+	if (flip >= 0)
+		sim("fault flip %d 4", flip);
+	if (xfer(A, r, 2, "w%s r2", hex) != 2)
+		return -2;
+	crc = pec(&ar, 1, pec(f, 4 + n, pec(&aw, 1, 0)));
+	return pec(r, 1, crc) == r[1] ? r[0] : -1;
+}
+
+static int pec_read(uint8_t reg, int n, uint8_t *d, int flip)
+{
+	uint8_t f[3] = { ARDUIPI_CMD_PEC_READ, reg, n }, aw = A << 1;
+	uint8_t ar = aw | 1, r[40], crc;
+
+	if (flip >= 0)
+		sim("fault flip %d 2", flip);
+	if (xfer(A, r, n + 1, "wae%02x%02x r%d", reg, n, n + 1) != n + 1)
+		return -2;
+	crc = pec(&ar, 1, pec(f, 3, pec(&aw, 1, 0)));
+	memcpy(d, r, n);
+	return pec(r, n, crc) == r[n] ? 0 : -1;
+}
+
+static void pec_frames(void)
+{
+	uint8_t d[4] = { 0x20, 0x00, 0x00, 0x00 }, r[48], before[48];
+	int at, st;
+
+	EQ(pec_write(ARDUIPI_REG_GPIO_DIR + 1, d, 1, -1), 0);
+	EQ(pec_write(ARDUIPI_REG_GPIO_SET + 1, d, 1, -1), 0);
+	settle();
+	EQ(level("D13"), 1);
+	EQ(pec_read(ARDUIPI_REG_ID0, 16, r, -1), 0);
+	EQ(r[0], 'A');
+	EQ(r[12], A);
+
+	/* a bit flipped in any byte of a write, either direction: never
+	 * applied unnoticed, and the host always learns of it */
+	d[0] = 0x20;
+	for (at = 0; at <= 8; at++) {
+		if (at == 0 || at == 6)
+			continue;	/* address bytes: a NACK, tested apart */
+		clear_err();
+		CHECK(xfer(A, before, 48, "w60 r48") == 48);
+		st = pec_write(ARDUIPI_REG_GPIO_CLR + 1, d, 1, at);
+		if (st == 0) {
+			printf("#   flip at byte %d: write reported applied\n", at);
+			failed_checks++;
+		}
+		if (at < 6) {		/* host -> Nano: nothing applied */
+			CHECK(xfer(A, r, 48, "w60 r48") == 48);
+			CHECK(!memcmp(before, r, 48));
+			/* a flipped command byte is no PEC frame at all:
+			 * refused as what it became (here: read-only) */
+			EQ(err(), at == 1 ? ARDUIPI_ERR_READ_ONLY :
+			   ARDUIPI_ERR_PEC);
+			settle();
+			EQ(level("D13"), 1);
+		}
+	}
+	/* reads: a flipped byte anywhere fails the host's check */
+	for (at = 1; at < 4 + 4 + 1; at++) {
+		if (at == 4)
+			continue;	/* the read address byte */
+		CHECK(pec_read(ARDUIPI_REG_ID0, 4, r, at) != 0);
+	}
+	CHECK(pec_read(ARDUIPI_REG_ID0, 4, r, -1) == 0);
+	/* a MCU reset wipes nothing the framing depends on */
+	sim("reset wdt");
+	sim("wait 20");
+	EQ(pec_write(ARDUIPI_REG_GPIO_DIR, d, 1, -1), 0);
+	EQ(pec_read(ARDUIPI_REG_GPIO_DIR, 1, r, -1), 0);
+	EQ(r[0], 0x20);
+}
+
+/* ---- resets, watchdog, bus error ------------------------------------ */
+
+static void resets(void)
+{
+	static const struct { const char *kind; int cause; } k[] = {
+		{ "wdt", ARDUIPI_RESET_WATCHDOG },
+		{ "bor", ARDUIPI_RESET_BROWNOUT },
+		{ "ext", ARDUIPI_RESET_EXTERNAL },
+		{ "por", ARDUIPI_RESET_POWERON },
+	};
+	int boots = 1;
+
+	put(ARDUIPI_REG_STATUS, ARDUIPI_STATUS_RESTARTED);
+	EQ(get(ARDUIPI_REG_STATUS) & ARDUIPI_STATUS_RESTARTED, 0);
+	for (unsigned i = 0; i < 4; i++) {
+		IS("ok", "xfer 2a w0d01");
+		sim("reset %s", k[i].kind);
+		sim("wait 20");
+		boots = k[i].cause == ARDUIPI_RESET_POWERON ? 1 : boots + 1;
+		EQ(get(ARDUIPI_REG_RESET_CAUSE), k[i].cause);
+		EQ(get(ARDUIPI_REG_BOOT_COUNT), boots);
+		EQ(get(ARDUIPI_REG_STATUS) & ARDUIPI_STATUS_RESTARTED,
+		   ARDUIPI_STATUS_RESTARTED);
+		EQ(level("D13"), 0);	/* outputs back to reset state */
+		IS("ok 55", "xfer 2a we0 r1");
+		put(ARDUIPI_REG_STATUS, ARDUIPI_STATUS_RESTARTED);
+	}
+}
+
+static void watchdog(void)
+{
+	/* the watchdog runs (WDTCSR: WDE set) ... */
+	sim("peek 60");
+	CHECK(strtol(R + 3, NULL, 16) & 0x08);
+	/* ... and resets a firmware that hangs with interrupts off */
+	IS("ok", "fault hang");
+	sim("wait 400");
+	EQ(get(ARDUIPI_REG_RESET_CAUSE), ARDUIPI_RESET_WATCHDOG);
+	EQ(get(ARDUIPI_REG_BOOT_COUNT), 2);
+	IS("ok 55", "xfer 2a we0 r1");
+	/* a busy host does not starve it: no reset in 2 s of traffic */
+	for (int i = 0; i < 200; i++) {
+		sim("xfer 2a w50 r8");
+		sim("wait 10");
+	}
+	EQ(get(ARDUIPI_REG_BOOT_COUNT), 2);
+}
+
+static void bus_error(void)
+{
+	sim("fault buserr 2");
+	IS("buserr", "xfer 2a w0d01");
+	EQ(err(), ARDUIPI_ERR_BUS);
+	CHECK(get(ARDUIPI_REG_STATUS) & ARDUIPI_STATUS_BUS_ERROR);
+	IS("ok 55", "xfer 2a we0 r1");
+	settle();
+	EQ(level("D13"), 0);		/* the interrupted frame did nothing */
+}
+
+/* ---- failsafe ------------------------------------------------------------ */
+
+static void failsafe(void)
+{
+	double t;
+
+	/* car: D6 PWM, D7 high; safe: PWM off, D6 D7 low */
+	IS("ok", "xfer 2a w06ee80");
+	IS("ok", "xfer 2a w0701");
+	IS("ok", "xfer 2a w806400c0000000000004");	/* 100 ms, D6 D7 low, ch2 */
+	EQ(get16(ARDUIPI_REG_FS_TIMEOUT), 100);
+	/* a live host keeps it quiet */
+	for (int i = 0; i < 40; i++) {
+		sim("wait 50");
+		sim("xfer 2a we0 r1");
+	}
+	EQ(level("D7"), 1);
+	EQ(get(ARDUIPI_REG_STATUS) & ARDUIPI_STATUS_FS_TRIPPED, 0);
+	/* silence: measure when it acts */
+	for (t = 0; t < 200 && level("D7"); t += 1)
+		sim("wait 1");
+	printf("# failsafe: safe state %.0f ms after the last transaction "
+	       "(timeout 100 ms)\n", t);
+	CHECK(t >= 99 && t <= 103);
+	sim("wait 10");
+	sim("pwm D6");
+	IS("ok steady 0", "pwm D6");
+	CHECK(get(ARDUIPI_REG_STATUS) & ARDUIPI_STATUS_FS_TRIPPED);
+	EQ(get(ARDUIPI_REG_PWM_CTRL(2)) & ARDUIPI_PWM_ENABLE, 0);
+	/* the host may drive again, and a new silence trips again */
+	IS("ok", "xfer 2a w0701");
+	sim("wait 150");
+	EQ(level("D7"), 0);
+}
+
+/* ---- ADC ----------------------------------------------------------------- */
+
+static void adc(void)
+{
+	int v, mv;
+
+	for (int ch = 0; ch < 8; ch++)
+		sim("adc %d %.3f", ch, 0.5 + ch * 0.5);
+	sim("wait 5");
+	for (int ch = 0; ch < 8; ch++) {
+		v = get16(0xa0 + ch);
+		NEAR(v, (0.5 + ch * 0.5) / 5.0 * 1024, 1);
+		EQ(get16(ARDUIPI_REG_ADC_RESULT + 2 * ch), v);
+	}
+	mv = get16(ARDUIPI_REG_ADC_AVCC_MV);
+	NEAR(mv, 5000, 25);
+	sim("avcc 4.7");
+	sim("wait 5");
+	NEAR(get16(ARDUIPI_REG_ADC_AVCC_MV), 4700, 25);
+	NEAR(get16(0xa0), 0.5 / 4.7 * 1024, 1);
+	/* temperature against 1.1 V: measured within 500 ms */
+	sim("temp 25");
+	sim("wait 600");
+	NEAR(get16(ARDUIPI_REG_ADC_TEMP), 0.314 / 1.1 * 1024, 3);
+	/* internal reference for small signals */
+	IS("ok", "xfer 2a wc601");
+	sim("adc 0 0.55");
+	sim("wait 20");
+	NEAR(get16(0xa0), 512, 1);
+}
+
+/* ---- address change ---------------------------------------------------- */
+
+static void address_change(void)
+{
+	IS("ok", "xfer 2a w5d2bd4");	/* new 0x2b, key ~0x2b */
+	sim("wait 20");
+	IS("nack addr 0", "xfer 2a we0 r1");
+	IS("ok 55", "xfer 2b we0 r1");
+	IS("ok 2b", "xfer 2b w5c r1");
+	sim("reset ext");		/* persisted in EEPROM */
+	sim("wait 20");
+	IS("ok 55", "xfer 2b we0 r1");
+	IS("ok", "xfer 2b w5d2ad5");
+	sim("wait 20");
+	IS("ok 55", "xfer 2a we0 r1");
+}
+
+/* ---- random traffic --------------------------------------------------- */
+
+/* Random frames, except those that could move the INT line off D12 (the
+ * wire the board has) or reprogram the address. */
+static int random_frame(unsigned *seed, char *m)
+{
+	static const uint8_t hot[] = { 0xa9, 0xae, 0xe0, 0x60, 0x0d, 0x1b,
+				       0x09, 0xc8, 0x78, 0x80 };
+	uint8_t b[8] = { 0 };
+	int len = 1 + rand_r(seed) % 6, n = 0, k;
+
+	for (k = 0; k < len; k++)
+		b[k] = rand_r(seed) % 3 ? rand_r(seed) & 0xff :
+		       hot[rand_r(seed) % sizeof(hot)];
+	if (b[0] <= ARDUIPI_REG_ADDR_COMMIT + 1 && b[0] + len > ARDUIPI_REG_ADDR_NEW)
+		return -1;
+	if (b[0] == ARDUIPI_CMD_PEC_WRITE && len > 1 &&
+	    b[1] <= ARDUIPI_REG_INT_PIN && b[1] + 32 > ARDUIPI_REG_ADDR_NEW)
+		return -1;
+	m[n++] = 'w';
+	for (k = 0; k < len; k++)
+		n += sprintf(m + n, "%02x", b[k]);
+	if (rand_r(seed) % 3 == 0)
+		n += sprintf(m + n, " r%d", 1 + rand_r(seed) % 4);
+	m[n] = 0;
+	return 0;
+}
+
+static void random_traffic(void)
+{
+	char m[300];
+	int i, bad = 0;
+	unsigned seed = 12345;
+
+	IS("ok", "xfer 2a w5f0c");	/* INT on D12, as wired */
+	/* 10^5 random transactions, then the device must still answer */
+	for (i = 0; i < 100000; i++) {
+		if (random_frame(&seed, m))
+			continue;
+		if (sim_cmd(S, R, sizeof(R), "xfer 2a %s", m) < 0)
+			bad++;
+	}
+	EQ(bad, 0);
+	IS("ok", "xfer 2a we055");
+	IS("ok 55", "xfer 2a we0 r1");
+	IS("ok 4150", "xfer 2a w50 r2");
+	IS("ok 0c", "xfer 2a w5f r1");
+	EQ(sim_stat("bus_pin_violations"), 0);
+	EQ(sim_stat("int_high_violations"), 0);
+	EQ(sim_stat("crashes"), 0);
+	EQ(sim_stat("wdt"), 0);
+	printf("# random traffic: %d transactions, TWINT hold max %ld "
+	       "cycles\n", i, sim_stat("hold_max"));
+}
+
+/* ---- TWINT hold figure -------------------------------------------------- */
+
+/* A workload of every transaction kind; returns the worst hold. */
+static long hold_workload(const char *clock, int reads, long *stretch)
+{
+	uint8_t d[8] = { 0 }, r[32];
+	long max;
+
+	stop();
+	start(clock);
+	sim("stats reset");
+	for (int i = 0; i < 20; i++) {
+		sim("xfer 2a we0%02x", i);
+		sim("xfer 2a w0d01");
+		sim("xfer 2a w09ee80");
+		sim("xfer 2a w60%02x%02x00", i, i);
+		sim("xfer 2a wf012");
+		if (reads) {
+			sim("xfer 2a w50");	/* select, then a bare read */
+			sim("xfer 2a r8");
+			sim("xfer 2a we0 r1");
+			sim("xfer 2a wa0 r2");
+			sim("xfer 2a w50 r32");
+			pec_write(ARDUIPI_REG_GPIO_OUT, d, 3, -1);
+			pec_write(ARDUIPI_REG_PWM_DUTY(3), d, 3, -1);
+			pec_read(ARDUIPI_REG_GPIO_DIR, 27, r, -1);
+		}
+		sim("wait 1");
+	}
+	max = sim_stat("hold_max");
+	*stretch = sim_stat("stretch_count");
+	sim("stats");
+	printf("# %s Hz, %s: %s\n", clock, reads ? "all kinds" : "writes only",
+	       R + 3);
+	return max;
+}
+
+/*
+ * The TWINT hold: cycles from TWINT set to the handler releasing SCL.
+ * 100 kHz (the Pi's default): every hold within 64 cycles, and so within
+ * the master's own SCL low time: no clock stretching at all. 400 kHz: the
+ * same for writes; a read's first byte is prepared by the worker, which
+ * at 400 kHz can be behind the bus: then SCL is held until it is ready.
+ */
+static void twint_hold(void)
+{
+	long s100, s400w, s400;
+	long h100 = hold_workload("100000", 1, &s100);
+	long h400w = hold_workload("400000", 0, &s400w);
+	long h400 = hold_workload("400000", 1, &s400);
+
+	printf("# TWINT hold worst case: %ld cycles at 100 kHz (%ld stretched "
+	       "clocks); at 400 kHz %ld cycles for writes, %ld cycles with "
+	       "reads (target <= 64)\n", h100, s100, h400w, h400);
+	CHECK(h100 <= 64);	/* the target */
+	EQ(s100, 0);
+	/* 400 kHz misses the target (see Documentation/firmware.rst): these
+	 * are regression bounds at twice the figures measured, not targets */
+	CHECK(h400w <= 2 * 91);
+	CHECK(h400 <= 2 * 1184);
+}
+
+static const struct test {
+	const char *name;
+	void (*fn)(void);
+	const char *clock;
+} tests[] = {
+#define T(f, c) { #f, f, c }
+	T(spec_01_ping_get, "100000"), T(spec_02_ping_set, "100000"),
+	T(spec_03_port_get, "100000"), T(spec_04_port_set, "100000"),
+	T(spec_05_ddr_get, "100000"), T(spec_06_ddr_set, "100000"),
+	T(spec_07_port_pin_get, "100000"), T(spec_08_port_pin_set, "100000"),
+	T(spec_09_pin_get, "100000"), T(spec_10_pin_set, "100000"),
+	T(spec_11_mode_get, "100000"), T(spec_12_mode_set, "100000"),
+	T(spec_13_analog_get, "100000"), T(spec_14_pwm_set, "100000"),
+	T(bank_identity, "400000"), T(bank_read_write_all, "400000"),
+	T(bank_gpio, "400000"), T(int_line_edges, "400000"),
+	T(bad_input, "100000"), T(pec_frames, "400000"),
+	T(resets, "100000"), T(watchdog, "400000"), T(bus_error, "100000"),
+	T(failsafe, "400000"), T(adc, "400000"),
+	T(address_change, "100000"), T(random_traffic, "400000"),
+	T(twint_hold, "400000"),
+};
+
+int main(int argc, char **argv)
+{
+	int n = sizeof(tests) / sizeof(tests[0]), fails = 0, num = 0;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: %s NANOSIM FIRMWARE.elf [FILTER]\n",
+			argv[0]);
+		return 2;
+	}
+	nanosim = argv[1];
+	firmware = argv[2];
+	printf("TAP version 13\n");
+	for (int i = 0; i < n; i++)
+		num += argc < 4 || strstr(tests[i].name, argv[3]);
+	printf("1..%d\n", num);
+	num = 0;
+	for (int i = 0; i < n; i++) {
+		time_t t0 = time(NULL);
+
+		if (argc >= 4 && !strstr(tests[i].name, argv[3]))
+			continue;
+		failed_checks = 0;
+		start(tests[i].clock);
+		tests[i].fn();
+		if (S && sim_stat("crashes") > 0) {
+			printf("#   the firmware crashed\n");
+			failed_checks++;
+		}
+		stop();
+		printf("%s %d %s # %lds\n", failed_checks ? "not ok" : "ok",
+		       ++num, tests[i].name, (long)(time(NULL) - t0));
+		fflush(stdout);
+		fails += !!failed_checks;
+	}
+	return fails > 100 ? 100 : fails;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host stand-in for <avr/io.h>: the ATmega328P registers the portable
+ * firmware files touch, as plain variables, so proto.c and pins.c run
+ * unchanged in unit tests and under the fuzzer. Bit numbers as in iom328p.h.
+ */
+#ifndef HOST_AVR_IO_H
+#define HOST_AVR_IO_H
+
+#include <stdint.h>
+
+extern uint8_t DDRB, PORTB, DDRC, PORTC, DDRD, PORTD;
+/* Pin levels follow DDRx/PORTx and the outside world at every read. */
+uint8_t host_pin(int port);
+#define PINB	host_pin(0)
+#define PINC	host_pin(1)
+#define PIND	host_pin(2)
+extern uint8_t TCCR0A, TCCR0B, OCR0A, OCR0B;
+extern uint8_t TCCR1A, TCCR1B;
+extern uint16_t OCR1A, OCR1B, ICR1, TCNT1;
+extern uint8_t TCCR2A, TCCR2B, OCR2A, OCR2B;
+extern uint8_t SREG;
+
+#define _BV(b)	(1U << (b))
+#define WGM00	0
+#define WGM01	1
+#define WGM11	1
+#define WGM12	3
+#define WGM13	4
+#define WGM20	0
+#define WGM21	1
+#define COM0B0	4
+#define COM0B1	5
+#define COM0A0	6
+#define COM0A1	7
+
+#endif
