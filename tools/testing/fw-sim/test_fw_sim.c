@@ -18,28 +18,13 @@
 #include "../../nanosim/simclient.h"
 #include "../../../kernel/arduipi-regs.h"
 #include "../../../firmware/crc8.h"
+#include "../tap.h"
 
 #define A	ARDUIPI_DEFAULT_ADDR
 
 static const char *nanosim, *firmware;
 static struct simclient *S;
 static char R[8192];
-static int failed_checks;
-
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		printf("#   %s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
-		failed_checks++;					\
-	}								\
-} while (0)
-#define EQ(a, b) do {							\
-	long _a = (long)(a), _b = (long)(b);				\
-	if (_a != _b) {							\
-		printf("#   %s:%d: %s == %ld (0x%lx), expected %ld (0x%lx)\n", \
-		       __FILE__, __LINE__, #a, _a, _a, _b, _b);		\
-		failed_checks++;					\
-	}								\
-} while (0)
 #define NEAR(a, b, tol) do {						\
 	double _a = (a), _b = (b);					\
 	if (_a < _b - (tol) || _a > _b + (tol)) {			\

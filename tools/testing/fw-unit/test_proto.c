@@ -7,22 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "host.h"
+#include "../tap.h"
 
-static int failed_checks;
-#define CHECK(c) do {							\
-	if (!(c)) {							\
-		printf("#   %s:%d: check failed: %s\n", __FILE__, __LINE__, #c); \
-		failed_checks++;					\
-	}								\
-} while (0)
-#define EQ(a, b) do {							\
-	long _a = (long)(a), _b = (long)(b);				\
-	if (_a != _b) {							\
-		printf("#   %s:%d: %s == 0x%lx, expected 0x%lx\n",	\
-		       __FILE__, __LINE__, #a, _a, _b);			\
-		failed_checks++;					\
-	}								\
-} while (0)
 
 #define W(...) do {							\
 	const uint8_t _w[] = { __VA_ARGS__ };				\
