@@ -14,6 +14,7 @@ DEPS_TEST  := clang libclang-rt-dev
 DEPS       := tools/testing/deps.sh
 
 FIRMWARE := firmware/build/arduipi.elf
+FIRMWARE_8MHZ := firmware/build-8mhz/arduipi.elf
 NANOSIM  := tools/nanosim/nanosim
 
 all: firmware
@@ -21,6 +22,7 @@ all: firmware
 firmware:
 	@$(DEPS) $(DEPS_BUILD)
 	$(MAKE) -C firmware
+	$(MAKE) -C firmware F_CPU=8000000
 
 sim: firmware
 	@$(DEPS) $(DEPS_SIM)
@@ -36,7 +38,8 @@ check: tests
 		"firmware=tools/testing/firmware-checks.sh" \
 		"proto-unit=tools/testing/fw-unit/test_proto" \
 		"proto-fuzz=tools/testing/fw-unit/run-fuzz.sh" \
-		"firmware-in-sim=tools/testing/fw-sim/test_fw_sim $(NANOSIM) $(FIRMWARE)"
+		"firmware-in-sim=tools/testing/fw-sim/test_fw_sim $(NANOSIM) $(FIRMWARE)" \
+		"firmware-8mhz-in-sim=NANOSIM_MHZ=8 tools/testing/fw-sim/test_fw_sim $(NANOSIM) $(FIRMWARE_8MHZ) !twint_hold"
 
 demo: sim
 	@tools/testing/demo.sh $(NANOSIM) $(FIRMWARE)

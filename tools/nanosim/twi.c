@@ -95,13 +95,15 @@ static int scl_held(void)
 
 static void irq_update(void)
 {
+	/* simavr queues a raised vector only if its enable bit (TWIE, in
+	 * data[]) is set at that moment: store TWCR first */
+	avr->data[TWCR] = tw.cr;
 	if ((tw.cr & TWINT) && (tw.cr & TWIE)) {
 		if (!tw.vec->pending)
 			avr_raise_interrupt(avr, tw.vec);
 	} else if (tw.vec->pending) {
 		avr_clear_interrupt(avr, tw.vec);
 	}
-	avr->data[TWCR] = tw.cr;
 }
 
 /* Servicing drops "pending"; TWINT still set means it fires again. */

@@ -6,7 +6,7 @@
  * input, PEC under corrupted bytes, resets, the watchdog, the failsafe,
  * the INT line, the ADC and 10^5 random transactions.
  *
- *   test_fw_sim NANOSIM FIRMWARE.elf [TEST-NAME-SUBSTRING]
+ *   [NANOSIM_MHZ=8] test_fw_sim NANOSIM FIRMWARE.elf [[!]TEST-NAME-SUBSTRING]
  *
  * Prints TAP. Figures (TWINT hold, timings) are printed as "# ..." lines.
  */
@@ -36,7 +36,9 @@ static char R[8192];
 
 static void start(const char *clock)
 {
-	const char *argv[] = { "--clock", clock, firmware, NULL };
+	/* NANOSIM_MHZ=8 runs the 8 MHz (3.3 V Pro Mini) build */
+	const char *mhz = getenv("NANOSIM_MHZ") ? getenv("NANOSIM_MHZ") : "16";
+	const char *argv[] = { "--mhz", mhz, "--clock", clock, firmware, NULL };
 
 	S = sim_spawn(nanosim, argv);
 	if (!S) {
@@ -80,10 +82,14 @@ static const char *sim(const char *fmt, ...)
 	}								\
 } while (0)
 
-/* Let the firmware finish the handler of the last STOP and a loop pass. */
+/*
+ * Let the firmware finish the last frame and a main loop pass: the worker
+ * commits after the STOP, and at 8 MHz and 400 kHz it can be several
+ * frames behind the bus.
+ */
 static void settle(void)
 {
-	sim("wait 0.2");
+	sim("wait 1");
 }
 
 static int hexbytes(const char *s, uint8_t *out, int max)
@@ -291,7 +297,7 @@ static void spec_13_analog_get(void)
 	int v;
 
 	sim("adc 5 3.3");		/* A5 is SCL: the idle bus */
-	sim("wait 5");
+	sim("wait 20");
 	v = get16(0xa5);
 	NEAR(v, 3.3 / 5.0 * 1024, 1);
 }
@@ -304,8 +310,8 @@ static void spec_14_pwm_set(void)
 	sim("wait 5");
 	CHECK(sscanf(sim("pwm D9"), "ok %ld %ld", &period, &high) == 2);
 	/* timer1 default: 1 kHz; 128/256 of the period */
-	NEAR(period, 1000000, 100);
-	NEAR(high, 500000, 100);
+	NEAR(period, 1000000, 250);	/* 2 CPU cycles at 8 MHz */
+	NEAR(high, 500000, 250);
 	EQ(err(), 0);
 }
 
@@ -321,7 +327,7 @@ static void bank_identity(void)
 	EQ(b[2], ARDUIPI_PROTO_MAJOR);
 	EQ(b[3], ARDUIPI_PROTO_MINOR);
 	EQ(b[4], 0xff);
-	EQ(b[5], 16);
+	EQ(b[5], getenv("NANOSIM_MHZ") ? atoi(getenv("NANOSIM_MHZ")) : 16);
 	EQ(b[6], ARDUIPI_RESET_POWERON);
 	EQ(b[7], 1);
 	EQ(b[8] & ARDUIPI_STATUS_RESTARTED, ARDUIPI_STATUS_RESTARTED);
@@ -707,7 +713,7 @@ static void adc(void)
 
 	for (int ch = 0; ch < 8; ch++)
 		sim("adc %d %.3f", ch, 0.5 + ch * 0.5);
-	sim("wait 5");
+	sim("wait 20");
 	for (int ch = 0; ch < 8; ch++) {
 		v = get16(0xa0 + ch);
 		NEAR(v, (0.5 + ch * 0.5) / 5.0 * 1024, 1);
@@ -716,7 +722,7 @@ static void adc(void)
 	mv = get16(ARDUIPI_REG_ADC_AVCC_MV);
 	NEAR(mv, 5000, 25);
 	sim("avcc 4.7");
-	sim("wait 5");
+	sim("wait 20");
 	NEAR(get16(ARDUIPI_REG_ADC_AVCC_MV), 4700, 25);
 	NEAR(get16(0xa0), 0.5 / 4.7 * 1024, 1);
 	/* temperature against 1.1 V: measured within 500 ms */
@@ -786,8 +792,15 @@ static void random_traffic(void)
 	for (i = 0; i < 100000; i++) {
 		if (random_frame(&seed, m))
 			continue;
-		if (sim_cmd(S, R, sizeof(R), "xfer 2a %s", m) < 0)
-			bad++;
+		/* a NACK is an answer; a timeout (SCL held 25 ms) never is */
+		if (sim_cmd(S, R, sizeof(R), "xfer 2a %s", m) < 0 ||
+		    !strcmp(R, "timeout")) {
+			if (!bad++)
+				printf("#   transaction %d: xfer 2a %s -> %s\n",
+				       i, m, R);
+			if (bad > 3)
+				break;
+		}
 	}
 	EQ(bad, 0);
 	IS("ok", "xfer 2a we055");
@@ -886,6 +899,16 @@ static const struct test {
 	T(twint_hold, "400000"),
 };
 
+/* FILTER: run the tests whose name contains it; "!x": all but those */
+static int selected(const char *name, const char *filter)
+{
+	if (!filter)
+		return 1;
+	if (filter[0] == '!')
+		return !strstr(name, filter + 1);
+	return !!strstr(name, filter);
+}
+
 int main(int argc, char **argv)
 {
 	int n = sizeof(tests) / sizeof(tests[0]), fails = 0, num = 0;
@@ -899,13 +922,13 @@ int main(int argc, char **argv)
 	firmware = argv[2];
 	printf("TAP version 13\n");
 	for (int i = 0; i < n; i++)
-		num += argc < 4 || strstr(tests[i].name, argv[3]);
+		num += selected(tests[i].name, argc < 4 ? NULL : argv[3]);
 	printf("1..%d\n", num);
 	num = 0;
 	for (int i = 0; i < n; i++) {
 		time_t t0 = time(NULL);
 
-		if (argc >= 4 && !strstr(tests[i].name, argv[3]))
+		if (!selected(tests[i].name, argc < 4 ? NULL : argv[3]))
 			continue;
 		failed_checks = 0;
 		start(tests[i].clock);
