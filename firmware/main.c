@@ -18,13 +18,12 @@
 #include "twi.h"
 
 /* EEPROM: magic, address, ~address. */
-#define EE_MAGIC	0xa5
-#define BOOT_MAGIC	0x5a
+#define BOOT_MAGIC	0x41504254UL	/* "APBT": RAM survived the reset */
 #define ADDR_SWITCH_MS	10	/* lets the commit's status reply go out */
 
 /* Survive every reset except power-on. */
 static uint8_t mcusr_saved __attribute__((section(".noinit")));
-static uint8_t boot_magic __attribute__((section(".noinit")));
+static uint32_t boot_magic __attribute__((section(".noinit")));
 static uint8_t boot_count __attribute__((section(".noinit")));
 
 /* Before .data/.bss init: save and clear the reset cause, and stop a
@@ -37,13 +36,19 @@ void early_init(void)
 	wdt_disable();
 }
 
-static uint32_t now_ms;
-static uint16_t now_us;
+static uint32_t now_us;		/* wraps after 71 minutes */
+static uint16_t tick_us;	/* one timer0 overflow */
+
+/* At least ms have passed since since: now_us moves a tick at a time. */
+static uint8_t passed(uint32_t since, uint16_t ms)
+{
+	return now_us - since >= ms * 1000UL + tick_us;
+}
 
 /* Timer0 runs the D5/D6 PWM and keeps time: one overflow per 256 ticks. */
 static void time_poll(void)
 {
-	static const uint16_t tick_us[3] = {
+	static const uint16_t tick[3] = {
 		256UL * 64 * 1000 / (F_CPU / 1000),
 		256UL * 256 * 1000 / (F_CPU / 1000),
 		256UL * 1024 * 1000 / (F_CPU / 1000),
@@ -53,11 +58,8 @@ static void time_poll(void)
 	if (!(TIFR0 & _BV(TOV0)))
 		return;
 	TIFR0 = _BV(TOV0);
-	now_us += tick_us[cs >= 3 && cs <= 5 ? cs - 3 : 0];
-	while (now_us >= 1000) {
-		now_us -= 1000;
-		now_ms++;
-	}
+	tick_us = tick[cs >= 3 && cs <= 5 ? cs - 3 : 0];
+	now_us += tick_us;
 }
 
 static void reg16_set(uint8_t r, uint16_t v)
@@ -81,31 +83,36 @@ static uint16_t reg16_get(uint8_t r)
 /*
  * ADC: A0..A7 plus the channel that shares the selected reference
  * (bandgap against AVcc -> AVcc in mV, or the temperature sensor against
- * 1.1 V), round robin. Every ARDUIPI_SLOW_ADC_MS the channel needing the
- * other reference is measured; results are kept only once the reference
- * has been stable for ARDUIPI_REF_SETTLE_MS.
+ * 1.1 V), round robin; that extra channel is converted twice and the
+ * first result dropped, as the datasheet asks after switching to it.
+ * Every ARDUIPI_SLOW_ADC_MS the channel needing the other reference is
+ * measured; results are kept only once the reference has been stable for
+ * ARDUIPI_REF_SETTLE_MS, and A0..A7 only if taken with the reference the
+ * host selects now.
  */
 #define MUX_TEMP	8
 #define MUX_BANDGAP	14
 #define REFS_AVCC	_BV(REFS0)
 #define REFS_1V1	(_BV(REFS1) | _BV(REFS0))
+#define SCAN_LEN	(ARDUIPI_NADC + 2)
 
 static uint8_t adc_admux = 0xff;	/* conversion in flight */
-static uint8_t adc_scan;		/* next scan position, 0..8 */
+static uint8_t adc_scan;		/* next scan position */
 static uint8_t adc_stable;		/* reference settled at start */
-static uint32_t adc_ref_ms, adc_slow_ms;
+static uint8_t adc_keep;		/* not the first of a pair */
+static uint32_t adc_ref_us, adc_slow_us;
 
 static void adc_store(uint8_t admux, uint16_t v, uint8_t user)
 {
 	uint8_t mux = admux & 0x0f;
 
 	if ((admux & REFS_1V1) != user)
-		adc_slow_ms = now_ms;	/* the slow channel is done */
-	if (mux < ARDUIPI_NADC) {
+		adc_slow_us = now_us;	/* the slow channel is done */
+	else if (mux < ARDUIPI_NADC)
 		reg16_set(ARDUIPI_REG_ADC_RESULT + 2 * mux, v);
-	} else if (mux == MUX_TEMP) {
+	if (mux == MUX_TEMP) {
 		reg16_set(ARDUIPI_REG_ADC_TEMP, v);
-	} else if (v) {
+	} else if (mux == MUX_BANDGAP && v) {
 		reg16_set(ARDUIPI_REG_ADC_BANDGAP, v);
 		reg16_set(ARDUIPI_REG_ADC_AVCC_MV, 1100UL * 1024 / v);
 	}
@@ -119,20 +126,23 @@ static void adc_poll(void)
 
 	if (ADCSRA & _BV(ADSC))
 		return;
-	if (adc_admux != 0xff && adc_stable)
+	if (adc_admux != 0xff && adc_stable && adc_keep)
 		adc_store(adc_admux, ADC, user);
 
-	if (now_ms - adc_slow_ms >= ARDUIPI_SLOW_ADC_MS)
+	adc_keep = 1;
+	if (passed(adc_slow_us, ARDUIPI_SLOW_ADC_MS)) {
 		next = other | (other == REFS_1V1 ? MUX_TEMP : MUX_BANDGAP);
-	else if (adc_scan < ARDUIPI_NADC)
+	} else if (adc_scan < ARDUIPI_NADC) {
 		next = user | adc_scan++;
-	else {
+	} else {
 		next = user | (user == REFS_1V1 ? MUX_TEMP : MUX_BANDGAP);
-		adc_scan = 0;
+		adc_keep = adc_scan++ != ARDUIPI_NADC;	/* drop the first */
+		if (adc_scan == SCAN_LEN)
+			adc_scan = 0;
 	}
 	if ((next ^ ADMUX) & (_BV(REFS1) | _BV(REFS0)))
-		adc_ref_ms = now_ms;
-	adc_stable = now_ms - adc_ref_ms >= ARDUIPI_REF_SETTLE_MS;
+		adc_ref_us = now_us;
+	adc_stable = passed(adc_ref_us, ARDUIPI_REF_SETTLE_MS);
 	ADMUX = next;
 	adc_admux = next;
 	ADCSRA = _BV(ADEN) | _BV(ADSC) | ARDUIPI_ADPS;
@@ -162,28 +172,45 @@ static void irq_poll(void)
 }
 
 /* Host-loss failsafe: force the safe state once per silence. */
-static uint32_t fed_ms;
+static uint32_t fed_us;
 static uint8_t fs_live;
 
+/*
+ * Edit the register image one byte at a time with interrupts off (a few
+ * cycles each), then update pins and timers with them on, so the TWI is
+ * never held up. Should the
+ * TWI worker apply a frame meanwhile, this pass may have written an older
+ * state after it: apply again until a pass ran undisturbed.
+ */
 static void failsafe_trip(void)
 {
-	uint8_t b, ch;
+	uint8_t b, ch, gen;
 
-	cli();
 	for (b = 0; b < 3; b++) {
 		uint8_t m = REG(ARDUIPI_REG_FS_MASK + b);
+		uint8_t lvl = REG(ARDUIPI_REG_FS_LEVEL + b) & m;
+		uint8_t *dir = &REG(ARDUIPI_REG_GPIO_DIR + b);
+		uint8_t *out = &REG(ARDUIPI_REG_GPIO_OUT + b);
 
-		REG(ARDUIPI_REG_GPIO_DIR + b) |= m;
-		REG(ARDUIPI_REG_GPIO_OUT + b) =
-			(REG(ARDUIPI_REG_GPIO_OUT + b) & ~m) |
-			(REG(ARDUIPI_REG_FS_LEVEL + b) & m);
+		cli();		/* each read-modify-write on its own */
+		*dir |= m;
+		*out = (*out & ~m) | lvl;
+		sei();
 	}
-	for (ch = 0; ch < ARDUIPI_NPWM; ch++)
-		if (REG(ARDUIPI_REG_FS_PWM) & BIT(ch))
-			REG(ARDUIPI_REG_PWM_CTRL(ch)) &= ~ARDUIPI_PWM_ENABLE;
+	for (ch = 0; ch < ARDUIPI_NPWM; ch++) {
+		if (!(REG(ARDUIPI_REG_FS_PWM) & BIT(ch)))
+			continue;
+		cli();
+		REG(ARDUIPI_REG_PWM_CTRL(ch)) &= ~ARDUIPI_PWM_ENABLE;
+		sei();
+	}
+	cli();
 	REG(ARDUIPI_REG_STATUS) |= ARDUIPI_STATUS_FS_TRIPPED;
-	pwm_apply();
 	sei();
+	do {
+		gen = hw_gen;
+		pwm_apply();
+	} while ((uint8_t)(hw_gen - gen) != 1);
 }
 
 static void failsafe_poll(uint8_t fed)
@@ -191,47 +218,73 @@ static void failsafe_poll(uint8_t fed)
 	uint16_t timeout = reg16_get(ARDUIPI_REG_FS_TIMEOUT);
 
 	if (fed) {
-		fed_ms = now_ms;
+		fed_us = now_us;
 		fs_live = 1;
 	}
-	if (timeout && fs_live && now_ms - fed_ms >= timeout) {
+	if (timeout && fs_live && passed(fed_us, timeout)) {
 		fs_live = 0;
 		failsafe_trip();
 	}
 }
 
-/* I2C address: EEPROM first, else the build default. */
+/*
+ * I2C address in EEPROM: two slots of [sequence, address, ~address]; the
+ * valid slot with the newer sequence wins. A new address goes into the
+ * other slot, sequence byte last, so a power cut during the update leaves
+ * the old address in force.
+ */
+#define EE_SLOT(s)	((uint8_t *)(uint16_t)(4 * (s)))
+
+static uint8_t ee_slot, ee_seq;		/* slot in force, its sequence */
+
+static uint8_t slot_addr(uint8_t s)
+{
+	uint8_t a = eeprom_read_byte(EE_SLOT(s) + 1);
+	uint8_t inv = eeprom_read_byte(EE_SLOT(s) + 2);
+
+	return (uint8_t)(a ^ inv) == 0xff && a >= ARDUIPI_ADDR_MIN &&
+	       a <= ARDUIPI_ADDR_MAX ? a : 0;
+}
+
 static uint8_t addr_load(void)
 {
-	uint8_t a = eeprom_read_byte((uint8_t *)1);
-	uint8_t inv = eeprom_read_byte((uint8_t *)2);
+	uint8_t a0 = slot_addr(0), a1 = slot_addr(1);
+	uint8_t s0 = eeprom_read_byte(EE_SLOT(0));
+	uint8_t s1 = eeprom_read_byte(EE_SLOT(1));
 
-	if (eeprom_read_byte((uint8_t *)0) == EE_MAGIC &&
-	    (uint8_t)(a ^ inv) == 0xff &&
-	    a >= ARDUIPI_ADDR_MIN && a <= ARDUIPI_ADDR_MAX)
-		return a;
-	return ARDUIPI_ADDR;
+	if (a1 && (!a0 || (int8_t)(s1 - s0) > 0)) {
+		ee_slot = 1;
+		ee_seq = s1;
+		return a1;
+	}
+	ee_slot = 0;
+	ee_seq = s0;
+	return a0 ? a0 : ARDUIPI_ADDR;
 }
 
 static uint8_t ee_buf[3], ee_pos = sizeof(ee_buf), addr_next;
-static uint32_t addr_ms;
+static uint32_t addr_us;
 
 static void addr_poll(uint8_t req)
 {
+	static const uint8_t order[3] = { 1, 2, 0 };	/* sequence last */
+
 	if (req) {
-		addr_next = REG(ARDUIPI_REG_ADDR_NEW);
-		addr_ms = now_ms;
-		ee_buf[0] = EE_MAGIC;
+		addr_next = proto_addr;
+		addr_us = now_us;
+		ee_slot ^= 1;
+		ee_buf[0] = ++ee_seq;
 		ee_buf[1] = addr_next;
 		ee_buf[2] = ~addr_next;
 		ee_pos = 0;
 	}
 	/* One byte per pass, only when the EEPROM is idle: never waits. */
 	if (ee_pos < sizeof(ee_buf) && eeprom_is_ready()) {
-		eeprom_update_byte((uint8_t *)(uint16_t)ee_pos, ee_buf[ee_pos]);
-		ee_pos++;
+		uint8_t i = order[ee_pos++];
+
+		eeprom_update_byte(EE_SLOT(ee_slot) + i, ee_buf[i]);
 	}
-	if (addr_next && now_ms - addr_ms >= ADDR_SWITCH_MS) {
+	if (addr_next && passed(addr_us, ADDR_SWITCH_MS)) {
 		cli();
 		TWAR = addr_next << 1;
 		proto_set_addr(addr_next);
@@ -247,15 +300,15 @@ static void addr_poll(uint8_t req)
  */
 static void twi_poll(void)
 {
-	static uint32_t off_ms;
+	static uint32_t off_us;
 	static uint8_t off;
 
 	if (TWCR & _BV(TWEA)) {
 		off = 0;
 	} else if (!off) {
 		off = 1;
-		off_ms = now_ms;
-	} else if (now_ms - off_ms >= 2) {
+		off_us = now_us;
+	} else if (passed(off_us, 2)) {
 		cli();
 		if (!(TWCR & _BV(TWEA)))
 			TWCR = _BV(TWEA) | _BV(TWEN) | _BV(TWIE);
@@ -281,6 +334,11 @@ int main(void)
 	sei();
 
 	for (;;) {
+		if (twi_resume) {	/* the TWI worker yielded to us */
+			twi_resume = 0;
+			twi_worker();
+			sei();
+		}
 		wdt_reset();
 		time_poll();
 		cli();

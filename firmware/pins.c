@@ -15,6 +15,7 @@
 const uint8_t port_valid[3] = { 0x3f, 0x0f, 0xff };
 
 volatile uint8_t int_asserted;
+volatile uint8_t hw_gen;
 static volatile uint8_t *int_ddr;
 static uint8_t int_mask;
 
@@ -126,6 +127,7 @@ void pins_apply(void)
 	DDRB = d1 & 0x3f;
 	PORTC = (p1 >> 6) | (uint8_t)(p2 << 2);
 	DDRC = (d1 >> 6) | (uint8_t)(d2 << 2);
+	hw_gen++;
 }
 
 void int_set(uint8_t asserted)

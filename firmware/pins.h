@@ -33,5 +33,7 @@ uint16_t pwm_full(uint8_t ch, uint16_t t1_top);
 /* INT output: open drain, asserted = driven low, else released. */
 void int_set(uint8_t asserted);
 extern volatile uint8_t int_asserted;
+/* Bumped by every pins_apply(): tells an interrupted apply it is stale. */
+extern volatile uint8_t hw_gen;
 
 #endif /* ARDUIPI_PINS_H */

@@ -17,6 +17,7 @@
 
 uint8_t regs[NREGS];
 volatile uint8_t proto_req;
+volatile uint8_t proto_addr;
 volatile uint8_t proto_tx;
 
 static uint8_t ping = ARDUIPI_PING_DEFAULT;
@@ -53,6 +54,8 @@ enum rd_kind {
 static uint8_t rd_kind, rd_arg, rd_n, rd_end, rd_crc0;
 /* ... and how far it got (rewound at every transaction end). */
 static uint8_t rd_idx, rd_crc, rd_latch;
+static void rewind(void);
+
 /* Error to report once the prepared / in-flight byte is really sent. */
 static uint8_t err_next, err_flight;
 
@@ -122,8 +125,8 @@ void proto_init(uint8_t addr, uint8_t reset_cause, uint8_t boot_count)
 	rd_kind = RD_NONE;
 	in_write = 0;
 	pwm_apply();
-	proto_tx = 0xff;
-	err_next = ARDUIPI_ERR_NO_CMD;
+	rd_crc0 = 0;
+	rewind();
 }
 
 /* ---- Reading ------------------------------------------------------------ */
@@ -169,9 +172,15 @@ static uint8_t read_byte(uint8_t *err)
 	switch (rd_kind) {
 	case RD_NONE:
 		*err = ARDUIPI_ERR_NO_CMD;
-		return b;
+		/* fall through */
 	case RD_FAILED:
-		return b;
+	case RD_PEC_BAD:
+		/* no data: whichever byte a PEC-checking host takes for the
+		 * PEC, it does not match, so garbage is never accepted */
+		b = ~rd_crc;
+		rd_crc = crc8_byte(rd_crc, b);
+		single = 0;
+		break;
 	case RD_PIN:
 		b = pin_level(rd_arg);
 		break;
@@ -205,15 +214,12 @@ static uint8_t read_byte(uint8_t *err)
 			rd_crc = crc8_byte(rd_crc, b);
 		} else if (i == rd_n) {
 			b = rd_crc;
+			rd_crc = crc8_byte(rd_crc, b);
 		} else {
 			*err = ARDUIPI_ERR_OVERRUN;
+			b = ~rd_crc;
+			rd_crc = crc8_byte(rd_crc, b);
 		}
-		break;
-	case RD_PEC_BAD:
-		/* Whichever byte the host takes for the PEC, it is wrong. */
-		b = ~rd_crc;
-		rd_crc = crc8_byte(rd_crc, b);
-		single = 0;
 		break;
 	}
 	if (single && i) {
@@ -233,9 +239,7 @@ static void prepare(void)
 static void rewind(void)
 {
 	rd_idx = 0;
-	rd_crc = rd_crc0;
-	if (rd_kind >= RD_PEC)
-		rd_crc = crc8_byte(rd_crc0, addr_w | 1);
+	rd_crc = crc8_byte(rd_crc0, addr_w | 1);
 	prepare();
 }
 
@@ -423,7 +427,7 @@ static uint8_t frame_check(void)
 						   ARDUIPI_REG_T1_TOP + 1);
 		uint16_t top = frame_val16(ARDUIPI_REG_T1_TOP);
 
-		if (top < ARDUIPI_T1_TOP_MIN)
+		if (top < ARDUIPI_T1_TOP_MIN || top > ARDUIPI_T1_TOP_MAX)
 			return ARDUIPI_ERR_BAD_VALUE;
 		for (ch = 0; ch < ARDUIPI_NPWM; ch++) {
 			uint8_t r = ARDUIPI_REG_PWM_DUTY(ch);
@@ -485,7 +489,9 @@ static void reg_store(uint8_t r, uint8_t v)
 	case S_ZERO:
 		*reg = 0;
 		break;
-	case S_COMMIT:
+	case S_COMMIT:		/* ADDR_NEW is already stored: frames are
+				 * stored in register order */
+		proto_addr = REG(ARDUIPI_REG_ADDR_NEW);
 		proto_req |= REQ_ADDR;
 		break;
 	case S_INT:
@@ -827,8 +833,7 @@ uint8_t proto_write_byte(uint8_t b)
 	} else if (flen == 3 && fclass == F_PECW) {
 		fmax = b && b <= ARDUIPI_PEC_MAX_LEN ? b + 4 : 3;
 	}
-	if (fclass >= F_PECW)
-		fcrc = crc8_byte(fcrc, b);
+	fcrc = crc8_byte(fcrc, b);	/* every frame: see RD_FAILED */
 	if (flen > fmax) {
 		fover = 1;
 		return 0;

@@ -27,8 +27,9 @@ extern uint8_t regs[NREGS];
 
 /* Requests to the main loop (bits of proto_req), set by the handler. */
 #define REQ_FED			0x01	/* a transaction addressed us */
-#define REQ_ADDR		0x02	/* persist REG_ADDR_NEW as address */
+#define REQ_ADDR		0x02	/* persist proto_addr as address */
 extern volatile uint8_t proto_req;
+extern volatile uint8_t proto_addr;	/* the committed new address */
 
 /*
  * The byte the TWI unit transmits if the master reads next. It is always

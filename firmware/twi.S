@@ -40,7 +40,10 @@ TWI_vect:
 	cpi	r24, 0xb8		/* byte sent, ACK: next byte to send */
 	breq	1f
 	ldi	r30, TWCR_RELEASE
-	sts	TWCR, r30		/* SCL released (receiving) */
+	tst	r24			/* 0x00: bus error, recover (TWSTO) */
+	brne	3f
+	ldi	r30, TWCR_RELEASE | _BV(TWSTO)
+3:	sts	TWCR, r30		/* SCL released (receiving) */
 	rjmp	queue
 1:	lds	r30, twi_tx_ready
 	tst	r30
@@ -50,7 +53,9 @@ TWI_vect:
 	ldi	r30, TWCR_RELEASE
 	sts	TWCR, r30		/* SCL released (sending) */
 
-	/* twi_ev[twi_ev_w] = (status, byte), unless the queue is full */
+	/* twi_ev[twi_ev_w++] = (status, byte). The queue never overflows:
+	 * when this fills it, the interrupt is masked and the next event
+	 * waits in the TWI unit, SCL held, until the worker frees a slot. */
 queue:	lds	r30, twi_ev_w
 	lsl	r30
 	clr	r31
@@ -61,15 +66,16 @@ queue:	lds	r30, twi_ev_w
 	lds	r30, twi_ev_w
 	inc	r30
 	andi	r30, QMASK
+	sts	twi_ev_w, r30
+	clr	r31
+	sts	twi_tx_ready, r31	/* proto_tx is stale until worked on */
+	inc	r30			/* one slot stays free: full is */
+	andi	r30, QMASK		/* w + 1 == r */
 	lds	r31, twi_ev_r
 	cp	r30, r31
-	breq	lost
-	sts	twi_ev_w, r30
-	clr	r30
-	sts	twi_tx_ready, r30	/* proto_tx is stale until worked on */
-	rjmp	work
-lost:	ldi	r30, 1
-	sts	twi_ev_lost, r30
+	brne	work
+	ldi	r30, TWCR_HOLD		/* full: mask, TWINT untouched */
+	sts	TWCR, r30
 	rjmp	work
 
 hold:	ldi	r30, TWCR_HOLD		/* keep TWINT (SCL low), mask it */

@@ -15,10 +15,11 @@
 
 /* Shared with twi.S; written there with interrupts off. */
 uint8_t twi_ev[2 * (QMASK + 1)];	/* (status, byte) pairs */
-volatile uint8_t twi_ev_w, twi_ev_r, twi_ev_lost;
+volatile uint8_t twi_ev_w, twi_ev_r;
 volatile uint8_t twi_tx_ready = 1;	/* proto_tx reflects every event */
 volatile uint8_t twi_tx_wait;		/* status of a held transmit event */
 volatile uint8_t twi_busy;		/* the worker is running */
+volatile uint8_t twi_resume;		/* the worker yielded: main resumes it */
 
 void twi_init(uint8_t addr)
 {
@@ -59,12 +60,7 @@ static void twi_event(uint8_t status, uint8_t data)
 	case 0xc8:
 		proto_read_done();
 		break;
-	case 0x00:		/* bus error: reset the unit, keep answering */
-		cli();
-		twi_tx_wait = 0;
-		TWCR = 0;
-		TWCR = TWCR_IDLE;
-		sei();
+	case 0x00:		/* bus error: twi.S recovered the unit */
 		proto_bus_error();
 		break;
 	default:
@@ -95,31 +91,41 @@ void proto_tx_early(void)
 }
 
 /*
- * Called by twi.S with interrupts on; returns with them off. The entry at
+ * Called by twi.S, or by the main loop to resume it, with interrupts on;
+ * returns with them off. The entry at
  * twi_ev_r is complete once twi_ev_w has moved past it, so taking it needs
- * no lock; only deciding that the queue is empty does.
+ * no lock; unmasking a full queue and deciding that it is empty do.
  */
 void twi_worker(void)
 {
-	uint8_t status, data, r = twi_ev_r;
+	uint8_t status, data, r = twi_ev_r, n = 0;
 
 	for (;;) {
+		if (r != twi_ev_w && ++n > QMASK) {
+			/* A queue's worth done and more waiting: the bus is
+			 * faster than the worker. Let the main loop run a pass
+			 * (it resumes the worker; twi_busy stays set, and the
+			 * full queue holds SCL meanwhile). */
+			cli();
+			twi_resume = 1;
+			return;
+		}
 		if (r != twi_ev_w) {
 			status = twi_ev[2 * r];
 			data = twi_ev[2 * r + 1];
 			r = (r + 1) & QMASK;
+			cli();
 			twi_ev_r = r;
+			/* a slot is free again: take events again, unless
+			 * a transmit is held (its release unmasks) */
+			if (!(TWCR & _BV(TWIE)) && !twi_tx_wait)
+				TWCR = (TWCR & ~_BV(TWINT)) | _BV(TWIE);
+			sei();
 			twi_event(status, data);
 			continue;
 		}
 		cli();
-		if (twi_ev_lost) {	/* more than QMASK events behind:
-					 * drop the frame as a bus error */
-			twi_ev_lost = 0;
-			twi_ev_r = r = twi_ev_w;
-			sei();
-			twi_event(0x00, 0);
-		} else if (r != twi_ev_w) {
+		if (r != twi_ev_w) {
 			sei();		/* one more came in meanwhile */
 		} else if (twi_tx_wait) {
 			/* the held byte is ready now: send it, release SCL */

@@ -6,5 +6,6 @@
 
 void twi_init(uint8_t addr);
 void twi_worker(void);
+extern volatile uint8_t twi_resume;
 
 #endif

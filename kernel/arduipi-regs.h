@@ -163,8 +163,9 @@
 #define ARDUIPI_REG_T0_CLK		0xda	/* CS0 code: 3, 4, 5 */
 #define ARDUIPI_REG_T2_CLK		0xdb	/* CS2 code: 1..7 */
 #define ARDUIPI_REG_T1_CLK		0xdc	/* CS1 code: 1..5 */
-#define ARDUIPI_REG_T1_TOP		0xdd	/* 16-bit ICR1, >= 3 */
+#define ARDUIPI_REG_T1_TOP		0xdd	/* 16-bit ICR1, 3..65534 */
 #define ARDUIPI_T1_TOP_MIN		3
+#define ARDUIPI_T1_TOP_MAX		65534
 
 #define ARDUIPI_REG_FIRST		0x50
 #define ARDUIPI_REG_LAST		0xdf

@@ -24,8 +24,8 @@ dis=$(avr-objdump -d "$fw/build/arduipi.elf" | awk '/<__vector_24>:/{on=1; next}
 rel=$(echo "$dis" | grep -n 'sts.0x00BC' | head -2 | cut -d: -f1 | tr '\n' ' ')
 set -- $rel
 echo "# TWI vector: SCL released at instruction ${1:-?} (receiving) and ${2:-?} (sending)"
-t $([ -n "${2:-}" ] && [ "$1" -le 16 ] && [ "$2" -le 24 ]; echo $?) \
-	"TWI vector releases SCL within its first 16 (receive) / 24 (send) instructions"
+t $([ -n "${2:-}" ] && [ "$1" -le 18 ] && [ "$2" -le 26 ]; echo $?) \
+	"TWI vector releases SCL within its first 18 (receive) / 26 (send) instructions"
 # The TWI interrupt must be the only one: nothing can delay its release.
 used=$(avr-objdump -d "$fw/build/arduipi.elf" | awk '/<__vectors>:/{on=1; next} on && !/jmp/{exit} on' | grep -vc '__bad_interrupt')
 echo "# interrupt vectors in use: $used (reset and TWI expected)"
