@@ -3,10 +3,11 @@
  * ArduiPi firmware: an ATmega328P as a register-style I2C device.
  *
  * The TWI interrupt (twi.S, twi.c, proto.c) is the only interrupt. The main
- * loop below never waits: it keeps time from timer0's overflow flag,
- * samples the ADC, latches pin edges for the INT line, runs the host-loss
- * failsafe and persists a new I2C address, then feeds the watchdog.
- * Shared multi-byte state is touched with interrupts off for a few cycles.
+ * loop below never waits: it resumes a TWI worker that yielded, feeds the
+ * watchdog, keeps time from timer0's overflow flag, samples the ADC,
+ * latches pin edges for the INT line, runs the host-loss failsafe and
+ * persists a new I2C address. State shared with the TWI worker is touched
+ * with interrupts off for a few cycles at a time.
  */
 #include <avr/io.h>
 #include <avr/interrupt.h>
@@ -17,7 +18,6 @@
 #include "pins.h"
 #include "twi.h"
 
-/* EEPROM: magic, address, ~address. */
 #define BOOT_MAGIC	0x41504254UL	/* "APBT": RAM survived the reset */
 #define ADDR_SWITCH_MS	10	/* lets the commit's status reply go out */
 
@@ -178,9 +178,9 @@ static uint8_t fs_live;
 /*
  * Edit the register image one byte at a time with interrupts off (a few
  * cycles each), then update pins and timers with them on, so the TWI is
- * never held up. Should the
- * TWI worker apply a frame meanwhile, this pass may have written an older
- * state after it: apply again until a pass ran undisturbed.
+ * never held up. Should the TWI worker apply a frame meanwhile, this pass
+ * may have written an older state after it: apply again until a pass ran
+ * undisturbed.
  */
 static void failsafe_trip(void)
 {
