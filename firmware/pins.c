@@ -56,7 +56,9 @@ uint8_t pins_in(uint8_t bank)
 		return PIND;
 	if (bank == 1)
 		return (PINB & 0x3f) | (uint8_t)(PINC << 6);
-	return (PINC >> 2) & 0x0f;
+	/* not A4/A5: read during a transaction, they only show the bus
+	 * (SCL low, SDA some bit) */
+	return (PINC >> 2) & ARDUIPI_GPIO_VALID2;
 }
 
 uint8_t pin_level(uint8_t line)
@@ -69,7 +71,7 @@ uint8_t port_in(uint8_t port)
 	if (port == PORT_B)
 		return PINB & port_valid[PORT_B];
 	if (port == PORT_C)
-		return PINC & 0x3f;	/* A4/A5 show the bus levels */
+		return PINC & port_valid[PORT_C];	/* not A4/A5, as above */
 	return PIND;
 }
 

@@ -208,7 +208,9 @@ void board_update(void)
 		if (vcd_on)
 			avr_raise_irq(vcd_irq + i, lvl[i]);
 	}
-	if (out[intline] && drv[intline]) {
+	/* driven high, or pulled up by the AVR towards 5 V */
+	if ((out[intline] && drv[intline]) ||
+	    (!out[intline] && reg_bit(intline, 1))) {
 		if (!int_high)
 			st.int_high_violations++;
 		int_high = 1;

@@ -29,6 +29,7 @@ struct simclient {
 	pid_t pid;
 	int fd;
 	int timeout_ms;
+	int dead;		/* a response went missing: out of step */
 	size_t len;
 	struct event *head, **tail;
 	char ready[256];
@@ -160,6 +161,11 @@ int sim_cmd(struct simclient *s, char *resp, size_t len, const char *fmt, ...)
 
 	if (resp && len)
 		resp[0] = 0;
+	if (s->dead) {
+		if (resp && len)
+			snprintf(resp, len, "err out of step after a lost response");
+		return -1;
+	}
 	va_start(ap, fmt);
 	n = vasprintf(&req, fmt, ap);
 	va_end(ap);
@@ -195,6 +201,9 @@ int sim_cmd(struct simclient *s, char *resp, size_t len, const char *fmt, ...)
 			return 1;
 		return -1;
 	}
+	/* A late response would be taken for the next request's: refuse
+	 * every further request instead. */
+	s->dead = 1;
 	if (resp && len)
 		snprintf(resp, len, "%s", eof ? "err simulator exited" : "err no response");
 	return -1;

@@ -115,11 +115,15 @@ static void vec_notify(struct avr_irq_t *irq, uint32_t v, void *p)
 		irq_update();
 }
 
+/* Bus time of the event being handled: cycle timers fire at the end of
+ * an instruction, up to a few cycles after the event they stand for. */
+static uint64_t bus_t;
+
 static void twint_set(uint8_t status)
 {
 	tw.status = status;
 	tw.cr |= TWINT;
-	tw.set_at = avr->cycle;
+	tw.set_at = bus_t && bus_t <= avr->cycle ? bus_t : avr->cycle;
 	vcd_twint(1);
 	irq_update();
 	if (e.ph != PH_IDLE && e.client && e.x.f.stall_ms > 0 && !e.stalled) {
@@ -487,6 +491,7 @@ static void byte_end(uint64_t t)
 
 static void eng_phase(uint64_t t)
 {
+	bus_t = t;
 	switch (e.ph) {
 	case PH_START:
 		slave_condition();

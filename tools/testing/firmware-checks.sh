@@ -27,6 +27,6 @@ echo "# TWI vector: SCL released at instruction ${1:-?} (receiving) and ${2:-?} 
 t $([ -n "${2:-}" ] && [ "$1" -le 18 ] && [ "$2" -le 26 ]; echo $?) \
 	"TWI vector releases SCL within its first 18 (receive) / 26 (send) instructions"
 # The TWI interrupt must be the only one: nothing can delay its release.
-used=$(avr-objdump -d "$fw/build/arduipi.elf" | awk '/<__vectors>:/{on=1; next} on && !/jmp/{exit} on' | grep -vc '__bad_interrupt')
+used=$(avr-objdump -d "$fw/build/arduipi.elf" | awk '/<__vectors>:/{on=1; next} on && /\tnop/{next} on && !/jmp/{exit} on' | grep -vc '__bad_interrupt')
 echo "# interrupt vectors in use: $used (reset and TWI expected)"
 t $([ "$used" -eq 2 ]; echo $?) "TWI is the only interrupt the firmware enables"

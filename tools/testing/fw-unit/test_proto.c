@@ -161,10 +161,11 @@ static void t_bus_pins_refused(void)
 	REFUSED(ARDUIPI_ERR_RESERVED_PIN, ARDUIPI_REG_GPIO_DIR + 2, 0x04);
 	REFUSED(ARDUIPI_ERR_RESERVED_PIN, ARDUIPI_REG_GPIO_PULLUP + 2, 0x08);
 	REFUSED(ARDUIPI_ERR_RESERVED_PIN, ARDUIPI_REG_GPIO_SET + 2, 0x0c);
-	/* reading them is harmless and shows the (idle high) bus */
+	/* reading them is harmless, and reads 0: not GPIO lines */
 	clear_err();
-	EQ(rd1(0x12), 1);
-	EQ(rd1(0x13), 1);
+	EQ(rd1(0x12), 0);
+	EQ(rd1(0x13), 0);
+	EQ(rd1(ARDUIPI_REG_GPIO_IN + 2) & 0x0c, 0);
 	EQ(err(), 0);
 }
 
@@ -235,7 +236,7 @@ static void t_ports(void)
 	W(0x1b, 0xa5);			/* spec: port B = 0xa5; PB7 is the crystal */
 	EQ(PORTB, 0x25);
 	EQ(DDRB, 0x21);
-	EQ(rd1(0x1c) & 0x30, 0x30);	/* PC4/PC5 read the idle bus */
+	EQ(rd1(0x1c) & 0x30, 0);	/* PC4/PC5: the bus, not GPIO */
 	EQ(err(), 0);
 }
 
