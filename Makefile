@@ -41,7 +41,9 @@ check: tests
 		"firmware-in-sim=tools/testing/fw-sim/test_fw_sim $(NANOSIM) $(FIRMWARE)" \
 		"firmware-8mhz-in-sim=NANOSIM_MHZ=8 tools/testing/fw-sim/test_fw_sim $(NANOSIM) $(FIRMWARE_8MHZ) !twint_hold"
 
-demo: sim
+demo:
+	@echo "Building the firmware and the Nano simulator (installing what they need)..."
+	@$(MAKE) -s --no-print-directory sim >/dev/null
 	@tools/testing/demo.sh $(NANOSIM) $(FIRMWARE)
 
 clean:

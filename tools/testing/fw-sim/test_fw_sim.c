@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "../../nanosim/simclient.h"
 #include "../../../kernel/arduipi-regs.h"
 #include "../../../firmware/crc8.h"
@@ -717,6 +718,61 @@ static void queue_full_backpressure(void)
 	EQ(err(), ARDUIPI_ERR_BAD_REG);
 }
 
+/*
+ * The simulator's fault injection itself, as the driver tests will use it:
+ * a NACK, a stalled MCU (stretch, then timeout), a muted simulator, and
+ * the VCD trace.
+ */
+static void sim_faults(void)
+{
+	char vcd[] = "/tmp/arduipi-vcd-XXXXXX", line[256];
+	const char *argv[] = { "--vcd", vcd, firmware, NULL };
+	int fd, sigs = 0, twint = 0;
+	FILE *f;
+
+	/* a corrupted ACK: the master sees a NACK, the Nano got the byte
+	 * (which is why a driver needs the PEC write's status reply) */
+	sim("fault nack 2");
+	IS("nack data 0 1", "xfer 2a we0aa");
+	IS("ok aa", "xfer 2a we0 r1");
+	sim("stats reset");
+	sim("fault stall 1");
+	IS("ok aa", "xfer 2a we0 r1");		/* ~1 ms stretch: tolerated */
+	CHECK(sim_stat("stretch_max_ns") >= 990000);
+	sim("fault stall 40");
+	IS("timeout", "xfer 2a we0 r1");	/* > 25 ms: the master gives up */
+	sim("wait 50");
+	IS("ok aa", "xfer 2a we0 r1");		/* and the device recovers */
+	/* a muted simulator: the client notices, and stops */
+	sim_set_timeout(S, 300);
+	IS("ok", "fault mute");
+	CHECK(sim_cmd(S, R, sizeof(R), "xfer 2a we0 r1") < 0);
+	CHECK(sim_cmd(S, R, sizeof(R), "time") < 0);	/* out of step */
+	stop();
+	/* VCD: the lines, INT and TWINT, with changes */
+	fd = mkstemp(vcd);
+	CHECK(fd >= 0);
+	close(fd);
+	S = sim_spawn(nanosim, argv);
+	CHECK(S != NULL);
+	if (!S)
+		return;
+	sim("xfer 2a w0d01");
+	sim("wait 2");
+	stop();
+	f = fopen(vcd, "r");
+	CHECK(f != NULL);
+	while (f && fgets(line, sizeof(line), f)) {
+		sigs += !strncmp(line, "$var", 4);
+		twint += line[0] == '1' && strstr(line, "6") == line + 1;
+	}
+	if (f)
+		fclose(f);
+	unlink(vcd);
+	EQ(sigs, 22);		/* D0..A5, INT, TWINT */
+	CHECK(twint >= 4);	/* 0x60, 0x80, 0x80, 0xa0 */
+}
+
 /* ---- failsafe ------------------------------------------------------------ */
 
 static void failsafe(void)
@@ -963,6 +1019,7 @@ static const struct test {
 	T(bad_input, "100000"), T(pec_frames, "400000"),
 	T(resets, "100000"), T(watchdog, "400000"), T(bus_error, "100000"),
 	T(bus_error_late, "400000"), T(queue_full_backpressure, "400000"),
+	T(sim_faults, "100000"),
 	T(failsafe, "400000"), T(failsafe_no_stretch, "100000"),
 	T(adc, "400000"),
 	T(address_change, "100000"), T(random_traffic, "400000"),
