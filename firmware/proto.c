@@ -164,6 +164,16 @@ static uint8_t reg_read(uint8_t r, uint8_t idx)
 	return REG(r);
 }
 
+/* A byte that is not data: the complement of the running PEC, so that a
+ * PEC-checking host never accepts it, wherever it expects the PEC. */
+static uint8_t filler(void)
+{
+	uint8_t b = ~rd_crc;
+
+	rd_crc = crc8_byte(rd_crc, b);
+	return b;
+}
+
 static uint8_t read_byte(uint8_t *err)
 {
 	uint8_t b = 0xff, i = rd_idx, single = 1;
@@ -175,10 +185,7 @@ static uint8_t read_byte(uint8_t *err)
 		/* fall through */
 	case RD_FAILED:
 	case RD_PEC_BAD:
-		/* no data: whichever byte a PEC-checking host takes for the
-		 * PEC, it does not match, so garbage is never accepted */
-		b = ~rd_crc;
-		rd_crc = crc8_byte(rd_crc, b);
+		b = filler();
 		single = 0;
 		break;
 	case RD_PIN:
@@ -217,8 +224,7 @@ static uint8_t read_byte(uint8_t *err)
 			rd_crc = crc8_byte(rd_crc, b);
 		} else {
 			*err = ARDUIPI_ERR_OVERRUN;
-			b = ~rd_crc;
-			rd_crc = crc8_byte(rd_crc, b);
+			b = filler();
 		}
 		break;
 	}
