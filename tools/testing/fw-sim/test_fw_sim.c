@@ -721,7 +721,7 @@ static void queue_full_backpressure(void)
 /*
  * The simulator's fault injection itself, as the driver tests will use it:
  * a NACK, a stalled MCU (stretch, then timeout), a muted simulator, and
- * the VCD trace.
+ * the VCD trace; and the firmware's TWEA safety net.
  */
 static void sim_faults(void)
 {
@@ -743,6 +743,12 @@ static void sim_faults(void)
 	IS("timeout", "xfer 2a we0 r1");	/* > 25 ms: the master gives up */
 	sim("wait 50");
 	IS("ok aa", "xfer 2a we0 r1");		/* and the device recovers */
+	/* the TWEA safety net: an acknowledge left off (here forced by
+	 * writing TWCR = TWEN | TWIE) is re-armed within a few ms */
+	IS("ok", "poke bc 05");
+	IS("nack addr 0", "xfer 2a we0 r1");
+	sim("wait 5");
+	IS("ok aa", "xfer 2a we0 r1");
 	/* a muted simulator: the client notices, and stops */
 	sim_set_timeout(S, 300);
 	IS("ok", "fault mute");
