@@ -76,7 +76,7 @@ static uint8_t port_cmd(uint8_t c, uint8_t *port)
 	return hi;
 }
 
-void proto_error(uint8_t code)
+static void proto_error(uint8_t code)
 {
 	REG(ARDUIPI_REG_ERROR) = code;
 	if (REG(ARDUIPI_REG_ERR_COUNT) != 0xff)

@@ -60,6 +60,5 @@ void proto_tx_early(void);
 /* The address changed (main loop, after persisting it). */
 void proto_set_addr(uint8_t addr);
 
-void proto_error(uint8_t code);
 
 #endif /* ARDUIPI_PROTO_H */
