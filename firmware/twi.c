@@ -69,6 +69,20 @@ static void twi_event(uint8_t status, uint8_t data)
 }
 
 /*
+ * Send proto_tx for the transmit event that the fast path held, release
+ * SCL, and return that event's status. Interrupts off.
+ */
+static uint8_t tx_release(void)
+{
+	uint8_t status = twi_tx_wait;
+
+	twi_tx_wait = 0;
+	TWDR = proto_tx;
+	TWCR = TWCR_RELEASE;
+	return status;
+}
+
+/*
  * The protocol engine has prepared proto_tx before finishing the event:
  * if no later event is queued, the byte is current, so a held transmit
  * can go out now (its event joins the queue) or the next one may.
@@ -78,11 +92,8 @@ void proto_tx_early(void)
 	cli();
 	if (twi_ev_r == twi_ev_w) {
 		if (twi_tx_wait) {
-			TWDR = proto_tx;
-			TWCR = TWCR_RELEASE;
-			twi_ev[2 * twi_ev_w] = twi_tx_wait;
+			twi_ev[2 * twi_ev_w] = tx_release();
 			twi_ev_w = (twi_ev_w + 1) & QMASK;
-			twi_tx_wait = 0;
 		} else {
 			twi_tx_ready = 1;
 		}
@@ -92,25 +103,26 @@ void proto_tx_early(void)
 
 /*
  * Called by twi.S, or by the main loop to resume it, with interrupts on;
- * returns with them off. The entry at
- * twi_ev_r is complete once twi_ev_w has moved past it, so taking it needs
- * no lock; unmasking a full queue and deciding that it is empty do.
+ * returns with them off. The entry at twi_ev_r is complete once twi_ev_w
+ * has moved past it, so taking it needs no lock; unmasking a full queue
+ * and deciding that it is empty do.
  */
 void twi_worker(void)
 {
 	uint8_t status, data, r = twi_ev_r, n = 0;
 
 	for (;;) {
-		if (r != twi_ev_w && ++n > QMASK) {
-			/* A queue's worth done and more waiting: the bus is
-			 * faster than the worker. Let the main loop run a pass
-			 * (it resumes the worker; twi_busy stays set, and the
-			 * full queue holds SCL meanwhile). */
-			cli();
-			twi_resume = 1;
-			return;
-		}
 		if (r != twi_ev_w) {
+			if (++n > QMASK) {
+				/* A queue's worth done and more waiting: the
+				 * bus is faster than the worker. Let the main
+				 * loop run a pass (it resumes the worker;
+				 * twi_busy stays set, and the full queue holds
+				 * SCL meanwhile). */
+				cli();
+				twi_resume = 1;
+				return;
+			}
 			status = twi_ev[2 * r];
 			data = twi_ev[2 * r + 1];
 			r = (r + 1) & QMASK;
@@ -129,10 +141,7 @@ void twi_worker(void)
 			sei();		/* one more came in meanwhile */
 		} else if (twi_tx_wait) {
 			/* the held byte is ready now: send it, release SCL */
-			status = twi_tx_wait;
-			twi_tx_wait = 0;
-			TWDR = proto_tx;
-			TWCR = TWCR_RELEASE;
+			status = tx_release();
 			sei();
 			twi_event(status, 0);
 		} else {
