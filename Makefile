@@ -4,9 +4,14 @@
 #   make          build what a Pi user needs (firmware .hex; driver and
 #                 overlay once they exist)
 #   make check    install test dependencies, build, run every test
-#   make demo     show the firmware in the simulated Nano answering the
-#                 ArduiPi specification's i2cget/i2cset examples
+#   make demo     boot the digital twin (a Debian arm64 kernel in QEMU, the
+#                 real firmware in a simulated Nano on its I2C bus) and show
+#                 a user session on the Pi
+#   make shell    a shell in the twin (KERNEL=6.1 or 6.12, default 6.12)
 #   make clean
+#
+# The twin keeps Debian's kernels and packages in $(ARDUIPI_CACHE)
+# (default ~/.cache/arduipi), outside the clone.
 
 DEPS_BUILD := gcc-avr avr-libc binutils-avr make gcc
 DEPS_SIM   := libsimavr-dev libelf-dev
@@ -16,6 +21,11 @@ DEPS       := tools/testing/deps.sh
 FIRMWARE := firmware/build/arduipi.elf
 FIRMWARE_8MHZ := firmware/build-8mhz/arduipi.elf
 NANOSIM  := tools/nanosim/nanosim
+DEPS_TWIN := qemu-system-arm gcc-aarch64-linux-gnu device-tree-compiler \
+	libfdt-dev cpio kmod dwarves xz-utils
+KERNEL   ?= 6.12
+ARDUIPI_CACHE ?= $(HOME)/.cache/arduipi
+export ARDUIPI_CACHE
 
 all: firmware
 
@@ -28,10 +38,15 @@ sim: firmware
 	@$(DEPS) $(DEPS_SIM)
 	$(MAKE) -C tools/nanosim
 
-tests: sim
+tests: sim twin
 	@$(DEPS) $(DEPS_TEST)
 	$(MAKE) -C tools/testing/fw-unit
 	$(MAKE) -C tools/testing/fw-sim
+
+twin: sim
+	@$(DEPS) $(DEPS_TWIN)
+	$(MAKE) -C tools/testing/vm
+	$(MAKE) -C tools/testing/dt
 
 check: tests
 	@tools/testing/run-suites.sh \
@@ -39,17 +54,26 @@ check: tests
 		"proto-unit=tools/testing/fw-unit/test_proto" \
 		"proto-fuzz=tools/testing/fw-unit/run-fuzz.sh" \
 		"firmware-in-sim=tools/testing/fw-sim/test_fw_sim $(NANOSIM) $(FIRMWARE)" \
-		"firmware-8mhz-in-sim=NANOSIM_MHZ=8 tools/testing/fw-sim/test_fw_sim $(NANOSIM) $(FIRMWARE_8MHZ) !twint_hold"
+		"firmware-8mhz-in-sim=NANOSIM_MHZ=8 tools/testing/fw-sim/test_fw_sim $(NANOSIM) $(FIRMWARE_8MHZ) !twint_hold" \
+		"overlay=tools/testing/dt/test-overlay.sh $(ARDUIPI_CACHE)" \
+		"twin-6.1=tools/testing/vm/twin-tests.sh 6.1" \
+		"twin-6.12=tools/testing/vm/twin-tests.sh 6.12"
 
 demo:
-	@echo "Building the firmware and the Nano simulator (installing what they need)..."
-	@$(MAKE) -s --no-print-directory sim >/dev/null
-	@tools/testing/demo.sh $(NANOSIM) $(FIRMWARE)
+	@echo "Building the firmware, the Nano simulator and the twin (installing what they need)..."
+	@$(MAKE) -s --no-print-directory twin >/dev/null
+	@tools/testing/vm/run-guest -k $(KERNEL) tools/testing/vm/demo.sh
+
+shell:
+	@$(MAKE) -s --no-print-directory twin >/dev/null
+	@tools/testing/vm/run-guest -k $(KERNEL) -i
 
 clean:
 	$(MAKE) -C firmware clean
 	-$(MAKE) -C tools/nanosim clean
 	-$(MAKE) -C tools/testing/fw-unit clean
 	-$(MAKE) -C tools/testing/fw-sim clean
+	-$(MAKE) -C tools/testing/vm clean
+	-$(MAKE) -C tools/testing/dt clean
 
-.PHONY: all firmware sim tests check demo clean
+.PHONY: all firmware sim twin tests check demo shell clean

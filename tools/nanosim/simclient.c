@@ -253,6 +253,11 @@ pid_t sim_pid(struct simclient *s)
 	return s->pid;
 }
 
+int sim_fd(struct simclient *s)
+{
+	return s->fd;
+}
+
 int sim_close(struct simclient *s)
 {
 	int status = -1, eof;

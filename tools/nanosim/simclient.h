@@ -55,6 +55,13 @@ const char *sim_ready_line(struct simclient *s);
 
 pid_t sim_pid(struct simclient *s);
 
+/*
+ * The socket to nanosim, to poll() for events in realtime mode; then
+ * sim_poll(s, 0) reads them. Lines already buffered are not signalled by
+ * poll(): call sim_event() after every sim_cmd().
+ */
+int sim_fd(struct simclient *s);
+
 /* Send "quit", wait for the process and free s. Returns its exit status. */
 int sim_close(struct simclient *s);
 

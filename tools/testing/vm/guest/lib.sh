@@ -1,0 +1,101 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+# TAP helpers for scripts run in the twin guest (. /usr/share/twin/lib.sh).
+# Output in kselftest style: "ok N - what" / "not ok N - what", the plan
+# at the end; details of a failure as "#" lines.
+
+t_n=0
+t_failed=0
+
+t_ok() {
+	t_n=$((t_n + 1))
+	echo "ok $t_n - $*"
+}
+
+t_fail() {
+	t_n=$((t_n + 1))
+	t_failed=$((t_failed + 1))
+	echo "not ok $t_n - $*"
+}
+
+# t_eq WHAT EXPECTED ACTUAL
+t_eq() {
+	if [ "$2" = "$3" ]; then
+		t_ok "$1"
+	else
+		echo "#   expected '$2', got '$3'"
+		t_fail "$1"
+	fi
+}
+
+# t_near WHAT EXPECTED ACTUAL TOLERANCE (integers)
+t_near() {
+	if [ -n "$3" ] && [ "$3" -ge $(($2 - $4)) ] 2>/dev/null &&
+	   [ "$3" -le $(($2 + $4)) ]; then
+		t_ok "$1"
+	else
+		echo "#   expected $2 +- $4, got '$3'"
+		t_fail "$1"
+	fi
+}
+
+# t_run WHAT CMD...: passes when CMD succeeds; its output shows on failure
+t_run() {
+	_what=$1
+	shift
+	if _out=$("$@" 2>&1); then
+		t_ok "$_what"
+	else
+		printf '%s\n' "$_out" | sed 's/^/#   /'
+		t_fail "$_what"
+	fi
+}
+
+# t_fails_with WHAT MESSAGE CMD...: CMD must fail and print MESSAGE
+t_fails_with() {
+	_what=$1
+	_msg=$2
+	shift 2
+	if _out=$("$@" 2>&1); then
+		echo "#   succeeded: $_out"
+		t_fail "$_what"
+	elif printf '%s\n' "$_out" | grep -q "$_msg"; then
+		t_ok "$_what"
+	else
+		printf '%s\n' "$_out" | sed 's/^/#   /'
+		echo "#   expected: $_msg"
+		t_fail "$_what"
+	fi
+}
+
+t_done() {
+	echo "1..$t_n"
+	[ "$t_failed" -eq 0 ]
+}
+
+# Simulated time passes with wall-clock time (realtime mode): give the
+# firmware's main loop a moment to act on a command.
+settle() {
+	usleep 20000
+}
+
+# The addresses i2cdetect finds on a bus, space-separated.
+i2c_scan() {
+	i2cdetect -y "$1" | sed 1d | cut -c5- | tr ' ' '\n' | grep -v -e '^--$' -e '^$' |
+		tr '\n' ' ' | sed 's/ $//'
+}
+
+# Wait up to $1 seconds for the background job $2 to end; its exit status.
+wait_for() {
+	_i=0
+	while kill -0 "$2" 2>/dev/null; do
+		_i=$((_i + 1))
+		[ "$_i" -le $(($1 * 20)) ] || { kill "$2"; wait "$2"; return 124; }
+		usleep 50000
+	done
+	wait "$2"
+}
+
+# The GPIO chip of the twin's Pi-like GPIO controller (gpiochipN).
+twin_gpiochip() {
+	gpiodetect | sed -n 's/^\(gpiochip[0-9]*\) \[twin-gpio\].*/\1/p'
+}

@@ -1,0 +1,27 @@
+#!/bin/sh
+# SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+#
+# The twin's base device tree: QEMU virt's own DTB (dumped by QEMU for the
+# machine run-guest starts) plus twin.dtsi, compiled with symbols (-@) so
+# that Raspberry Pi overlays apply to it with fdtoverlay.
+#
+#   twin-dt.sh CACHE MEM_MB     prints the path of the DTB
+set -eu
+
+cache=$1
+mem=$2
+here=$(cd "$(dirname "$0")" && pwd)
+key=$( (qemu-system-aarch64 --version | head -n1; echo "$mem"; cat "$here/twin.dtsi") |
+	md5sum | cut -c1-12)
+out=$cache/twin-$key.dtb
+if [ ! -f "$out" ]; then
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	qemu-system-aarch64 -M virt,dumpdtb="$tmp/virt.dtb" -cpu cortex-a72 \
+		-m "$mem" -display none >/dev/null 2>&1
+	dtc -q -I dtb -O dts -o "$tmp/virt.dts" "$tmp/virt.dtb"
+	cat "$tmp/virt.dts" "$here/twin.dtsi" >"$tmp/twin.dts"
+	dtc -q -@ -I dts -O dtb -o "$out.tmp" "$tmp/twin.dts"
+	mv "$out.tmp" "$out"
+fi
+echo "$out"
