@@ -20,4 +20,18 @@ boot "$here/tests/bus.sh"
 boot -p addr=0x2b -p int_pin=17 --baudrate 400000 \
 	--nano 2b --int 17 --nano 2a --int none "$here/tests/params.sh"
 boot -p noints "$here/tests/noints.sh"
+
+# The rig itself: a guest whose kernel panics fails the run.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+printf 'echo "ok 1 - about to crash"\necho c >/proc/sysrq-trigger\n' >"$tmp/panic.sh"
+"$here/run-guest" -k "$kline" "$tmp/panic.sh" >"$tmp/out" 2>&1
+prc=$?
+if [ "$prc" -ne 0 ] && grep -q "Kernel panic" "$tmp/out"; then
+	echo "ok 1 - run-guest fails a run whose kernel panics (exit $prc)"
+else
+	sed 's/^/#   /' "$tmp/out" | tail -n 20
+	echo "not ok 1 - run-guest fails a run whose kernel panics (exit $prc)"
+	rc=1
+fi
 exit $rc

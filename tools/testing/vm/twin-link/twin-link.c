@@ -43,7 +43,6 @@
 #include <linux/pinctrl/pinctrl.h>
 #include <linux/serdev.h>
 #include <linux/slab.h>
-#include <linux/version.h>
 #include <linux/workqueue.h>
 
 #define TWIN_NGPIO	54
@@ -481,7 +480,7 @@ static void twin_rx_line(struct twin *t, char *s)
 	}
 }
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#ifdef TWIN_SERDEV_RX_SIZE_T
 static size_t twin_receive(struct serdev_device *serdev, const u8 *buf,
 			   size_t count)
 #else
