@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: (GPL-2.0-only OR MIT)
-# The twin's own tests on one kernel line: three boots, each a guest
+# The twin's and the driver's tests on one kernel line: several boots, each a guest
 # script printing TAP (see run-suites.sh).
 #
 #   twin-tests.sh 6.1|6.12
@@ -20,6 +20,10 @@ boot "$here/tests/bus.sh"
 boot -p addr=0x2b -p int_pin=17 --baudrate 400000 \
 	--nano 2b --int 17 --nano 2a --int none "$here/tests/params.sh"
 boot -p noints "$here/tests/noints.sh"
+boot --driver "$here/tests/gpio.sh"
+boot --driver -o "addr=0x2b int_pin=17" --nano 2a --nano 2b --int 17 \
+	"$here/tests/two.sh"
+boot --driver -p addr=0x30 "$here/tests/probe.sh"
 
 # The rig itself: a guest whose kernel panics fails the run.
 tmp=$(mktemp -d)

@@ -17,6 +17,8 @@
  *                bus kill NANO    kill that simulator (SIGKILL)
  *                bus mute MS      ignore the guest's transfers for MS ms
  *                bus gpio LINE    ok LEVEL DIR PULL of a guest GPIO line
+ *                bus flip N       corrupt the next N transfers that read:
+ *                                 bit 0 of their last byte flips on the wire
  *
  *   twinbus [-v] --nanosim PATH --firmware ELF [--firmware8 ELF]
  *           --bus SOCK --ctl SOCK
@@ -70,6 +72,7 @@ static int nnanos;
 static struct conn bus, ctl;
 static int verbose;
 static long long mute_until;
+static int flip_count;
 static struct {
 	int out, level;
 	const char *pull;
@@ -234,6 +237,16 @@ static void bus_xfer(char *args)
 			if (r == 1 && !strcmp(resp, "nack addr 0"))
 				continue;
 			n->addr = addr;
+			if (flip_count > 0 && r == 0 && strlen(resp) > 3 &&
+			    strchr("0123456789abcdef", resp[strlen(resp) - 1])) {
+				/* the last hex digit of the answer is bit 0..3
+				 * of the last byte read */
+				char *last = resp + strlen(resp) - 1;
+
+				*last = "1032547698badcfe"[*last <= '9' ? *last - '0' :
+							      *last - 'a' + 10];
+				flip_count--;
+			}
 			put(&bus, "x %u %s", seq, resp);
 			return;
 		}
@@ -301,6 +314,9 @@ static void ctl_bus(char *cmd)
 		put(&ctl, "ok");
 	} else if (sscanf(cmd, "mute %u", &ms) == 1) {
 		mute_until = now_ms() + ms;
+		put(&ctl, "ok");
+	} else if (sscanf(cmd, "flip %u", &ms) == 1) {
+		flip_count = ms;
 		put(&ctl, "ok");
 	} else if (sscanf(cmd, "gpio %u", &l) == 1 && l < NGPIO) {
 		put(&ctl, "ok %d %s %s", gpio[l].level, gpio[l].out ? "out" : "in",

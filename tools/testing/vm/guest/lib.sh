@@ -99,3 +99,24 @@ wait_for() {
 twin_gpiochip() {
 	gpiodetect | sed -n 's/^\(gpiochip[0-9]*\) \[twin-gpio\].*/\1/p'
 }
+
+# The GPIO chip of the ArduiPi at I2C address $1 on bus 1 (gpiochipN).
+nano_gpiochip() {
+	gpiodetect | sed -n "s/^\(gpiochip[0-9]*\) \[1-00$1\].*/\1/p"
+}
+
+# Bus transactions the Nano NANO has seen since the last "stats reset".
+nano_xfers() {
+	simctl -n "${1:-2a}" stats | tr ' ' '\n' | sed -n 's/^xfers=//p'
+}
+
+# Reload the ArduiPi driver with module parameters.
+reload_driver() {
+	rmmod arduipi 2>/dev/null
+	modprobe arduipi "$@"
+	for _i in $(seq 50); do
+		[ -n "$(nano_gpiochip 2a)" ] && return 0
+		usleep 20000
+	done
+	return 1
+}

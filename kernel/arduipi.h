@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * ArduiPi: an Arduino Nano running the ArduiPi firmware on I2C.
+ * Internal interface between the core (core.c) and the function parts.
+ */
+#ifndef ARDUIPI_H
+#define ARDUIPI_H
+
+#include <linux/gpio/driver.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+#include "arduipi-regs.h"
+
+struct i2c_client;
+struct regmap;
+
+struct arduipi {
+	struct device *dev;
+	struct i2c_client *client;
+	struct regmap *regmap;
+	u8 caps;
+	u8 boot_count;
+	struct delayed_work health;
+
+	/* gpio.c */
+	struct gpio_chip gc;
+	struct fwnode_handle *names;
+	/* Guards read-modify-write of the OUT bank across set/set_multiple. */
+	struct mutex out_lock;
+	/*
+	 * Guards the interrupt configuration below between irq_bus_lock and
+	 * irq_bus_sync_unlock; the device has what the last sync wrote.
+	 */
+	struct mutex irq_lock;
+	u32 irq_unmasked;
+	u32 irq_rise;
+	u32 irq_fall;
+	u32 irq_hw_rise;
+	u32 irq_hw_fall;
+};
+
+int arduipi_gpio_probe(struct arduipi *ap);
+
+#endif /* ARDUIPI_H */

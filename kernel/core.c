@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ArduiPi: an Arduino Nano (ATmega328P) running the ArduiPi firmware, on
+ * I2C, as a GPIO controller (gpio.c).
+ *
+ * The core: a regmap over the firmware's register bank in which every
+ * access is a PEC-protected frame (kernel/arduipi-regs.h has the format),
+ * the identity and protocol check, and restart tracking: the firmware
+ * counts its boots and flags a restart, and the driver then writes the
+ * register cache back, so a watchdog or brown-out reset of the Nano loses
+ * nothing the user configured.
+ */
+#include <linux/bits.h>
+#include <linux/devm-helpers.h>
+#include <linux/i2c.h>
+#include <linux/mod_devicetable.h>
+#include <linux/module.h>
+#include <linux/regmap.h>
+
+#include "arduipi.h"
+
+#define ARDUIPI_TRIES		3	/* per transaction, on PEC or bus error */
+
+static unsigned int restart_poll_ms = 1000;
+module_param(restart_poll_ms, uint, 0444);
+MODULE_PARM_DESC(restart_poll_ms,
+		 "How often to check the Nano for a restart, in ms (0: never)");
+
+/* ---- PEC-framed register access ------------------------------------------ */
+
+static u8 arduipi_pec(u8 crc, u8 byte)
+{
+	return i2c_smbus_pec(crc, &byte, 1);
+}
+
+/* S a|W  ae reg n  Sr a|R  d0 .. dn-1 pec  P */
+static int arduipi_read_frame(struct i2c_client *c, u8 reg, u8 *val, u8 n)
+{
+	u8 cmd[3] = { ARDUIPI_CMD_PEC_READ, reg, n };
+	u8 buf[ARDUIPI_PEC_MAX_LEN + 1];
+	struct i2c_msg msgs[] = {
+		{ .addr = c->addr, .len = sizeof(cmd), .buf = cmd },
+		{ .addr = c->addr, .flags = I2C_M_RD, .len = n + 1, .buf = buf },
+	};
+	u8 pec;
+	int ret;
+
+	ret = i2c_transfer(c->adapter, msgs, ARRAY_SIZE(msgs));
+	if (ret != ARRAY_SIZE(msgs))
+		return ret < 0 ? ret : -EIO;
+	pec = arduipi_pec(0, c->addr << 1);
+	pec = i2c_smbus_pec(pec, cmd, sizeof(cmd));
+	pec = arduipi_pec(pec, c->addr << 1 | 1);
+	pec = i2c_smbus_pec(pec, buf, n);
+	if (pec != buf[n])
+		return -EBADMSG;
+	memcpy(val, buf, n);
+	return 0;
+}
+
+/* S a|W  a9 reg n d0 .. dn-1 pec  Sr a|R  status pec2  P */
+static int arduipi_write_frame(struct i2c_client *c, u8 reg, const u8 *val,
+			       u8 n, u8 *status)
+{
+	u8 frame[ARDUIPI_PEC_MAX_LEN + 4], reply[2];
+	struct i2c_msg msgs[] = {
+		{ .addr = c->addr, .len = n + 4, .buf = frame },
+		{ .addr = c->addr, .flags = I2C_M_RD, .len = 2, .buf = reply },
+	};
+	u8 pec;
+	int ret;
+
+	frame[0] = ARDUIPI_CMD_PEC_WRITE;
+	frame[1] = reg;
+	frame[2] = n;
+	memcpy(&frame[3], val, n);
+	pec = arduipi_pec(0, c->addr << 1);
+	frame[n + 3] = i2c_smbus_pec(pec, frame, n + 3);
+
+	ret = i2c_transfer(c->adapter, msgs, ARRAY_SIZE(msgs));
+	if (ret != ARRAY_SIZE(msgs))
+		return ret < 0 ? ret : -EIO;
+	pec = i2c_smbus_pec(pec, frame, n + 4);
+	pec = arduipi_pec(pec, c->addr << 1 | 1);
+	if (arduipi_pec(pec, reply[0]) != reply[1])
+		return -EBADMSG;	/* the status itself is unreliable */
+	*status = reply[0];
+	return 0;
+}
+
+static int arduipi_status_errno(u8 status)
+{
+	switch (status) {
+	case ARDUIPI_OK:
+		return 0;
+	case ARDUIPI_ERR_PEC:
+	case ARDUIPI_ERR_BUS:
+		return -EBADMSG;	/* corrupted on the way: retry */
+	case ARDUIPI_ERR_BAD_PIN:
+	case ARDUIPI_ERR_BAD_VALUE:
+	case ARDUIPI_ERR_RESERVED_PIN:
+	case ARDUIPI_ERR_NOT_PWM:
+	case ARDUIPI_ERR_BAD_KEY:
+		return -EINVAL;
+	default:
+		return -EIO;
+	}
+}
+
+static bool arduipi_retry(int ret)
+{
+	return ret == -EBADMSG || ret == -ENXIO || ret == -EREMOTEIO ||
+	       ret == -EIO || ret == -EAGAIN;
+}
+
+static int arduipi_regmap_read(void *context, const void *reg_buf,
+			       size_t reg_size, void *val, size_t val_size)
+{
+	struct arduipi *ap = context;
+	u8 reg = *(const u8 *)reg_buf;
+	int i, ret;
+
+	for (i = 0; i < ARDUIPI_TRIES; i++) {
+		ret = arduipi_read_frame(ap->client, reg, val, val_size);
+		if (!arduipi_retry(ret))
+			return ret;
+	}
+	dev_err_ratelimited(ap->dev, "reading register 0x%02x failed %d times (%pe)\n",
+			    reg, ARDUIPI_TRIES, ERR_PTR(ret));
+	return ret == -ENXIO ? ret : -EIO;
+}
+
+static int arduipi_regmap_write(void *context, const void *data, size_t count)
+{
+	struct arduipi *ap = context;
+	const u8 *buf = data;
+	u8 status = ARDUIPI_OK;
+	int i, ret;
+
+	for (i = 0; i < ARDUIPI_TRIES; i++) {
+		ret = arduipi_write_frame(ap->client, buf[0], buf + 1, count - 1,
+					  &status);
+		if (!ret)
+			ret = arduipi_status_errno(status);
+		if (!arduipi_retry(ret))
+			break;
+	}
+	if (ret == -EINVAL)
+		dev_err_ratelimited(ap->dev, "register 0x%02x refused the value (error %u)\n",
+				    buf[0], status);
+	else if (ret)
+		dev_err_ratelimited(ap->dev, "writing register 0x%02x failed %d times (%pe)\n",
+				    buf[0], ARDUIPI_TRIES, ERR_PTR(ret));
+	return ret && ret != -EINVAL && ret != -ENXIO ? -EIO : ret;
+}
+
+static const struct regmap_bus arduipi_regmap_bus = {
+	.read = arduipi_regmap_read,
+	.write = arduipi_regmap_write,
+	.max_raw_read = ARDUIPI_PEC_MAX_LEN,
+	.max_raw_write = ARDUIPI_PEC_MAX_LEN,
+};
+
+static const struct regmap_range arduipi_rd_ranges[] = {
+	regmap_reg_range(ARDUIPI_REG_ID0, ARDUIPI_REG_ADDR_NEW),
+	regmap_reg_range(ARDUIPI_REG_INT_PIN, ARDUIPI_REG_GPIO_PULLUP + 2),
+	regmap_reg_range(ARDUIPI_REG_GPIO_IRQ_RISE, ARDUIPI_REG_GPIO_IRQ_STATUS + 2),
+	regmap_reg_range(ARDUIPI_REG_FS_TIMEOUT, ARDUIPI_REG_FS_PWM),
+	regmap_reg_range(ARDUIPI_REG_ADC_RESULT, ARDUIPI_REG_LAST),
+};
+
+static const struct regmap_access_table arduipi_rd_table = {
+	.yes_ranges = arduipi_rd_ranges,
+	.n_yes_ranges = ARRAY_SIZE(arduipi_rd_ranges),
+};
+
+static const struct regmap_range arduipi_wr_ranges[] = {
+	regmap_reg_range(ARDUIPI_REG_STATUS, ARDUIPI_REG_PEC_ERR_COUNT),
+	regmap_reg_range(ARDUIPI_REG_ADDR_NEW, ARDUIPI_REG_GPIO_OUT + 2),
+	regmap_reg_range(ARDUIPI_REG_GPIO_PULLUP, ARDUIPI_REG_GPIO_IRQ_STATUS + 2),
+	regmap_reg_range(ARDUIPI_REG_FS_TIMEOUT, ARDUIPI_REG_FS_PWM),
+	regmap_reg_range(ARDUIPI_REG_ADC_REF, ARDUIPI_REG_LAST),
+};
+
+static const struct regmap_access_table arduipi_wr_table = {
+	.yes_ranges = arduipi_wr_ranges,
+	.n_yes_ranges = ARRAY_SIZE(arduipi_wr_ranges),
+};
+
+/* Not cached: what the device changes, and what is not configuration. */
+static const struct regmap_range arduipi_volatile_ranges[] = {
+	regmap_reg_range(ARDUIPI_REG_ID0, ARDUIPI_REG_ADDR_COMMIT),
+	regmap_reg_range(ARDUIPI_REG_GPIO_IN, ARDUIPI_REG_GPIO_IN + 2),
+	regmap_reg_range(ARDUIPI_REG_GPIO_SET, ARDUIPI_REG_GPIO_CLR + 2),
+	regmap_reg_range(ARDUIPI_REG_GPIO_IRQ_STATUS, ARDUIPI_REG_GPIO_IRQ_STATUS + 2),
+	regmap_reg_range(ARDUIPI_REG_ADC_RESULT, ARDUIPI_REG_ADC_BANDGAP + 1),
+};
+
+static const struct regmap_access_table arduipi_volatile_table = {
+	.yes_ranges = arduipi_volatile_ranges,
+	.n_yes_ranges = ARRAY_SIZE(arduipi_volatile_ranges),
+};
+
+static const struct regmap_config arduipi_regmap_config = {
+	.reg_bits = 8,
+	.val_bits = 8,
+	.max_register = ARDUIPI_REG_LAST,
+	.rd_table = &arduipi_rd_table,
+	.wr_table = &arduipi_wr_table,
+	.volatile_table = &arduipi_volatile_table,
+	.cache_type = REGCACHE_RBTREE,
+};
+
+/* ---- identity and restarts ----------------------------------------------- */
+
+static const char *arduipi_reset_cause(u8 cause)
+{
+	if (cause & ARDUIPI_RESET_WATCHDOG)
+		return "watchdog";
+	if (cause & ARDUIPI_RESET_BROWNOUT)
+		return "brown-out";
+	if (cause & ARDUIPI_RESET_EXTERNAL)
+		return "reset pin";
+	if (cause & ARDUIPI_RESET_POWERON)
+		return "power-on";
+	return "unknown";
+}
+
+/* The MCU restarted: write the configuration back from the cache. */
+static void arduipi_restore(struct arduipi *ap, u8 boot_count)
+{
+	unsigned int cause = 0;
+	int ret;
+
+	regmap_read(ap->regmap, ARDUIPI_REG_RESET_CAUSE, &cause);
+	regcache_mark_dirty(ap->regmap);
+	ret = regcache_sync(ap->regmap);
+	if (!ret)
+		ret = regmap_write(ap->regmap, ARDUIPI_REG_STATUS,
+				   ARDUIPI_STATUS_RESTARTED);
+	if (ret) {
+		dev_err(ap->dev, "MCU restarted (%s), restoring its configuration failed: %pe\n",
+			arduipi_reset_cause(cause), ERR_PTR(ret));
+		return;
+	}
+	ap->boot_count = boot_count;
+	dev_warn(ap->dev, "MCU restarted (%s, boot %u): configuration restored\n",
+		 arduipi_reset_cause(cause), boot_count);
+}
+
+static void arduipi_health(struct work_struct *work)
+{
+	struct arduipi *ap = container_of(to_delayed_work(work), struct arduipi,
+					  health);
+	u8 b[2];	/* BOOT_COUNT, STATUS */
+
+	if (!regmap_bulk_read(ap->regmap, ARDUIPI_REG_BOOT_COUNT, b, sizeof(b)) &&
+	    (b[1] & ARDUIPI_STATUS_RESTARTED || b[0] != ap->boot_count))
+		arduipi_restore(ap, b[0]);
+	schedule_delayed_work(&ap->health, msecs_to_jiffies(restart_poll_ms));
+}
+
+static int arduipi_identify(struct arduipi *ap)
+{
+	struct device *dev = ap->dev;
+	u8 id[8];	/* ID0 ID1 MAJOR MINOR CAPS CLOCK_MHZ RESET_CAUSE BOOT_COUNT */
+	int ret;
+
+	ret = regmap_bulk_read(ap->regmap, ARDUIPI_REG_ID0, id, sizeof(id));
+	if (ret == -ENXIO)
+		return dev_err_probe(dev, ret,
+				     "no device answers at 0x%02x: check the wiring, the Nano's power and the overlay's addr= parameter\n",
+				     ap->client->addr);
+	if (ret)
+		return dev_err_probe(dev, -ENODEV,
+				     "the device at 0x%02x does not speak the ArduiPi protocol (%pe): is the ArduiPi firmware flashed?\n",
+				     ap->client->addr, ERR_PTR(ret));
+	if (id[0] != ARDUIPI_ID0_VALUE || id[1] != ARDUIPI_ID1_VALUE)
+		return dev_err_probe(dev, -ENODEV,
+				     "the device at 0x%02x is not ArduiPi firmware (identity %02x %02x): is another chip at this address?\n",
+				     ap->client->addr, id[0], id[1]);
+	if (id[2] != ARDUIPI_PROTO_MAJOR)
+		return dev_err_probe(dev, -ENODEV,
+				     "firmware protocol %u.%u, this driver speaks %u.x: flash the firmware that comes with this driver\n",
+				     id[2], id[3], ARDUIPI_PROTO_MAJOR);
+	ap->caps = id[4];
+	ap->boot_count = id[7];
+	dev_info(dev, "ArduiPi firmware, protocol %u.%u, %u MHz, last reset: %s\n",
+		 id[2], id[3], id[5], arduipi_reset_cause(id[6]));
+	/* From here on a set RESTARTED means a restart under the driver. */
+	return regmap_write(ap->regmap, ARDUIPI_REG_STATUS, ARDUIPI_STATUS_RESTARTED);
+}
+
+static int arduipi_probe(struct i2c_client *client)
+{
+	struct device *dev = &client->dev;
+	struct arduipi *ap;
+	int ret;
+
+	ap = devm_kzalloc(dev, sizeof(*ap), GFP_KERNEL);
+	if (!ap)
+		return -ENOMEM;
+	ap->dev = dev;
+	ap->client = client;
+	i2c_set_clientdata(client, ap);
+
+	ap->regmap = devm_regmap_init(dev, &arduipi_regmap_bus, ap,
+				      &arduipi_regmap_config);
+	if (IS_ERR(ap->regmap))
+		return dev_err_probe(dev, PTR_ERR(ap->regmap), "regmap\n");
+
+	ret = arduipi_identify(ap);
+	if (ret)
+		return ret;
+
+	ret = arduipi_gpio_probe(ap);
+	if (ret)
+		return ret;
+
+	ret = devm_delayed_work_autocancel(dev, &ap->health, arduipi_health);
+	if (ret)
+		return ret;
+	if (restart_poll_ms)
+		schedule_delayed_work(&ap->health, msecs_to_jiffies(restart_poll_ms));
+	return 0;
+}
+
+static const struct of_device_id arduipi_of_match[] = {
+	{ .compatible = "arduipi,nano" },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, arduipi_of_match);
+
+static const struct i2c_device_id arduipi_id[] = {
+	{ "nano" },
+	{ }
+};
+MODULE_DEVICE_TABLE(i2c, arduipi_id);
+
+static struct i2c_driver arduipi_driver = {
+	.driver = {
+		.name = "arduipi",
+		.of_match_table = arduipi_of_match,
+	},
+#ifdef ARDUIPI_I2C_PROBE_NEW
+	.probe_new = arduipi_probe,
+#else
+	.probe = arduipi_probe,
+#endif
+	.id_table = arduipi_id,
+};
+module_i2c_driver(arduipi_driver);
+
+MODULE_DESCRIPTION("ArduiPi: Arduino Nano I/O firmware on I2C");
+MODULE_LICENSE("GPL");

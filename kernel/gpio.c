@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ArduiPi GPIO: the Nano's 20 lines in Arduino order, D0..D13 then A0..A5,
+ * with pin-change interrupts.
+ *
+ * Each bank register holds three bytes, bit n of byte b being line 8b + n
+ * (kernel/arduipi-regs.h). A4/A5 are the I2C bus and are never offered;
+ * neither is the line wired to the Pi as the INT output (the firmware
+ * refuses to touch both). get_multiple and set_multiple are one bus
+ * transaction each.
+ *
+ * Interrupts: the firmware latches rising and falling edges of the enabled
+ * lines into IRQ_STATUS and pulls its INT line low (open drain) until the
+ * status is cleared. The handler reads the status in one transaction,
+ * clears exactly the bits it took, and hands them to the nested handlers.
+ * Masks and trigger types are cached and written in irq_bus_sync_unlock.
+ *
+ * Limitations: no level-triggered interrupts (the firmware latches edges);
+ * no pull-down (the AVR has none); edges shorter than the firmware's main
+ * loop period (a few microseconds) may be missed.
+ */
+#include <linux/bitmap.h>
+#include <linux/i2c.h>
+#include <linux/interrupt.h>
+#include <linux/irq.h>
+#include <linux/property.h>
+#include <linux/regmap.h>
+
+#include "arduipi.h"
+
+#define ARDUIPI_DEFAULT_INT_LINE	12	/* D12 */
+#define ARDUIPI_LINE_MASK		GENMASK(ARDUIPI_NGPIO - 1, 0)
+
+static const char *const arduipi_line_names[ARDUIPI_NGPIO] = {
+	"D0", "D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9", "D10",
+	"D11", "D12", "D13", "A0", "A1", "A2", "A3", "A4", "A5",
+};
+
+static const struct property_entry arduipi_names_props[] = {
+	PROPERTY_ENTRY_STRING_ARRAY("gpio-line-names", arduipi_line_names),
+	{ }
+};
+
+static void arduipi_gpio_drop_names(void *data)
+{
+	struct arduipi *ap = data;
+
+	set_secondary_fwnode(ap->dev, NULL);
+	fwnode_remove_software_node(ap->names);
+}
+
+/*
+ * The default line names live in a software node behind the DT node, so a
+ * gpio-line-names property in DT wins, and gpiolib takes them as it takes
+ * DT names. (Given through gc->names instead, 6.1's gpiolib compares them
+ * with every other chip's names and oopses on a chip that was removed
+ * while lines were still requested.)
+ */
+static int arduipi_gpio_names(struct arduipi *ap)
+{
+	if (device_property_present(ap->dev, "gpio-line-names"))
+		return 0;
+	ap->names = fwnode_create_software_node(arduipi_names_props, NULL);
+	if (IS_ERR(ap->names))
+		return PTR_ERR(ap->names);
+	set_secondary_fwnode(ap->dev, ap->names);
+	return devm_add_action_or_reset(ap->dev, arduipi_gpio_drop_names, ap);
+}
+
+static unsigned int arduipi_reg(unsigned int base, unsigned int line)
+{
+	return base + line / 8;
+}
+
+static int arduipi_bank_read(struct arduipi *ap, unsigned int base, u32 *bits)
+{
+	u8 b[ARDUIPI_GPIO_BANKS];
+	int ret;
+
+	ret = regmap_bulk_read(ap->regmap, base, b, sizeof(b));
+	if (ret)
+		return ret;
+	*bits = b[0] | b[1] << 8 | b[2] << 16;
+	return 0;
+}
+
+static int arduipi_bank_write(struct arduipi *ap, unsigned int base, u32 bits)
+{
+	u8 b[ARDUIPI_GPIO_BANKS] = { bits, bits >> 8, bits >> 16 };
+
+	return regmap_bulk_write(ap->regmap, base, b, sizeof(b));
+}
+
+static int arduipi_update_bit(struct arduipi *ap, unsigned int base,
+			      unsigned int line, bool on)
+{
+	return regmap_update_bits(ap->regmap, arduipi_reg(base, line),
+				  BIT(line % 8), on ? BIT(line % 8) : 0);
+}
+
+/* Having a request callback makes gpiolib refuse lines not in valid_mask. */
+static int arduipi_gpio_request(struct gpio_chip *gc, unsigned int line)
+{
+	return 0;
+}
+
+static int arduipi_gpio_get_direction(struct gpio_chip *gc, unsigned int line)
+{
+	struct arduipi *ap = gpiochip_get_data(gc);
+	unsigned int val;
+	int ret;
+
+	ret = regmap_read(ap->regmap, arduipi_reg(ARDUIPI_REG_GPIO_DIR, line), &val);
+	if (ret)
+		return ret;
+	return val & BIT(line % 8) ? GPIO_LINE_DIRECTION_OUT : GPIO_LINE_DIRECTION_IN;
+}
+
+static int arduipi_gpio_direction_input(struct gpio_chip *gc, unsigned int line)
+{
+	struct arduipi *ap = gpiochip_get_data(gc);
+
+	return arduipi_update_bit(ap, ARDUIPI_REG_GPIO_DIR, line, false);
+}
+
+static int arduipi_gpio_direction_output(struct gpio_chip *gc,
+					 unsigned int line, int value)
+{
+	struct arduipi *ap = gpiochip_get_data(gc);
+	int ret;
+
+	/* The level first, so the line never glitches to the old one. */
+	mutex_lock(&ap->out_lock);
+	ret = arduipi_update_bit(ap, ARDUIPI_REG_GPIO_OUT, line, value);
+	mutex_unlock(&ap->out_lock);
+	if (ret)
+		return ret;
+	return arduipi_update_bit(ap, ARDUIPI_REG_GPIO_DIR, line, true);
+}
+
+static int arduipi_gpio_get(struct gpio_chip *gc, unsigned int line)
+{
+	struct arduipi *ap = gpiochip_get_data(gc);
+	unsigned int val;
+	int ret;
+
+	ret = regmap_read(ap->regmap, arduipi_reg(ARDUIPI_REG_GPIO_IN, line), &val);
+	if (ret)
+		return ret;
+	return !!(val & BIT(line % 8));
+}
+
+static int arduipi_gpio_get_multiple(struct gpio_chip *gc, unsigned long *mask,
+				     unsigned long *bits)
+{
+	struct arduipi *ap = gpiochip_get_data(gc);
+	u32 in;
+	int ret;
+
+	ret = arduipi_bank_read(ap, ARDUIPI_REG_GPIO_IN, &in);
+	if (ret)
+		return ret;
+	*bits = (*bits & ~*mask) | (in & *mask);
+	return 0;
+}
+
+static void arduipi_gpio_set(struct gpio_chip *gc, unsigned int line, int value)
+{
+	struct arduipi *ap = gpiochip_get_data(gc);
+
+	mutex_lock(&ap->out_lock);
+	arduipi_update_bit(ap, ARDUIPI_REG_GPIO_OUT, line, value);
+	mutex_unlock(&ap->out_lock);
+}
+
+static void arduipi_gpio_set_multiple(struct gpio_chip *gc, unsigned long *mask,
+				      unsigned long *bits)
+{
+	struct arduipi *ap = gpiochip_get_data(gc);
+	u32 out;
+
+	/* OUT is cached: the read costs nothing, the write is one frame. */
+	mutex_lock(&ap->out_lock);
+	if (!arduipi_bank_read(ap, ARDUIPI_REG_GPIO_OUT, &out))
+		arduipi_bank_write(ap, ARDUIPI_REG_GPIO_OUT,
+				   (out & ~*mask) | (*bits & *mask));
+	mutex_unlock(&ap->out_lock);
+}
+
+static int arduipi_gpio_set_config(struct gpio_chip *gc, unsigned int line,
+				   unsigned long config)
+{
+	struct arduipi *ap = gpiochip_get_data(gc);
+
+	switch (pinconf_to_config_param(config)) {
+	case PIN_CONFIG_BIAS_PULL_UP:
+		return arduipi_update_bit(ap, ARDUIPI_REG_GPIO_PULLUP, line, true);
+	case PIN_CONFIG_BIAS_DISABLE:
+		return arduipi_update_bit(ap, ARDUIPI_REG_GPIO_PULLUP, line, false);
+	default:
+		/* The AVR has no pull-down and no open-drain outputs. */
+		return -ENOTSUPP;
+	}
+}
+
+static int arduipi_gpio_init_valid_mask(struct gpio_chip *gc,
+					unsigned long *valid_mask,
+					unsigned int ngpios)
+{
+	struct arduipi *ap = gpiochip_get_data(gc);
+	unsigned int int_line;
+
+	clear_bit(ARDUIPI_LINE_SDA, valid_mask);
+	clear_bit(ARDUIPI_LINE_SCL, valid_mask);
+	if (ap->client->irq > 0 &&
+	    !regmap_read(ap->regmap, ARDUIPI_REG_INT_PIN, &int_line) &&
+	    int_line < ngpios)
+		clear_bit(int_line, valid_mask);
+	return 0;
+}
+
+/* ---- interrupts ------------------------------------------------------------- */
+
+static void arduipi_irq_mask(struct irq_data *d)
+{
+	struct gpio_chip *gc = irq_data_get_irq_chip_data(d);
+	struct arduipi *ap = gpiochip_get_data(gc);
+	irq_hw_number_t line = irqd_to_hwirq(d);
+
+	ap->irq_unmasked &= ~BIT(line);
+	gpiochip_disable_irq(gc, line);
+}
+
+static void arduipi_irq_unmask(struct irq_data *d)
+{
+	struct gpio_chip *gc = irq_data_get_irq_chip_data(d);
+	struct arduipi *ap = gpiochip_get_data(gc);
+	irq_hw_number_t line = irqd_to_hwirq(d);
+
+	gpiochip_enable_irq(gc, line);
+	ap->irq_unmasked |= BIT(line);
+}
+
+static int arduipi_irq_set_type(struct irq_data *d, unsigned int type)
+{
+	struct gpio_chip *gc = irq_data_get_irq_chip_data(d);
+	struct arduipi *ap = gpiochip_get_data(gc);
+	irq_hw_number_t line = irqd_to_hwirq(d);
+
+	if (type & ~IRQ_TYPE_EDGE_BOTH || !(type & IRQ_TYPE_EDGE_BOTH)) {
+		dev_err(ap->dev, "line %s: only edge interrupts are supported\n",
+			arduipi_line_names[line]);
+		return -EINVAL;
+	}
+	if (type & IRQ_TYPE_EDGE_RISING)
+		ap->irq_rise |= BIT(line);
+	else
+		ap->irq_rise &= ~BIT(line);
+	if (type & IRQ_TYPE_EDGE_FALLING)
+		ap->irq_fall |= BIT(line);
+	else
+		ap->irq_fall &= ~BIT(line);
+	return 0;
+}
+
+static void arduipi_irq_bus_lock(struct irq_data *d)
+{
+	struct gpio_chip *gc = irq_data_get_irq_chip_data(d);
+	struct arduipi *ap = gpiochip_get_data(gc);
+
+	mutex_lock(&ap->irq_lock);
+}
+
+static void arduipi_irq_bus_sync_unlock(struct irq_data *d)
+{
+	struct gpio_chip *gc = irq_data_get_irq_chip_data(d);
+	struct arduipi *ap = gpiochip_get_data(gc);
+	u32 rise = ap->irq_rise & ap->irq_unmasked;
+	u32 fall = ap->irq_fall & ap->irq_unmasked;
+
+	if (rise != ap->irq_hw_rise &&
+	    !arduipi_bank_write(ap, ARDUIPI_REG_GPIO_IRQ_RISE, rise))
+		ap->irq_hw_rise = rise;
+	if (fall != ap->irq_hw_fall &&
+	    !arduipi_bank_write(ap, ARDUIPI_REG_GPIO_IRQ_FALL, fall))
+		ap->irq_hw_fall = fall;
+	mutex_unlock(&ap->irq_lock);
+}
+
+static void arduipi_irq_print_chip(struct irq_data *d, struct seq_file *p)
+{
+	struct gpio_chip *gc = irq_data_get_irq_chip_data(d);
+
+	seq_puts(p, dev_name(gc->parent));
+}
+
+static const struct irq_chip arduipi_irq_chip = {
+	.irq_mask = arduipi_irq_mask,
+	.irq_unmask = arduipi_irq_unmask,
+	.irq_set_type = arduipi_irq_set_type,
+	.irq_bus_lock = arduipi_irq_bus_lock,
+	.irq_bus_sync_unlock = arduipi_irq_bus_sync_unlock,
+	.irq_print_chip = arduipi_irq_print_chip,
+	.flags = IRQCHIP_IMMUTABLE,
+	GPIOCHIP_IRQ_RESOURCE_HELPERS,
+};
+
+static irqreturn_t arduipi_irq_thread(int irq, void *data)
+{
+	struct arduipi *ap = data;
+	unsigned long pending;
+	unsigned int line;
+	u32 status;
+
+	if (arduipi_bank_read(ap, ARDUIPI_REG_GPIO_IRQ_STATUS, &status))
+		return IRQ_NONE;
+	pending = status & ARDUIPI_LINE_MASK;
+	if (!pending)
+		return IRQ_NONE;
+	/* Clear what we take before handling it: a new edge latches again. */
+	arduipi_bank_write(ap, ARDUIPI_REG_GPIO_IRQ_STATUS, pending);
+	for_each_set_bit(line, &pending, ARDUIPI_NGPIO) {
+		int nested = irq_find_mapping(ap->gc.irq.domain, line);
+
+		if (nested > 0)
+			handle_nested_irq(nested);
+	}
+	return IRQ_HANDLED;
+}
+
+static int arduipi_irq_probe(struct arduipi *ap)
+{
+	struct device *dev = ap->dev;
+	struct gpio_irq_chip *girq = &ap->gc.irq;
+	u32 int_line = ARDUIPI_DEFAULT_INT_LINE;
+	int ret;
+
+	if (ap->client->irq <= 0) {
+		dev_info(dev, "no interrupts in the device tree: GPIO line events are unavailable\n");
+		return 0;
+	}
+	device_property_read_u32(dev, "arduipi,int-line", &int_line);
+	if (int_line >= ARDUIPI_NGPIO || int_line == ARDUIPI_LINE_SDA ||
+	    int_line == ARDUIPI_LINE_SCL)
+		return dev_err_probe(dev, -EINVAL,
+				     "arduipi,int-line %u is not a usable Nano line\n",
+				     int_line);
+	/* Start from a clean slate: nothing enabled, nothing latched. */
+	ret = arduipi_bank_write(ap, ARDUIPI_REG_GPIO_IRQ_RISE, 0);
+	if (!ret)
+		ret = arduipi_bank_write(ap, ARDUIPI_REG_GPIO_IRQ_FALL, 0);
+	if (!ret)
+		ret = arduipi_bank_write(ap, ARDUIPI_REG_GPIO_IRQ_STATUS,
+					 ARDUIPI_LINE_MASK);
+	if (!ret)
+		ret = regmap_write(ap->regmap, ARDUIPI_REG_INT_PIN, int_line);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot set up the INT line\n");
+
+	mutex_init(&ap->irq_lock);
+	gpio_irq_chip_set_chip(girq, &arduipi_irq_chip);
+	/* The parent is requested below, threaded: nested handlers. */
+	girq->parent_handler = NULL;
+	girq->num_parents = 0;
+	girq->parents = NULL;
+	girq->default_type = IRQ_TYPE_NONE;
+	girq->handler = handle_simple_irq;
+	girq->threaded = true;
+	return 0;
+}
+
+int arduipi_gpio_probe(struct arduipi *ap)
+{
+	struct gpio_chip *gc = &ap->gc;
+	struct device *dev = ap->dev;
+	u32 unused;
+	int ret;
+
+	mutex_init(&ap->out_lock);
+	/* Fill the cache with the device's configuration, for restarts. */
+	ret = arduipi_bank_read(ap, ARDUIPI_REG_GPIO_DIR, &unused);
+	if (!ret)
+		ret = arduipi_bank_read(ap, ARDUIPI_REG_GPIO_OUT, &unused);
+	if (!ret)
+		ret = arduipi_bank_read(ap, ARDUIPI_REG_GPIO_PULLUP, &unused);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot read the GPIO configuration\n");
+
+	ret = arduipi_irq_probe(ap);
+	if (ret)
+		return ret;
+	ret = arduipi_gpio_names(ap);
+	if (ret)
+		return ret;
+
+	gc->label = dev_name(dev);
+	gc->parent = dev;
+	gc->owner = THIS_MODULE;
+	gc->base = -1;
+	gc->ngpio = ARDUIPI_NGPIO;
+	gc->can_sleep = true;
+	gc->init_valid_mask = arduipi_gpio_init_valid_mask;
+	gc->request = arduipi_gpio_request;
+	gc->get_direction = arduipi_gpio_get_direction;
+	gc->direction_input = arduipi_gpio_direction_input;
+	gc->direction_output = arduipi_gpio_direction_output;
+	gc->get = arduipi_gpio_get;
+	gc->get_multiple = arduipi_gpio_get_multiple;
+	gc->set = arduipi_gpio_set;
+	gc->set_multiple = arduipi_gpio_set_multiple;
+	gc->set_config = arduipi_gpio_set_config;
+
+	ret = devm_gpiochip_add_data(dev, gc, ap);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot add the GPIO chip\n");
+	if (ap->client->irq <= 0)
+		return 0;
+
+	ret = devm_request_threaded_irq(dev, ap->client->irq, NULL,
+					arduipi_irq_thread, IRQF_ONESHOT,
+					dev_name(dev), ap);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot request the INT interrupt %d\n",
+				     ap->client->irq);
+	return 0;
+}

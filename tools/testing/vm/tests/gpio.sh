@@ -1,0 +1,155 @@
+#!/bin/sh
+# SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+# In the twin guest, with the ArduiPi driver probed from the overlay
+# (run-guest --driver): the Nano as a gpiochip through Debian's libgpiod v1
+# tools and, in /opt/gpiod2/bin, v2 tools.
+. /usr/share/twin/lib.sh
+v2=/opt/gpiod2/bin
+
+# Exact transaction counts need the restart poll off.
+reload_driver restart_poll_ms=0
+chip=$(nano_gpiochip 2a)
+
+# ---- probe -------------------------------------------------------------
+t_eq "gpiodetect shows the Nano's chip with 20 lines" "$chip [1-002a] (20 lines)" \
+	"$(gpiodetect | grep '\[1-002a\]')"
+t_eq "gpioinfo: the 20 Arduino names" \
+	"D0 D1 D2 D3 D4 D5 D6 D7 D8 D9 D10 D11 D12 D13 A0 A1 A2 A3 A4 A5" \
+	"$(gpioinfo "$chip" | sed -n 's/^[[:space:]]*line *[0-9]*: *"\([^"]*\)".*/\1/p' | tr '\n' ' ' | sed 's/ $//')"
+t_eq "A4/A5 (the I2C bus) and D12 (INT) are not usable" "12 18 19" \
+	"$(gpioinfo "$chip" | awk '/\[used\]/ { sub(":", "", $2); print $2 }' | tr '\n' ' ' | sed 's/ $//')"
+t_fails_with "requesting A4 fails" "Invalid argument" gpioset "$chip" 18=1
+t_run "... before any bus traffic" sh -c '! dmesg | grep -q refused' 
+t_eq "v2 gpioinfo finds D13 by name" "gpiochip${chip#gpiochip} 13" "$($v2/gpiofind D13 2>/dev/null || $v2/gpioinfo D13 | awk '{print $1, $2}')"
+
+# ---- output and input ----------------------------------------------------
+gpioset "$chip" 13=1
+settle
+t_eq "gpioset (v1) D13=1: the Nano drives D13 high" "1 out 0" "$(simctl pin D13)"
+$v2/gpioset -t 0 -c "$chip" D13=0
+settle
+t_eq "gpioset (v2) D13=0: D13 low" "0 out 0" "$(simctl pin D13)"
+
+simctl wire D2 D3 >/dev/null
+gpioset "$chip" 3=1
+t_eq "gpioget (v1) D2 reads D3 wired to it: 1" 1 "$(gpioget "$chip" 2)"
+gpioset "$chip" 3=0
+t_eq "... and 0" 0 "$(gpioget "$chip" 2)"
+t_eq "gpioget (v2) by name" '"D2"=inactive' "$($v2/gpioget -c "$chip" D2)"
+simctl unwire D2 D3 >/dev/null
+
+t_eq "an unconnected input with pull-up (v1 -B pull-up) reads 1" 1 \
+	"$(gpioget -B pull-up "$chip" 5)"
+t_eq "... the Nano's pull-up is on" "1 in 1" "$(simctl pin D5)"
+t_eq "bias disable: the pull-up is off, the line floats low" "0 0 in 0" \
+	"$(gpioget -B disable "$chip" 5) $(simctl pin D5)"
+$v2/gpioget -b pull-up -c "$chip" D6 >/dev/null
+t_eq "v2 --bias pull-up" "1 in 1" "$(simctl pin D6)"
+gpioget -B pull-down "$chip" 7 >/dev/null 2>&1
+t_eq "pull-down (the AVR has none) changes nothing" "0 in 0" "$(simctl pin D7)"
+
+# ---- one bus transaction for many lines ----------------------------------
+$v2/gpioset -t 0 -c "$chip" D2=0 D3=0 D4=0 D5=0 D6=0 D7=0 D8=0 D9=0 A0=0 A1=0
+simctl stats reset >/dev/null
+$v2/gpioset -t 100ms,0 -c "$chip" D2=0 D3=0 D4=0 D5=0 D6=0 D7=0 D8=0 D9=0 A0=0 A1=0
+t_eq "set_multiple: 10 lines toggled in one bus transaction" 1 "$(nano_xfers)"
+t_eq "... all of them high (D12 is INT, A4/A5 the bus: pulled up)" \
+	00111111110010110011 "$(simctl pins)"
+simctl stats reset >/dev/null
+t_eq "get_multiple: 10 lines read (v2 gpioget --as-is)" \
+	'"D2"=active "D3"=active "D4"=active "D5"=active "D6"=active "D7"=active "D8"=active "D9"=active "A0"=active "A1"=active' \
+	"$($v2/gpioget -a -c "$chip" D2 D3 D4 D5 D6 D7 D8 D9 A0 A1)"
+t_eq "... in one bus transaction" 1 "$(nano_xfers)"
+
+# ---- interrupts ----------------------------------------------------------
+gpioset "$chip" 2=0 3=0 4=0 5=0 6=0 7=0 8=0 9=0 14=0 15=0	# leave outputs low
+for l in 2 4 5 6 9; do gpioget -B disable "$chip" $l >/dev/null; done
+gpiomon -n 2 "$chip" 2 9 >/tmp/ev 2>&1 &
+mon=$!
+usleep 300000
+simctl drive D9 1; settle; simctl drive D2 1
+wait_for 5 $mon
+t_eq "gpiomon (v1): rising edges on D9 then D2" "RISING 9 RISING 2" \
+	"$(sed -n 's/event: *\([A-Z]*\) EDGE offset: \([0-9]*\).*/\1 \2/p' /tmp/ev | tr '\n' ' ' | sed 's/ $//')"
+$v2/gpiomon -e falling -n 1 -c "$chip" D2 >/tmp/ev2 2>&1 &
+mon=$!
+usleep 300000
+simctl drive D2 0
+wait_for 5 $mon
+t_eq "gpiomon (v2): a falling edge on D2" 0 $?
+grep -q falling /tmp/ev2 || sed 's/^/#   /' /tmp/ev2
+
+simctl wire D4 D5 >/dev/null; simctl wire D5 D6 >/dev/null
+gpiomon -r "$chip" 4 5 6 >/tmp/ev3 2>&1 &
+mon=$!
+usleep 300000
+simctl stats reset >/dev/null
+simctl drive D4 1
+usleep 500000
+t_eq "three lines rising at once: one status read and one clear" 2 "$(nano_xfers)"
+kill $mon; wait $mon
+t_eq "... and three events" "RISING 4 RISING 5 RISING 6" \
+	"$(sed -n 's/event: *\([A-Z]*\) EDGE offset: \([0-9]*\).*/\1 \2/p' /tmp/ev3 | sort -k2 | tr '\n' ' ' | sed 's/ $//')"
+simctl drive D4 z >/dev/null; simctl unwire D4 D5 >/dev/null; simctl unwire D5 D6 >/dev/null
+
+# ---- integrity -----------------------------------------------------------
+simctl bus flip 1 >/dev/null
+simctl stats reset >/dev/null
+t_eq "a corrupted answer (PEC mismatch) is retried" 1 "$(gpioget "$chip" 9)"
+t_eq "... in a second transaction" 2 "$(nano_xfers)"
+simctl fault flip 1 0 >/dev/null
+gpioset "$chip" 13=1
+settle
+t_eq "a command corrupted on its way to the Nano is retried" "1 out 0" "$(simctl pin D13)"
+simctl bus flip 3 >/dev/null
+t_fails_with "three corrupted answers: EIO" "Input/output error\|error reading" \
+	gpioget "$chip" 9
+t_run "... with a message a user can act on" sh -c 'dmesg | grep -q "failed 3 times"'
+t_eq "the next read works" 1 "$(gpioget "$chip" 9)"
+
+# ---- an MCU restart loses nothing ----------------------------------------
+reload_driver restart_poll_ms=200
+gpioset "$chip" 13=1 11=0
+gpioget -B pull-up "$chip" 7 >/dev/null
+simctl reset wdt >/dev/null
+usleep 800000
+t_run "the restart is logged" sh -c 'dmesg | grep -q "MCU restarted (watchdog"'
+t_eq "D13 is high again, D11 low, D7 pulled up" "1 out 0/0 out 0/1 in 1" \
+	"$(simctl pin D13)/$(simctl pin D11)/$(simctl pin D7)"
+gpiomon -n 1 -f "$chip" 7 >/tmp/ev4 2>&1 &
+mon=$!
+usleep 300000
+simctl reset bor >/dev/null
+usleep 800000
+simctl drive D7 0
+wait_for 5 $mon
+t_eq "an interrupt requested before a brown-out restart still fires" 0 $?
+simctl drive D7 z >/dev/null
+
+# ---- unbind/rebind and rmmod/insmod -------------------------------------
+drv=/sys/bus/i2c/drivers/arduipi
+ok=0
+for i in $(seq 50); do
+	echo 1-002a >$drv/unbind && echo 1-002a >$drv/bind && ok=$((ok + 1))
+done
+t_eq "unbind/bind 50 times" 50 "$ok"
+ok=0
+for i in $(seq 50); do
+	rmmod arduipi && modprobe arduipi && ok=$((ok + 1))
+done
+t_eq "rmmod/modprobe 50 times" 50 "$ok"
+for i in $(seq 50); do [ -n "$(nano_gpiochip 2a)" ] && break; usleep 20000; done
+chip=$(nano_gpiochip 2a)
+$v2/gpioset -c "$chip" D13=1 &
+held=$!
+usleep 500000
+t_fails_with "rmmod while gpioset holds D13: refused" "can't unload" rmmod arduipi
+echo 1-002a >$drv/unbind
+t_eq "unbind while D13 is held: the chip goes away" "" "$(nano_gpiochip 2a)"
+kill $held; wait $held 2>/dev/null
+echo 1-002a >$drv/bind
+for i in $(seq 50); do [ -n "$(nano_gpiochip 2a)" ] && break; usleep 20000; done
+chip=$(nano_gpiochip 2a)
+t_eq "bound again: D13 still high" 1 "$($v2/gpioget -a -c "$chip" --numeric D13)"
+
+t_done
