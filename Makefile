@@ -27,7 +27,33 @@ KERNEL   ?= 6.12
 ARDUIPI_CACHE ?= $(HOME)/.cache/arduipi
 export ARDUIPI_CACHE
 
-all: firmware
+# On a Pi (kernel headers installed):  make && sudo make install
+# then add "dtoverlay=arduipi" to config.txt and reboot.
+KDIR     ?= /lib/modules/$(shell uname -r)/build
+OVERLAYS ?= $(if $(wildcard $(DESTDIR)/boot/firmware/overlays),/boot/firmware/overlays,$(if $(wildcard $(DESTDIR)/boot/overlays),/boot/overlays,/boot/firmware/overlays))
+
+all: firmware $(if $(wildcard $(KDIR)/Makefile),driver) dtbo
+
+driver:
+	$(MAKE) -C kernel KDIR=$(KDIR)
+
+dtbo: build/arduipi.dtbo
+
+build/arduipi.dtbo: dts/arduipi-overlay.dts
+	@$(DEPS) device-tree-compiler
+	@mkdir -p build
+	dtc -q -@ -I dts -O dtb -o $@ $<
+
+# The module into /lib/modules/KERNELRELEASE/updates, the overlay where the
+# Pi firmware reads overlays (/boot/firmware/overlays on Raspberry Pi OS
+# bookworm and later, /boot/overlays before).
+install: driver dtbo
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kernel CONFIG_ARDUIPI=m \
+		INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates modules_install
+	install -D -m 644 build/arduipi.dtbo $(DESTDIR)$(OVERLAYS)/arduipi.dtbo
+
+uninstall:
+	rm -f $(DESTDIR)/lib/modules/*/updates/arduipi.ko* $(DESTDIR)$(OVERLAYS)/arduipi.dtbo
 
 firmware:
 	@$(DEPS) $(DEPS_BUILD)
@@ -56,24 +82,28 @@ check: tests
 		"firmware-in-sim=tools/testing/fw-sim/test_fw_sim $(NANOSIM) $(FIRMWARE)" \
 		"firmware-8mhz-in-sim=NANOSIM_MHZ=8 tools/testing/fw-sim/test_fw_sim $(NANOSIM) $(FIRMWARE_8MHZ) !twint_hold" \
 		"overlay=tools/testing/dt/test-overlay.sh $(ARDUIPI_CACHE)" \
+		"kernel-checks=tools/testing/kernel-checks.sh $(ARDUIPI_CACHE)" \
 		"twin-6.1=tools/testing/vm/twin-tests.sh 6.1" \
 		"twin-6.12=tools/testing/vm/twin-tests.sh 6.12"
 
 demo:
 	@echo "Building the firmware, the Nano simulator and the twin (installing what they need)..."
 	@$(MAKE) -s --no-print-directory twin >/dev/null
-	@tools/testing/vm/run-guest -k $(KERNEL) tools/testing/vm/demo.sh
+	@for i in 1 2 3; do tools/testing/vm/run-guest -k $(KERNEL) --driver tools/testing/vm/demo.sh; \
+		r=$$?; [ $$r -eq 125 ] || exit $$r; echo "(the twin did not come up; booting again)"; done; exit 125
 
 shell:
 	@$(MAKE) -s --no-print-directory twin >/dev/null
-	@tools/testing/vm/run-guest -k $(KERNEL) -i
+	@tools/testing/vm/run-guest -k $(KERNEL) --driver -i
 
 clean:
 	$(MAKE) -C firmware clean
+	-$(MAKE) -C kernel clean 2>/dev/null
+	rm -f build/arduipi.dtbo
 	-$(MAKE) -C tools/nanosim clean
 	-$(MAKE) -C tools/testing/fw-unit clean
 	-$(MAKE) -C tools/testing/fw-sim clean
 	-$(MAKE) -C tools/testing/vm clean
 	-$(MAKE) -C tools/testing/dt clean
 
-.PHONY: all firmware sim twin tests check demo shell clean
+.PHONY: all firmware driver dtbo install uninstall sim twin tests check demo shell clean

@@ -144,8 +144,10 @@
 #define ARDUIPI_REG_FS_LEVEL		0x85	/* 3 bytes: their safe level */
 #define ARDUIPI_REG_FS_PWM		0x88	/* PWM channels forced off */
 
-/* ---- ADC (16-bit little-endian values; reading the low byte latches the
- * high byte, so read low byte first, e.g. in one bulk read) -------------- */
+/*
+ * ---- ADC: 16-bit little-endian values; reading the low byte latches the
+ * high byte, so read the low byte first, e.g. in one bulk read.
+ */
 #define ARDUIPI_REG_ADC_RESULT		0xb0	/* 8 x 16-bit, A0..A7, RO */
 #define ARDUIPI_REG_ADC_TEMP		0xc0	/* 16-bit raw sensor, RO */
 #define ARDUIPI_REG_ADC_AVCC_MV		0xc2	/* 16-bit AVcc in mV, RO */

@@ -22,6 +22,8 @@ pin() {
 		"$([ "$3" = out ] && echo "an output" || echo "an input")" "$2"
 }
 
+rmmod arduipi 2>/dev/null	# loaded at boot: the raw part comes first
+
 cat <<EOT
 arduipi demo: a Raspberry-Pi-like arm64 machine running Debian's kernel
 $(uname -r), with an Arduino Nano on its I2C bus (/dev/i2c-1, address 0x2a).
@@ -52,20 +54,25 @@ simctl wait 5 >/dev/null
 set -- $(simctl pwm D9)
 nano "D9 runs a PWM of period $(($1 / 1000)) us, high for $(($2 / 1000)) us"
 
-echo
-echo "== The Nano's INT line on the Pi's GPIO 4 =="
-chip=$(twin_gpiochip)
-run i2cset -y 1 0x2a 0x5f 0x0c " # INT output on D12"
-run i2cset -y 1 0x2a 0x02 0xd2 " # D2: input with pull-up"
-run i2cset -y 1 0x2a 0x75 0x04 " # interrupt on D2's falling edge"
-run gpioget "$chip" 4 "           # INT at rest: 1 (released)"
-(usleep 500000; simctl drive D2 0 >/dev/null) &
-nano "a button on D2 will be pressed in half a second"
-run gpiomon --num-events=1 --falling-edge "$chip" 4
-run i2cget -y 1 0x2a 0x78 "      # which line: bit 2 = D2"
-run i2cset -y 1 0x2a 0x78 0x04 " # acknowledge"
-run gpioget "$chip" 4
+simctl reset por >/dev/null
+simctl drive D2 z >/dev/null
 
 echo
-echo "The kernel driver (gpiochip, IIO ADC, PWM chip) comes with the next"
-echo "issues; this demo grows with them. 'make shell' opens a shell here."
+echo "== The kernel driver: the Nano as a GPIO chip =="
+echo "(on a Pi: make && sudo make install, dtoverlay=arduipi in config.txt, reboot)"
+run modprobe arduipi
+run "dmesg | grep arduipi"
+chip=$(nano_gpiochip 2a)
+run gpiodetect
+run "gpioinfo $chip | head -n 4"
+run gpioset "$chip" 13=1 "                # D13 (the LED) on, libgpiod v1"
+pin D13
+run /opt/gpiod2/bin/gpioset -t 0 -c "$chip" D13=0 "   # off, libgpiod v2, by name"
+pin D13
+run gpioget -B pull-up "$chip" 2 "         # D2 with the Nano's pull-up"
+(usleep 700000; simctl drive D2 0 >/dev/null) &
+nano "a button on D2 will be pressed"
+run gpiomon --num-events=1 --falling-edge "$chip" 2
+echo
+echo "IIO (analog inputs) and PWM come with the next issues; 'make shell'"
+echo "opens a shell here."
