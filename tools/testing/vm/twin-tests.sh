@@ -12,17 +12,7 @@ rc=0
 boot() {
 	echo "# boot: $*"
 	start=$(date +%s)
-	r=0
-	"$here/run-guest" -k "$kline" "$@" || r=$?
-	for again in 1 2; do
-		# The rig failed (the guest never reported, a known flake of
-		# the twin, see Documentation/twin.rst): boot again.
-		[ "$r" -eq 125 ] || break
-		echo "# the rig failed (exit 125): booting again"
-		r=0
-		"$here/run-guest" -k "$kline" "$@" || r=$?
-	done
-	[ "$r" -eq 0 ] || rc=1
+	"$here/run-guest" -k "$kline" "$@" || rc=1
 	echo "# $(($(date +%s) - start)) s"
 }
 

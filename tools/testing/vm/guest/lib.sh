@@ -110,13 +110,18 @@ nano_xfers() {
 	simctl -n "${1:-2a}" stats | tr ' ' '\n' | sed -n 's/^xfers=//p'
 }
 
+# Wait up to a second for the ArduiPi at address $1 to have its gpiochip.
+wait_gpiochip() {
+	for _i in $(seq 50); do
+		[ -n "$(nano_gpiochip "$1")" ] && return 0
+		usleep 20000
+	done
+	return 1
+}
+
 # Reload the ArduiPi driver with module parameters.
 reload_driver() {
 	rmmod arduipi 2>/dev/null
 	modprobe arduipi "$@"
-	for _i in $(seq 50); do
-		[ -n "$(nano_gpiochip 2a)" ] && return 0
-		usleep 20000
-	done
-	return 1
+	wait_gpiochip 2a
 }

@@ -138,7 +138,7 @@ for i in $(seq 50); do
 	rmmod arduipi && modprobe arduipi && ok=$((ok + 1))
 done
 t_eq "rmmod/modprobe 50 times" 50 "$ok"
-for i in $(seq 50); do [ -n "$(nano_gpiochip 2a)" ] && break; usleep 20000; done
+wait_gpiochip 2a
 chip=$(nano_gpiochip 2a)
 $v2/gpioset -c "$chip" D13=1 &
 held=$!
@@ -148,7 +148,7 @@ echo 1-002a >$drv/unbind
 t_eq "unbind while D13 is held: the chip goes away" "" "$(nano_gpiochip 2a)"
 kill $held; wait $held 2>/dev/null
 echo 1-002a >$drv/bind
-for i in $(seq 50); do [ -n "$(nano_gpiochip 2a)" ] && break; usleep 20000; done
+wait_gpiochip 2a
 chip=$(nano_gpiochip 2a)
 t_eq "bound again: D13 still high" 1 "$($v2/gpioget -a -c "$chip" --numeric D13)"
 
