@@ -17,7 +17,9 @@
  *
  * Limitations: no level-triggered interrupts (the firmware latches edges);
  * no pull-down (the AVR has none); edges shorter than the firmware's main
- * loop period (a few microseconds) may be missed.
+ * loop period (a few microseconds) may be missed; edges on several lines
+ * latched before one status read are reported in line order, and a second
+ * edge of one line before the read is one event.
  */
 #include <linux/bitmap.h>
 #include <linux/i2c.h>

@@ -18,7 +18,8 @@ boot() {
 
 boot "$here/tests/bus.sh"
 boot -p addr=0x2b -p int_pin=17 --baudrate 400000 \
-	--nano 2b --int 17 --nano 2a --int none "$here/tests/params.sh"
+	--nano 2b --int 17 --nano 2a --int none --mhz 8 --sim "adc A0 2.5" \
+	"$here/tests/params.sh"
 boot -p noints "$here/tests/noints.sh"
 boot --driver "$here/tests/gpio.sh"
 boot --driver -o "addr=0x2b int_pin=17" --nano 2a --nano 2b --int 17 \

@@ -237,6 +237,17 @@ static void bus_xfer(char *args)
 			if (r == 1 && !strcmp(resp, "nack addr 0"))
 				continue;
 			n->addr = addr;
+			/*
+			 * A Pi sees INT move within microseconds of the write
+			 * that releases it; here the firmware's main loop acts
+			 * after the STOP. Let it run 100 us and pass the INT
+			 * change on before the answer, as on the wire.
+			 */
+			if (r == 0 && strstr(req, " w") && !n->dead) {
+				char w[64];
+
+				nano_cmd(n, w, sizeof(w), "wait 0.1");
+			}
 			if (flip_count > 0 && r == 0 && strlen(resp) > 3 &&
 			    strchr("0123456789abcdef", resp[strlen(resp) - 1])) {
 				/* the last hex digit of the answer is bit 0..3

@@ -125,3 +125,19 @@ reload_driver() {
 	modprobe arduipi "$@"
 	wait_gpiochip 2a
 }
+
+# Wait up to 5 s until gpiomon holds lines OFFSET... of CHIP: on a slow
+# guest its requests (and the interrupt setup behind them) take a while.
+monitored() {
+	_chip=$1
+	shift
+	for _i in $(seq 100); do
+		_all=1
+		for _l in "$@"; do
+			gpioinfo "$_chip" | grep -q "^[[:space:]]*line *$_l:.*\"gpiomon\"" || _all=
+		done
+		[ -n "$_all" ] && return 0
+		usleep 50000
+	done
+	return 1
+}

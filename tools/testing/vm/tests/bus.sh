@@ -112,7 +112,7 @@ settle
 t_eq "INT is high (released) at rest" "1" "$(gpioget "$chip" 4)"
 gpiomon --num-events=2 "$chip" 4 >/tmp/ev 2>&1 &
 mon=$!
-usleep 300000
+monitored "$chip" 4
 simctl drive D2 0
 usleep 300000
 t_near "the guest took one interrupt when D2 fell" 1 "$(irqs)" 0
@@ -124,7 +124,7 @@ t_eq "... INT fell, then rose when the status was cleared" "FALLING RISING" \
 
 /opt/gpiod2/bin/gpiomon --num-events=1 --edges=falling -c "$chip" 4 >/tmp/ev2 2>&1 &
 mon=$!
-usleep 300000
+monitored "$chip" 4
 simctl drive D2 1; settle; simctl drive D2 0
 wait_for 5 $mon
 t_eq "gpiomon (libgpiod v2) sees INT fall on the next D2 edge" 0 $?

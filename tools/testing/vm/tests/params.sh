@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR MIT)
 # In the twin guest, booted by twin-tests.sh with
 #   dtoverlay=arduipi,addr=0x2b,int_pin=17 and dtparam=i2c_arm_baudrate=400000
-# and two Nanos on the bus: 0x2b (INT to GPIO 17) and 0x2a (INT not wired).
+# and two Nanos on the bus: 0x2b (INT to GPIO 17) and 0x2a (INT not wired,
+# the 8 MHz build, A0 at 2.5 V from run-guest --sim).
 . /usr/share/twin/lib.sh
 
 dt=/proc/device-tree
@@ -28,6 +29,11 @@ i2cset -y 1 0x2b 0xe0 0x11
 t_eq "the Nanos are separate devices: 0x2b's ping value" 0x11 "$(i2cget -y 1 0x2b 0xe0)"
 t_eq "... and 0x2a's is untouched" 0x55 "$(i2cget -y 1 0x2a 0xe0)"
 
+t_eq "run-guest --mhz 8: Nano 0x2a runs the 8 MHz build" "mhz=8" \
+	"$(simctl -n 2a info | grep -o 'mhz=[0-9]*')"
+t_near "run-guest --sim 'adc A0 2.5': A0 reads half scale" 512 \
+	"$(($(i2cget -y 1 0x2a 0xa0 w)))" 1
+
 chip=$(twin_gpiochip)
 i2cset -y 1 0x2b 0x5f 0x0c	# INT on D12
 i2cset -y 1 0x2b 0x02 0xd2	# D2 input, pull-up
@@ -35,7 +41,7 @@ i2cset -y 1 0x2b 0x75 0x04	# falling edge of D2
 settle
 gpiomon --num-events=1 --falling-edge "$chip" 17 >/tmp/ev 2>&1 &
 mon=$!
-usleep 300000
+monitored "$chip" 17
 simctl -n 2b drive D2 0
 wait_for 5 $mon
 t_eq "Nano 0x2b's INT reaches the guest on GPIO 17" 0 $?

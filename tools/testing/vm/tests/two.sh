@@ -17,7 +17,7 @@ gpioget -B disable "$a" 2 >/dev/null
 gpioget -B disable "$b" 2 >/dev/null
 $v2/gpiomon -e rising -n 1 -c "$b" D2 >/tmp/ev 2>&1 &
 mon=$!
-usleep 300000
+monitored "$b" 2
 simctl -n 2a drive D2 1
 usleep 300000
 simctl -n 2b drive D2 1
