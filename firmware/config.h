@@ -47,4 +47,19 @@
 #define ARDUIPI_ADPS 6		/* /64 */
 #endif
 
+/*
+ * Test builds only: firmware that answers with another identity or
+ * protocol version, for the driver's probe tests, e.g.
+ *   make -C firmware BUILD=build-proto2 EXTRA_CFLAGS=-DARDUIPI_FW_PROTO_MAJOR=2
+ */
+#ifndef ARDUIPI_FW_ID
+#define ARDUIPI_FW_ID		(ARDUIPI_ID1_VALUE << 8 | ARDUIPI_ID0_VALUE)
+#endif
+#ifndef ARDUIPI_FW_PROTO_MAJOR
+#define ARDUIPI_FW_PROTO_MAJOR	ARDUIPI_PROTO_MAJOR
+#endif
+#ifndef ARDUIPI_FW_PROTO_MINOR
+#define ARDUIPI_FW_PROTO_MINOR	ARDUIPI_PROTO_MINOR
+#endif
+
 #endif /* ARDUIPI_CONFIG_H */

@@ -24,7 +24,20 @@ boot -p noints "$here/tests/noints.sh"
 boot --driver "$here/tests/gpio.sh"
 boot --driver -o "addr=0x2b int_pin=17" --nano 2a --nano 2b --int 17 \
 	"$here/tests/two.sh"
-boot --driver -p addr=0x30 "$here/tests/probe.sh"
+# Firmware that answers as another chip, as protocol 2.0 and as 1.9.
+fw=$here/../../../firmware
+variant() {
+	make -s -C "$fw" BUILD="build-test-$1" EXTRA_CFLAGS="$2" >/dev/null ||
+		{ echo "not ok - firmware test build $1"; exit 1; }
+	echo "$fw/build-test-$1/arduipi.elf"
+}
+badid=$(variant badid -DARDUIPI_FW_ID=0x5a4e) || exit 1
+proto2=$(variant proto2 -DARDUIPI_FW_PROTO_MAJOR=2) || exit 1
+minor9=$(variant minor9 -DARDUIPI_FW_PROTO_MINOR=9) || exit 1
+boot --driver -p addr=0x30 -o "addr=0x2b noints" -o "addr=0x2c noints" \
+	-o "addr=0x2d noints" --nano 2a --nano 2b --int none --elf "$badid" \
+	--nano 2c --int none --elf "$proto2" --nano 2d --int none --elf "$minor9" \
+	"$here/tests/probe.sh"
 
 # The rig itself: a guest whose kernel panics fails the run.
 tmp=$(mktemp -d)

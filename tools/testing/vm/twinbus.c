@@ -22,10 +22,11 @@
  *
  *   twinbus [-v] --nanosim PATH --firmware ELF [--firmware8 ELF]
  *           --bus SOCK --ctl SOCK
- *           --nano ADDR [--mhz 8] [--int GPIO|none] [--sim CMD]... ...
+ *           --nano ADDR [--mhz 8] [--int GPIO|none] [--elf ELF] [--sim CMD]...
  *
- * --firmware8 is the 8 MHz build, for --mhz 8. --mhz, --int (default 4) and --sim apply to the --nano before them; --sim
- * runs a nanosim command at start (wiring, analog inputs). A Nano at an
+ * --firmware8 is the 8 MHz build, for --mhz 8. --mhz, --int (default 4),
+ * --elf (another firmware build) and --sim apply to the --nano before them;
+ * --sim runs a nanosim command at start (wiring, analog inputs). A Nano at an
  * address other than 0x2a gets it through the firmware's own address
  * change. "ready" on stdout when both sockets listen.
  */
@@ -53,6 +54,7 @@ struct nano {
 	char name[8];
 	unsigned int addr;		/* the address it answered at last */
 	const char *mhz;
+	const char *elf;		/* NULL: --firmware or --firmware8 */
 	int int_gpio;			/* -1: not wired */
 	int int_level;
 	int dead;
@@ -179,7 +181,8 @@ static void nano_start(struct nano *n, const char *nanosim, const char *elf,
 		       const char *elf8)
 {
 	const char *argv[] = { "--realtime", "--mhz", n->mhz,
-			       strcmp(n->mhz, "8") ? elf : elf8, NULL };
+			       n->elf ? n->elf : strcmp(n->mhz, "8") ? elf : elf8,
+			       NULL };
 	char resp[256], req[64];
 	unsigned int a = n->addr;
 
@@ -447,6 +450,8 @@ int main(int argc, char **argv)
 			cur->mhz = v;
 		} else if (!strcmp(o, "--int")) {
 			cur->int_gpio = parse_gpio(v);
+		} else if (!strcmp(o, "--elf")) {
+			cur->elf = v;
 		} else if (!strcmp(o, "--sim")) {
 			if (cur->ncmds == MAX_SIM_CMDS)
 				die("too many --sim");
@@ -456,7 +461,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!nanosim || !elf || !bus_path || !ctl_path || !nnanos)
-		die("usage: twinbus [-v] --nanosim PATH --firmware ELF [--firmware8 ELF] --bus SOCK --ctl SOCK --nano ADDR [--mhz 8] [--int GPIO|none] [--sim CMD]...");
+		die("usage: twinbus [-v] --nanosim PATH --firmware ELF [--firmware8 ELF] --bus SOCK --ctl SOCK --nano ADDR [--mhz 8] [--int GPIO|none] [--elf ELF] [--sim CMD]...");
 	signal(SIGPIPE, SIG_IGN);
 
 	for (int i = 0; i < nnanos; i++)
