@@ -42,5 +42,6 @@ struct arduipi {
 };
 
 int arduipi_gpio_probe(struct arduipi *ap);
+int arduipi_adc_probe(struct arduipi *ap);
 
 #endif /* ARDUIPI_H */

@@ -316,6 +316,9 @@ static int arduipi_probe(struct i2c_client *client)
 	ret = arduipi_gpio_probe(ap);
 	if (ret)
 		return ret;
+	ret = arduipi_adc_probe(ap);
+	if (ret)
+		return ret;
 
 	ret = devm_delayed_work_autocancel(dev, &ap->health, arduipi_health);
 	if (ret)

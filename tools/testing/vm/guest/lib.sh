@@ -105,6 +105,21 @@ nano_gpiochip() {
 	gpiodetect | sed -n "s/^\(gpiochip[0-9]*\) \[1-00$1\].*/\1/p"
 }
 
+# The IIO device of the ArduiPi at address $1 (hex, 2a), as a sysfs path.
+nano_iio() {
+	for _d in /sys/bus/iio/devices/iio:device*; do
+		case $(readlink -f "$_d") in
+		*/1-00$1/iio:device*) echo "$_d"; return 0 ;;
+		esac
+	done
+	return 1
+}
+
+# A float computation: fcalc 'EXPR' (awk syntax).
+fcalc() {
+	awk "BEGIN { printf \"%.6f\n\", $1 }"
+}
+
 # Bus transactions the Nano NANO has seen since the last "stats reset".
 nano_xfers() {
 	simctl -n "${1:-2a}" stats | tr ' ' '\n' | sed -n 's/^xfers=//p'
