@@ -2,8 +2,8 @@
 /*
  * ArduiPi firmware: an ATmega328P as a register-style I2C device.
  *
- * The TWI interrupt (twi.S, twi.c, proto.c) is the only interrupt. The main
- * loop below never waits: it resumes a TWI worker that yielded, feeds the
+ * Two interrupts: TWI (twi.S, twi.c, proto.c) and, while the ADC stream
+ * runs, ADC (below: one sample into the FIFO). The main loop never waits: it resumes a TWI worker that yielded, feeds the
  * watchdog, keeps time from timer0's overflow flag, samples the ADC,
  * latches pin edges for the INT line, runs the host-loss failsafe and
  * persists a new I2C address. State shared with the TWI worker is touched
@@ -17,6 +17,8 @@
 #include "proto.h"
 #include "pins.h"
 #include "twi.h"
+#include "stream.h"
+#include <util/delay_basic.h>
 
 #define BOOT_MAGIC	0x41504254UL	/* "APBT": RAM survived the reset */
 #define ADDR_SWITCH_MS	10	/* lets the commit's status reply go out */
@@ -118,13 +120,15 @@ static void adc_store(uint8_t admux, uint16_t v, uint8_t user)
 	}
 }
 
+static uint8_t st_on;		/* the stream owns the ADC */
+
 static void adc_poll(void)
 {
 	uint8_t user = REG(ARDUIPI_REG_ADC_REF) ? REFS_1V1 : REFS_AVCC;
 	uint8_t other = user == REFS_AVCC ? REFS_1V1 : REFS_AVCC;
 	uint8_t next;
 
-	if (ADCSRA & _BV(ADSC))
+	if (st_on || (ADCSRA & _BV(ADSC)))
 		return;
 	if (adc_admux != 0xff && adc_stable && adc_keep)
 		adc_store(adc_admux, ADC, user);
@@ -148,6 +152,63 @@ static void adc_poll(void)
 	ADCSRA = _BV(ADEN) | _BV(ADSC) | ARDUIPI_ADPS;
 }
 
+/*
+ * ADC stream: the ADC runs free (a conversion every 13 ADC clocks, 104 us)
+ * and each interrupt takes the finished result. The conversion after it
+ * has already started with the multiplexer as it was, so the handler sets
+ * it for the one after that: position p + 2 of the scan period.
+ */
+static uint8_t st_mux[ARDUIPI_NADC], st_nch;	/* REFS | input */
+static uint16_t st_div, st_pos;
+
+static uint8_t st_mux_at(uint16_t p)
+{
+	while (p >= st_div)
+		p -= st_div;
+	return st_mux[p < st_nch ? p : 0];
+}
+
+ISR(ADC_vect)
+{
+	uint8_t lo = ADCL, hi = ADCH;
+	uint16_t p = st_pos;
+
+	ADMUX = st_mux_at(p + 2);
+	if (p < st_nch)
+		stream_put(lo, hi);
+	st_pos = p + 1 == st_div ? 0 : p + 1;
+}
+
+/* Start and stop the stream as the register asks (proto.c resets the FIFO). */
+static void stream_poll(void)
+{
+	uint8_t want = REG(ARDUIPI_REG_ADC_STREAM), scan, refs, i;
+
+	if (want == st_on || (want && (ADCSRA & _BV(ADSC))))
+		return;		/* starting: let a conversion finish first */
+	if (!want) {
+		ADCSRA = _BV(ADEN) | ARDUIPI_ADPS;	/* the last one finishes */
+		adc_admux = 0xff;
+		st_on = 0;
+		return;
+	}
+	scan = REG(ARDUIPI_REG_ADC_SCAN);
+	refs = REG(ARDUIPI_REG_ADC_REF) ? REFS_1V1 : REFS_AVCC;
+	for (i = 0, st_nch = 0; i < ARDUIPI_NADC; i++)
+		if (scan & BIT(i))
+			st_mux[st_nch++] = refs | i;
+	st_div = REG16(ARDUIPI_REG_ADC_DIV);
+	st_pos = 0;
+	ADMUX = st_mux_at(0);
+	ADCSRB = 0;		/* free running */
+	ADCSRA = _BV(ADEN) | _BV(ADSC) | _BV(ADATE) | _BV(ADIF) | _BV(ADIE) |
+		 ARDUIPI_ADPS;
+	/* The multiplexer may change one ADC clock after the start. */
+	_delay_loop_1((1 << ARDUIPI_ADPS) / 3 + 1);
+	ADMUX = st_mux_at(1);
+	st_on = 1;
+}
+
 /* Latch enabled edges; INT is asserted while any latched edge is pending. */
 static void irq_poll(void)
 {
@@ -167,6 +228,10 @@ static void irq_poll(void)
 		}
 		pending |= REG(ARDUIPI_REG_GPIO_IRQ_STATUS + b);
 	}
+	/* the FIFO: at the watermark, and while overflowed until emptied */
+	if (REG(ARDUIPI_REG_ADC_WATERMARK) &&
+	    (stream_count >= REG(ARDUIPI_REG_ADC_WATERMARK) || stream_dropping))
+		pending = 1;
 	if (!!pending != int_asserted)
 		int_set(!!pending);
 }
@@ -345,6 +410,7 @@ int main(void)
 		req = proto_req;
 		proto_req = 0;
 		sei();
+		stream_poll();
 		adc_poll();
 		irq_poll();
 		failsafe_poll(req & REQ_FED);

@@ -14,6 +14,7 @@
 #include "pins.h"
 #include "crc8.h"
 #include "flash.h"
+#include "stream.h"
 
 uint8_t regs[NREGS];
 volatile uint8_t proto_req;
@@ -46,6 +47,7 @@ enum rd_kind {
 	RD_PIN, RD_PINMODE, RD_PORT, RD_DDR, RD_PORTPIN, RD_PING,
 	RD_BANK,	/* registers rd_arg .. rd_end - 1 */
 	RD_PEC,		/* rd_n registers from rd_arg, then PEC */
+	RD_PEC_FIFO,	/* rd_n bytes of the ADC FIFO, then PEC */
 	RD_PEC_BAD,	/* refused PEC read: bytes that never match a PEC */
 	RD_STATUS,	/* PEC write result rd_n, then PEC */
 };
@@ -148,6 +150,8 @@ static uint8_t pin_mode(uint8_t line)
 /* idx: position in the current read; 16-bit ADC values are latched. */
 static uint8_t reg_read(uint8_t r, uint8_t idx)
 {
+	uint16_t seq;
+
 	if (r >= ARDUIPI_REG_ADC_RESULT && r <= ARDUIPI_REG_ADC_BANDGAP + 1) {
 		if (!(r & 1)) {
 			rd_latch = REG(r + 1);
@@ -155,6 +159,18 @@ static uint8_t reg_read(uint8_t r, uint8_t idx)
 		}
 		return idx ? rd_latch : REG(r);
 	}
+	if (r == ARDUIPI_REG_ADC_FIFO_COUNT)
+		return stream_count;
+	if (r == ARDUIPI_REG_ADC_FIFO_SEQ || r == ARDUIPI_REG_ADC_FIFO_SEQ + 1) {
+		seq = stream_seq();
+		if (r == ARDUIPI_REG_ADC_FIFO_SEQ) {
+			rd_latch = seq >> 8;
+			return seq;
+		}
+		return idx ? rd_latch : seq >> 8;
+	}
+	if (r == ARDUIPI_REG_ADC_FIFO)
+		return stream_peek(0);
 	if (r >= ARDUIPI_REG_GPIO_IN && r < ARDUIPI_REG_GPIO_IN + 3)
 		return pins_in(r - ARDUIPI_REG_GPIO_IN);
 	if (r == ARDUIPI_REG_STATUS)
@@ -214,10 +230,12 @@ static uint8_t read_byte(uint8_t *err)
 			*err = ARDUIPI_ERR_OVERRUN;
 		break;
 	case RD_PEC:
+	case RD_PEC_FIFO:
 	case RD_STATUS:
 		single = 0;
 		if (i < rd_n) {
-			b = rd_kind == RD_PEC ? reg_read(rd_arg + i, i) : rd_arg;
+			b = rd_kind == RD_PEC ? reg_read(rd_arg + i, i) :
+			    rd_kind == RD_PEC_FIFO ? stream_peek(i) : rd_arg;
 			rd_crc = crc8_byte(rd_crc, b);
 		} else if (i == rd_n) {
 			b = rd_crc;
@@ -330,6 +348,8 @@ enum rtype {
 	R_T0_CLK,	/* 3..5: timer0 keeps time, no faster than /64 */
 	R_T2_CLK,	/* 1..7 */
 	R_T1_CLK,	/* 1..5 */
+	R_ADC_SCAN,	/* inputs A0..A7 but A4/A5 */
+	R_BOOL,		/* 0 or 1 */
 };
 
 enum stype {
@@ -341,6 +361,8 @@ enum stype {
 	S_COMMIT = 0x50,	/* address change request */
 	S_INT = 0x60,		/* INT line moves */
 	S_STATUS = 0x70,	/* W1C of the W1C bits only */
+	S_STREAM = 0x80,	/* ADC stream on/off */
+	S_NONE = 0x90,		/* applied by commit_bank() */
 };
 
 #define RT(first, last, t)	[(first) - ARDUIPI_REG_FIRST ... \
@@ -370,10 +392,17 @@ static const uint8_t rtype[NREGS] FLASH = {
 	LINES_RT(ARDUIPI_REG_GPIO_IRQ_FALL, S_PLAIN),
 	RT(ARDUIPI_REG_GPIO_IRQ_STATUS, ARDUIPI_REG_GPIO_IRQ_STATUS + 2,
 	   R_ANY | S_W1C),
+	RT(ARDUIPI_REG_ADC_FIFO_COUNT, ARDUIPI_REG_ADC_FIFO_COUNT, R_RO),
+	RT(ARDUIPI_REG_ADC_FIFO_SEQ, ARDUIPI_REG_ADC_FIFO_SEQ + 1, R_ANY | S_NONE),
 	RT(ARDUIPI_REG_FS_TIMEOUT, ARDUIPI_REG_FS_TIMEOUT + 1, R_ANY),
 	LINES_RT(ARDUIPI_REG_FS_MASK, S_PLAIN),
 	LINES_RT(ARDUIPI_REG_FS_LEVEL, S_PLAIN),
 	RT(ARDUIPI_REG_FS_PWM, ARDUIPI_REG_FS_PWM, R_FS_PWM),
+	RT(ARDUIPI_REG_ADC_SCAN, ARDUIPI_REG_ADC_SCAN, R_ADC_SCAN),
+	RT(ARDUIPI_REG_ADC_DIV, ARDUIPI_REG_ADC_DIV + 1, R_ANY),
+	RT(ARDUIPI_REG_ADC_STREAM, ARDUIPI_REG_ADC_STREAM, R_BOOL | S_STREAM),
+	RT(ARDUIPI_REG_ADC_WATERMARK, ARDUIPI_REG_ADC_WATERMARK, R_ANY),
+	RT(ARDUIPI_REG_ADC_FIFO, ARDUIPI_REG_ADC_FIFO, R_RO),
 	RT(ARDUIPI_REG_ADC_RESULT, ARDUIPI_REG_ADC_BANDGAP + 1, R_RO),
 	RT(ARDUIPI_REG_ADC_REF, ARDUIPI_REG_ADC_REF, R_ADC_REF),
 	PWM_RT(0), PWM_RT(1), PWM_RT(2), PWM_RT(3), PWM_RT(4), PWM_RT(5),
@@ -417,15 +446,55 @@ static uint8_t reg_check(uint8_t r, uint8_t v, uint8_t int_line)
 		return v >= 1 && v <= 7 ? ARDUIPI_OK : ARDUIPI_ERR_BAD_VALUE;
 	case R_T1_CLK:
 		return v >= 1 && v <= 5 ? ARDUIPI_OK : ARDUIPI_ERR_BAD_VALUE;
+	case R_ADC_SCAN:
+		return v & 0x30 ? ARDUIPI_ERR_RESERVED_PIN : ARDUIPI_OK;
+	case R_BOOL:
+		return v <= 1 ? ARDUIPI_OK : ARDUIPI_ERR_BAD_VALUE;
 	default:
 		return ARDUIPI_ERR_BAD_REG;
 	}
 }
 
+static uint8_t bits(uint8_t v)
+{
+	uint8_t n = 0;
+
+	for (; v; v &= v - 1)
+		n++;
+	return n;
+}
+
+/* The ADC stream: its configuration is fixed while it runs. */
+static uint8_t stream_check(void)
+{
+	uint8_t on = frame_val(ARDUIPI_REG_ADC_STREAM), n;
+
+	if (REG(ARDUIPI_REG_ADC_STREAM) && on &&
+	    (frame_val(ARDUIPI_REG_ADC_SCAN) != REG(ARDUIPI_REG_ADC_SCAN) ||
+	     frame_val16(ARDUIPI_REG_ADC_DIV) != REG16(ARDUIPI_REG_ADC_DIV) ||
+	     frame_val(ARDUIPI_REG_ADC_REF) != REG(ARDUIPI_REG_ADC_REF)))
+		return ARDUIPI_ERR_BUSY;
+	n = bits(frame_val(ARDUIPI_REG_ADC_SCAN));
+	if (on && (!n || frame_val16(ARDUIPI_REG_ADC_DIV) < n))
+		return ARDUIPI_ERR_BAD_VALUE;
+	return ARDUIPI_OK;
+}
+
 /* Checks that involve several registers, on the values after the frame. */
 static uint8_t frame_check(void)
 {
-	uint8_t ch, int_line;
+	uint8_t ch, int_line, err;
+
+	/* consuming FIFO scans: both bytes, nothing else */
+	if (frame_covers(ARDUIPI_REG_ADC_FIFO_SEQ, ARDUIPI_REG_ADC_FIFO_SEQ + 1) &&
+	    (c_reg != ARDUIPI_REG_ADC_FIFO_SEQ || c_n != 2))
+		return ARDUIPI_ERR_BAD_VALUE;
+	if (frame_covers(ARDUIPI_REG_ADC_SCAN, ARDUIPI_REG_ADC_STREAM) ||
+	    frame_covers(ARDUIPI_REG_ADC_REF, ARDUIPI_REG_ADC_REF)) {
+		err = stream_check();
+		if (err)
+			return err;
+	}
 
 	/* every duty the frame writes, or whose period it changes, must fit */
 	if (frame_covers(ARDUIPI_REG_PWM_BASE, ARDUIPI_REG_T1_TOP + 1)) {
@@ -500,6 +569,13 @@ static void reg_store(uint8_t r, uint8_t v)
 		proto_addr = REG(ARDUIPI_REG_ADDR_NEW);
 		proto_req |= REQ_ADDR;
 		break;
+	case S_STREAM:
+		if (v && !*reg)		/* SCAN is stored: frames go in order */
+			stream_reset(2 * bits(REG(ARDUIPI_REG_ADC_SCAN)));
+		*reg = v;
+		break;
+	case S_NONE:
+		break;
 	case S_INT:
 		int_asserted = 0;
 		*reg = v;
@@ -526,6 +602,10 @@ static uint8_t commit_bank(uint8_t reg, const uint8_t *d, uint8_t n)
 	err = frame_check();
 	if (err)
 		return err;
+	if (reg == ARDUIPI_REG_ADC_FIFO_SEQ) {
+		c_n = 0;
+		return stream_pop_to(d[0] | (uint16_t)d[1] << 8);
+	}
 	for (i = 0; i < n; i++)
 		reg_store(reg + i, d[i]);
 
@@ -706,6 +786,11 @@ static uint8_t commit_pec_read(void)
 
 	if (flen != 3)
 		return flen < 3 ? ARDUIPI_ERR_SHORT : ARDUIPI_ERR_LONG;
+	if (r == ARDUIPI_REG_ADC_FIFO && n && n <= ARDUIPI_ADC_FIFO_READ_MAX) {
+		rd_kind = RD_PEC_FIFO;
+		rd_n = n;
+		return ARDUIPI_OK;
+	}
 	if (!n || n > ARDUIPI_PEC_MAX_LEN)
 		return ARDUIPI_ERR_BAD_VALUE;
 	for (i = 0; i < n; i++)

@@ -22,13 +22,36 @@
  *                          scale, so readings stay in real millivolts when
  *                          a USB supply sags.
  *
+ * Buffered capture (kfifo, no trigger: the device has its own clock). The
+ * firmware converts the scanned inputs one after another, a conversion
+ * every 104 us (F_CONV = 9615.38 Hz), a scan every sampling period; whole
+ * scans go into a 512-byte FIFO and the INT line is pulled once a
+ * watermark of scans (about 20 ms worth) is stored. The interrupt thread
+ * reads the FIFO state together with the GPIO edges, then per burst of up
+ * to 240 bytes one PEC read and one write that consumes what was read.
+ * Timestamps come from the scan numbers: scan k of a capture is
+ * t0 + k * period, t0 taken when the capture started (to about 0.1 ms).
+ * A full FIFO drops whole scans and counts them; the driver sees the jump
+ * in scan numbers, logs it, keeps the timestamps right and adds it to
+ * lost_scans. An MCU restart during capture restarts the stream and logs
+ * what happened.
+ *
+ * sampling_frequency: F_CONV / n for n = 1 .. 65535 (9615.38 Hz down to
+ * 0.15 Hz); other values round to the nearest. A scan of k inputs needs
+ * n >= k: at most F_CONV / k.
+ *
  * Limitations: the bandgap is 1.0..1.2 V (datasheet), so the internal
  * reference and the AVcc measurement are only as exact as the chip's own
  * bandgap; the temperature sensor is typically off by up to 10 °C
  * unless calibrated with arduipi,temp-offset-millicelsius.
  */
+#include <linux/i2c.h>
+#include <linux/iio/buffer.h>
 #include <linux/iio/iio.h>
+#include <linux/iio/kfifo_buf.h>
+#include <linux/iio/sysfs.h>
 #include <linux/math64.h>
+#include <linux/mutex.h>
 #include <linux/property.h>
 #include <linux/regmap.h>
 #include <linux/regulator/consumer.h>
@@ -40,44 +63,90 @@
 #define ARDUIPI_BANDGAP_MV	1100
 /* Datasheet: 314 mV at 25 °C, 1 mV/°C: T = V - 289 °C. */
 #define ARDUIPI_TEMP_ZERO_MC	289000
+#define ARDUIPI_CONV_NS		104000	/* 13 ADC clocks of 8 us */
+#define ARDUIPI_F_CONV_UHZ	9615384615ULL
+#define ARDUIPI_ADC_NSCAN	6	/* A0..A3, A6, A7 */
 
 static const char *const arduipi_adc_labels[] = {
 	"A0", "A1", "A2", "A3", "A4", "A5", "A6", "A7", "temp", "AVcc",
 };
 
-#define ARDUIPI_ADC_CHAN(n) {						\
+#define ARDUIPI_ADC_CHAN(n, si) {					\
 	.type = IIO_VOLTAGE,						\
 	.indexed = 1,							\
 	.channel = (n),							\
 	.info_mask_separate = BIT(IIO_CHAN_INFO_RAW),			\
 	.info_mask_shared_by_type = BIT(IIO_CHAN_INFO_SCALE),		\
+	.info_mask_shared_by_all = BIT(IIO_CHAN_INFO_SAMP_FREQ),	\
+	.info_mask_shared_by_all_available = BIT(IIO_CHAN_INFO_SAMP_FREQ), \
+	.scan_index = (si),						\
+	.scan_type = {							\
+		.sign = 'u',						\
+		.realbits = 10,						\
+		.storagebits = 16,					\
+		.endianness = IIO_LE,					\
+	},								\
 }
 
 static const struct iio_chan_spec arduipi_adc_channels[] = {
-	ARDUIPI_ADC_CHAN(0),
-	ARDUIPI_ADC_CHAN(1),
-	ARDUIPI_ADC_CHAN(2),
-	ARDUIPI_ADC_CHAN(3),
-	ARDUIPI_ADC_CHAN(6),
-	ARDUIPI_ADC_CHAN(7),
+	ARDUIPI_ADC_CHAN(0, 0),
+	ARDUIPI_ADC_CHAN(1, 1),
+	ARDUIPI_ADC_CHAN(2, 2),
+	ARDUIPI_ADC_CHAN(3, 3),
+	ARDUIPI_ADC_CHAN(6, 4),
+	ARDUIPI_ADC_CHAN(7, 5),
 	{
 		.type = IIO_TEMP,
 		.channel = ARDUIPI_ADC_TEMP,
 		.info_mask_separate = BIT(IIO_CHAN_INFO_RAW) |
 			BIT(IIO_CHAN_INFO_OFFSET) | BIT(IIO_CHAN_INFO_SCALE),
+		.scan_index = -1,
 	},
 	{
 		.type = IIO_VOLTAGE,
 		.indexed = 1,
 		.channel = ARDUIPI_ADC_SUPPLY,
 		.info_mask_separate = BIT(IIO_CHAN_INFO_PROCESSED),
+		.scan_index = -1,
 	},
+	IIO_CHAN_SOFT_TIMESTAMP(ARDUIPI_ADC_NSCAN),
+};
+
+/* F_CONV / n for a few n, as IIO_VAL_INT_PLUS_MICRO pairs. */
+static const int arduipi_adc_freq_avail[] = {
+	9615, 384615,	/* 1 */
+	4807, 692307,	/* 2 */
+	1923, 76923,	/* 5 */
+	961, 538461,	/* 10 */
+	480, 769230,	/* 20 */
+	96, 153846,	/* 100 */
+	9, 615384,	/* 1000 */
 };
 
 struct arduipi_adc {
 	struct arduipi *ap;
+	struct iio_dev *indio_dev;
 	int vref_mv;		/* 0: AVcc as measured by the firmware */
 	int temp_offset;	/* IIO offset, micro-LSB */
+	/*
+	 * Guards the capture state below: buffer enable and disable, the
+	 * interrupt thread draining the FIFO, restart recovery and
+	 * sampling_frequency.
+	 */
+	struct mutex lock;
+	u16 div;		/* conversions per scan */
+	bool running;
+	u8 scan;		/* inputs in the capture, bit n = An */
+	u8 scan_bytes;
+	u16 seq;		/* next scan number the FIFO will show */
+	u64 scans;		/* scans since t0, the lost ones included */
+	s64 t0;
+	u64 lost;
+	u8 buf[ARDUIPI_ADC_FIFO_READ_MAX + 1];
+	struct {
+		__le16 data[ARDUIPI_ADC_NSCAN];
+		s64 ts __aligned(8);
+	} out;
 };
 
 static int arduipi_adc_read16(struct arduipi *ap, unsigned int reg, int *val)
@@ -103,15 +172,27 @@ static int arduipi_adc_read_raw(struct iio_dev *indio_dev,
 
 	switch (mask) {
 	case IIO_CHAN_INFO_RAW:
+	case IIO_CHAN_INFO_PROCESSED:
+		/* The firmware only converts the captured inputs meanwhile. */
+		ret = iio_device_claim_direct_mode(indio_dev);
+		if (ret)
+			return ret;
 		if (chan->type == IIO_TEMP)
 			ret = arduipi_adc_read16(ap, ARDUIPI_REG_ADC_TEMP, val);
+		else if (chan->channel == ARDUIPI_ADC_SUPPLY)
+			ret = arduipi_adc_read16(ap, ARDUIPI_REG_ADC_AVCC_MV, val);
 		else
 			ret = arduipi_adc_read16(ap, ARDUIPI_REG_ADC_RESULT +
 						 2 * chan->channel, val);
+		iio_device_release_direct_mode(indio_dev);
 		return ret ? ret : IIO_VAL_INT;
-	case IIO_CHAN_INFO_PROCESSED:
-		ret = arduipi_adc_read16(ap, ARDUIPI_REG_ADC_AVCC_MV, val);
-		return ret ? ret : IIO_VAL_INT;
+	case IIO_CHAN_INFO_SAMP_FREQ:
+		mutex_lock(&adc->lock);
+		ret = div_u64(ARDUIPI_F_CONV_UHZ, adc->div);
+		mutex_unlock(&adc->lock);
+		*val = ret / 1000000;
+		*val2 = ret % 1000000;
+		return IIO_VAL_INT_PLUS_MICRO;
 	case IIO_CHAN_INFO_SCALE:
 		if (chan->type == IIO_TEMP) {
 			*val = ARDUIPI_BANDGAP_MV * 1000;
@@ -134,6 +215,48 @@ static int arduipi_adc_read_raw(struct iio_dev *indio_dev,
 	}
 }
 
+static int arduipi_adc_read_avail(struct iio_dev *indio_dev,
+				  struct iio_chan_spec const *chan,
+				  const int **vals, int *type, int *length,
+				  long mask)
+{
+	if (mask != IIO_CHAN_INFO_SAMP_FREQ)
+		return -EINVAL;
+	*vals = arduipi_adc_freq_avail;
+	*type = IIO_VAL_INT_PLUS_MICRO;
+	*length = ARRAY_SIZE(arduipi_adc_freq_avail);
+	return IIO_AVAIL_LIST;
+}
+
+static int arduipi_adc_write_raw(struct iio_dev *indio_dev,
+				 struct iio_chan_spec const *chan,
+				 int val, int val2, long mask)
+{
+	struct arduipi_adc *adc = iio_priv(indio_dev);
+	u64 uhz, div;
+	int ret;
+
+	if (mask != IIO_CHAN_INFO_SAMP_FREQ)
+		return -EINVAL;
+	if (val < 0 || val2 < 0)
+		return -EINVAL;
+	uhz = (u64)val * 1000000 + val2;
+	div = uhz ? DIV64_U64_ROUND_CLOSEST(ARDUIPI_F_CONV_UHZ, uhz) : 0;
+	if (!div || div > U16_MAX || uhz > ARDUIPI_F_CONV_UHZ + 1000) {
+		dev_err(adc->ap->dev, "sampling_frequency %d.%06d Hz: the ADC does 0.15 to 9615.38 Hz\n",
+			val, val2);
+		return -EINVAL;
+	}
+	ret = iio_device_claim_direct_mode(indio_dev);
+	if (ret)
+		return ret;
+	mutex_lock(&adc->lock);
+	adc->div = div;
+	mutex_unlock(&adc->lock);
+	iio_device_release_direct_mode(indio_dev);
+	return 0;
+}
+
 static int arduipi_adc_read_label(struct iio_dev *indio_dev,
 				  struct iio_chan_spec const *chan, char *label)
 {
@@ -152,11 +275,204 @@ static int arduipi_adc_fwnode_xlate(struct iio_dev *indio_dev,
 	return -EINVAL;
 }
 
+static ssize_t lost_scans_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	struct arduipi_adc *adc = iio_priv(dev_to_iio_dev(dev));
+	u64 lost;
+
+	mutex_lock(&adc->lock);
+	lost = adc->lost;
+	mutex_unlock(&adc->lock);
+	return sysfs_emit(buf, "%llu\n", lost);
+}
+static IIO_DEVICE_ATTR_RO(lost_scans, 0);
+
+static struct attribute *arduipi_adc_attrs[] = {
+	&iio_dev_attr_lost_scans.dev_attr.attr,
+	NULL
+};
+
+static const struct attribute_group arduipi_adc_group = {
+	.attrs = arduipi_adc_attrs,
+};
+
 static const struct iio_info arduipi_adc_info = {
 	.read_raw = arduipi_adc_read_raw,
+	.read_avail = arduipi_adc_read_avail,
+	.write_raw = arduipi_adc_write_raw,
 	.read_label = arduipi_adc_read_label,
 	.fwnode_xlate = arduipi_adc_fwnode_xlate,
+	.attrs = &arduipi_adc_group,
 };
+
+/* ---- buffered capture ----------------------------------------------------- */
+
+/* Start the firmware's stream of adc->scan; adc->lock held. */
+static int arduipi_adc_start(struct arduipi_adc *adc)
+{
+	struct arduipi *ap = adc->ap;
+	unsigned int nch = hweight8(adc->scan), cap;
+	u8 cfg[5];	/* SCAN, DIV (LE), STREAM, WATERMARK */
+	int ret;
+
+	adc->scan_bytes = 2 * nch;
+	cap = min(255U, ARDUIPI_ADC_FIFO_BYTES / adc->scan_bytes);
+	cfg[0] = adc->scan;
+	cfg[1] = adc->div & 0xff;
+	cfg[2] = adc->div >> 8;
+	cfg[3] = 1;
+	/* INT after about 20 ms of scans, at most half the FIFO */
+	cfg[4] = clamp(9615U / 50 / adc->div, 1U, cap / 2);
+	ret = regmap_write(ap->regmap, ARDUIPI_REG_ADC_STREAM, 0);
+	if (!ret)
+		ret = regmap_bulk_write(ap->regmap, ARDUIPI_REG_ADC_SCAN, cfg,
+					sizeof(cfg));
+	if (ret)
+		return ret;
+	/* The first conversion starts once the one in flight is done. */
+	adc->t0 = iio_get_time_ns(adc->indio_dev) + ARDUIPI_CONV_NS / 2;
+	adc->seq = 0;
+	adc->scans = 0;
+	adc->running = true;
+	return 0;
+}
+
+static int arduipi_adc_postenable(struct iio_dev *indio_dev)
+{
+	struct arduipi_adc *adc = iio_priv(indio_dev);
+	struct device *dev = adc->ap->dev;
+	unsigned int i, nch;
+	int ret;
+
+	if (adc->ap->client->irq <= 0) {
+		dev_err(dev, "buffered capture needs the INT line, and the device tree has no interrupts (overlay parameter noints?)\n");
+		return -EINVAL;
+	}
+	mutex_lock(&adc->lock);
+	adc->scan = 0;
+	for (i = 0; i < ARDUIPI_ADC_NSCAN; i++)
+		if (test_bit(i, indio_dev->active_scan_mask))
+			adc->scan |= BIT(arduipi_adc_channels[i].channel);
+	nch = hweight8(adc->scan);
+	if (adc->div < nch) {
+		dev_err(dev, "%u inputs take %u conversions per scan: sampling_frequency %llu Hz at most\n",
+			nch, nch, div_u64(ARDUIPI_F_CONV_UHZ, nch * 1000000));
+		ret = -EINVAL;
+	} else {
+		ret = arduipi_adc_start(adc);
+	}
+	mutex_unlock(&adc->lock);
+	return ret;
+}
+
+static int arduipi_adc_predisable(struct iio_dev *indio_dev)
+{
+	struct arduipi_adc *adc = iio_priv(indio_dev);
+	u8 off[2] = { 0, 0 };	/* STREAM, WATERMARK */
+	int ret;
+
+	mutex_lock(&adc->lock);
+	adc->running = false;
+	ret = regmap_bulk_write(adc->ap->regmap, ARDUIPI_REG_ADC_STREAM, off,
+				sizeof(off));
+	mutex_unlock(&adc->lock);
+	return ret;
+}
+
+static const struct iio_buffer_setup_ops arduipi_adc_buffer_ops = {
+	.postenable = arduipi_adc_postenable,
+	.predisable = arduipi_adc_predisable,
+};
+
+/* Consume the FIFO's scans before number seq; adc->lock held. */
+static int arduipi_adc_pop(struct arduipi_adc *adc, u16 seq)
+{
+	__le16 v = cpu_to_le16(seq);
+
+	return regmap_bulk_write(adc->ap->regmap, ARDUIPI_REG_ADC_FIFO_SEQ, &v,
+				 sizeof(v));
+}
+
+/*
+ * From the INT thread: count scans stored, seq the oldest one's number.
+ * Scans are pushed, then popped; a pop that failed (or landed unseen)
+ * leaves scans already pushed at the FIFO's head: they are popped again,
+ * not pushed twice. A jump forward is the firmware's overflow.
+ */
+bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq)
+{
+	struct arduipi_adc *adc = ap->adc;
+	unsigned int n, i, per, full = 0;
+	s16 ahead;
+
+	if (!adc || !count)
+		return false;
+	mutex_lock(&adc->lock);
+	if (!adc->running)
+		goto out;
+	ahead = seq - adc->seq;
+	if (ahead < 0) {
+		n = min_t(unsigned int, -ahead, count);
+		if (arduipi_adc_pop(adc, seq + n))
+			goto out;
+		count -= n;
+		seq += n;
+	} else if (ahead > 0) {
+		adc->lost += ahead;
+		adc->scans += ahead;
+		adc->seq = seq;
+		dev_warn_ratelimited(ap->dev, "ADC FIFO overflow: %d scans lost (%llu in all): read faster or lower sampling_frequency\n",
+				     ahead, adc->lost);
+	}
+	per = ARDUIPI_ADC_FIFO_READ_MAX / adc->scan_bytes;
+	while (count) {
+		n = min(count, per);
+		if (arduipi_read_block(ap, ARDUIPI_REG_ADC_FIFO, adc->buf,
+				       n * adc->scan_bytes))
+			break;
+		for (i = 0; i < n; i++) {
+			memcpy(adc->out.data, adc->buf + i * adc->scan_bytes,
+			       adc->scan_bytes);
+			if (iio_push_to_buffers_with_timestamp(adc->indio_dev, &adc->out,
+							       adc->t0 + adc->scans *
+							       adc->div * ARDUIPI_CONV_NS))
+				full++;
+			adc->scans++;
+		}
+		adc->seq += n;
+		if (arduipi_adc_pop(adc, adc->seq))
+			break;
+		count -= n;
+	}
+	if (full) {
+		adc->lost += full;
+		dev_warn_ratelimited(ap->dev, "IIO buffer full: %u scans dropped (%llu lost in all): the reader is too slow\n",
+				     full, adc->lost);
+	}
+out:
+	mutex_unlock(&adc->lock);
+	return true;
+}
+
+/* After the core restored the registers: a capture starts over. */
+void arduipi_adc_restarted(struct arduipi *ap)
+{
+	struct arduipi_adc *adc = ap->adc;
+	int ret;
+
+	if (!adc)
+		return;
+	mutex_lock(&adc->lock);
+	if (adc->running) {
+		ret = arduipi_adc_start(adc);
+		if (ret)
+			adc->running = false;
+		dev_err(ap->dev, "MCU restarted during capture: the scans since scan %llu are lost, %s\n",
+			adc->scans, ret ? "capture stopped" : "capture restarted");
+	}
+	mutex_unlock(&adc->lock);
+}
 
 #ifdef ARDUIPI_HAVE_REGULATOR_READ_VOLTAGE
 static int arduipi_vref_uv(struct device *dev)
@@ -222,6 +538,11 @@ int arduipi_adc_probe(struct arduipi *ap)
 		return -ENOMEM;
 	adc = iio_priv(indio_dev);
 	adc->ap = ap;
+	adc->indio_dev = indio_dev;
+	adc->div = 10;		/* 961.5 Hz */
+	ret = devm_mutex_init(dev, &adc->lock);
+	if (ret)
+		return ret;
 
 	ret = arduipi_adc_vref(adc);
 	if (ret)
@@ -236,8 +557,12 @@ int arduipi_adc_probe(struct arduipi *ap)
 	indio_dev->modes = INDIO_DIRECT_MODE;
 	indio_dev->channels = arduipi_adc_channels;
 	indio_dev->num_channels = ARRAY_SIZE(arduipi_adc_channels);
+	ret = devm_iio_kfifo_buffer_setup(dev, indio_dev, &arduipi_adc_buffer_ops);
+	if (ret)
+		return ret;
 	ret = devm_iio_device_register(dev, indio_dev);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot register the IIO device\n");
+	ap->adc = adc;
 	return 0;
 }

@@ -134,6 +134,16 @@
 #define ARDUIPI_REG_GPIO_IRQ_RISE	0x72	/* rising-edge enable */
 #define ARDUIPI_REG_GPIO_IRQ_FALL	0x75	/* falling-edge enable */
 #define ARDUIPI_REG_GPIO_IRQ_STATUS	0x78	/* latched edges, W1C */
+/*
+ * ADC stream FIFO state, read with IRQ_STATUS in one transaction by the
+ * interrupt handler. FIFO_SEQ is the number (mod 65536) of the oldest scan
+ * in the FIFO, counted from the stream's start; writing a scan number
+ * consumes every scan before it (idempotent: a repeated write does
+ * nothing). Scan numbers keep counting while the FIFO is full, so lost
+ * scans show as a jump.
+ */
+#define ARDUIPI_REG_ADC_FIFO_COUNT	0x7b	/* RO, whole scans stored */
+#define ARDUIPI_REG_ADC_FIFO_SEQ	0x7c	/* 16-bit: read oldest, write pop */
 #define ARDUIPI_GPIO_VALID0		0xff	/* D0..D7 */
 #define ARDUIPI_GPIO_VALID1		0xff	/* D8..D13, A0, A1 */
 #define ARDUIPI_GPIO_VALID2		0x03	/* A2, A3 (A4/A5 are the bus) */
@@ -143,6 +153,25 @@
 #define ARDUIPI_REG_FS_MASK		0x82	/* 3 bytes: lines to force */
 #define ARDUIPI_REG_FS_LEVEL		0x85	/* 3 bytes: their safe level */
 #define ARDUIPI_REG_FS_PWM		0x88	/* PWM channels forced off */
+
+/*
+ * ---- ADC stream: the firmware converts the scanned inputs on its own
+ * clock, F_CONV = 9615.38 Hz (125 kHz ADC clock / 13), one conversion per
+ * input, a scan every ADC_DIV conversions (so at F_CONV / ADC_DIV), into a
+ * FIFO of 2-byte little-endian samples, scan by scan, inputs in ascending
+ * order. INT is asserted while FIFO_COUNT >= ADC_WATERMARK (not 0), and
+ * after an overflow until the FIFO was emptied (storing resumes then).
+ * Reading ADC_FIFO (PEC read, up to 240 bytes) returns the FIFO's contents
+ * from the oldest scan without consuming them: read, then write FIFO_SEQ.
+ */
+#define ARDUIPI_REG_ADC_SCAN		0x89	/* inputs A0..A7, not A4/A5 */
+#define ARDUIPI_REG_ADC_DIV		0x8a	/* 16-bit, >= inputs scanned */
+#define ARDUIPI_REG_ADC_STREAM		0x8c	/* 1: run (restarts at 0) */
+#define ARDUIPI_REG_ADC_WATERMARK	0x8d	/* scans, 0 = no INT */
+#define ARDUIPI_REG_ADC_FIFO		0x8e	/* RO data port */
+#define ARDUIPI_ADC_F_CONV_MILLIHZ	9615385	/* 16 MHz / 128 / 13 */
+#define ARDUIPI_ADC_FIFO_BYTES		512
+#define ARDUIPI_ADC_FIFO_READ_MAX	240	/* bytes per read */
 
 /*
  * ---- ADC: 16-bit little-endian values; reading the low byte latches the
@@ -189,6 +218,7 @@ enum arduipi_error {
 	ARDUIPI_ERR_NOT_PWM = 12,	/* PWM on a pin without a timer */
 	ARDUIPI_ERR_BAD_KEY = 13,	/* address commit key mismatch */
 	ARDUIPI_ERR_BAD_REG = 14,	/* no such register in the bank */
+	ARDUIPI_ERR_BUSY = 15,		/* not while the ADC stream runs */
 };
 
 #endif /* ARDUIPI_REGS_H */

@@ -13,6 +13,7 @@
 
 #include "arduipi-regs.h"
 
+struct arduipi_adc;
 struct i2c_client;
 struct regmap;
 
@@ -39,9 +40,16 @@ struct arduipi {
 	u32 irq_fall;
 	u32 irq_hw_rise;
 	u32 irq_hw_fall;
+
+	/* adc.c */
+	struct arduipi_adc *adc;
 };
 
 int arduipi_gpio_probe(struct arduipi *ap);
+int arduipi_irq_request(struct arduipi *ap);
+int arduipi_read_block(struct arduipi *ap, u8 reg, u8 *buf, u8 n);
 int arduipi_adc_probe(struct arduipi *ap);
+bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq);
+void arduipi_adc_restarted(struct arduipi *ap);
 
 #endif /* ARDUIPI_H */

@@ -33,11 +33,10 @@ static u8 arduipi_pec(u8 crc, u8 byte)
 	return i2c_smbus_pec(crc, &byte, 1);
 }
 
-/* S a|W  ae reg n  Sr a|R  d0 .. dn-1 pec  P */
-static int arduipi_read_frame(struct i2c_client *c, u8 reg, u8 *val, u8 n)
+/* S a|W  ae reg n  Sr a|R  d0 .. dn-1 pec  P; buf holds n + 1 bytes */
+static int arduipi_read_frame(struct i2c_client *c, u8 reg, u8 *buf, u8 n)
 {
 	u8 cmd[3] = { ARDUIPI_CMD_PEC_READ, reg, n };
-	u8 buf[ARDUIPI_PEC_MAX_LEN + 1];
 	struct i2c_msg msgs[] = {
 		{ .addr = c->addr, .len = sizeof(cmd), .buf = cmd },
 		{ .addr = c->addr, .flags = I2C_M_RD, .len = n + 1, .buf = buf },
@@ -52,10 +51,7 @@ static int arduipi_read_frame(struct i2c_client *c, u8 reg, u8 *val, u8 n)
 	pec = i2c_smbus_pec(pec, cmd, sizeof(cmd));
 	pec = arduipi_pec(pec, c->addr << 1 | 1);
 	pec = i2c_smbus_pec(pec, buf, n);
-	if (pec != buf[n])
-		return -EBADMSG;
-	memcpy(val, buf, n);
-	return 0;
+	return pec == buf[n] ? 0 : -EBADMSG;
 }
 
 /* S a|W  a9 reg n d0 .. dn-1 pec  Sr a|R  status pec2  P */
@@ -113,21 +109,31 @@ static bool arduipi_retry(int ret)
 	       ret == -EIO || ret == -EAGAIN;
 }
 
-static int arduipi_regmap_read(void *context, const void *reg_buf,
-			       size_t reg_size, void *val, size_t val_size)
+/* A PEC read, retried; buf holds n + 1 bytes. */
+int arduipi_read_block(struct arduipi *ap, u8 reg, u8 *buf, u8 n)
 {
-	struct arduipi *ap = context;
-	u8 reg = *(const u8 *)reg_buf;
 	int i, ret;
 
 	for (i = 0; i < ARDUIPI_TRIES; i++) {
-		ret = arduipi_read_frame(ap->client, reg, val, val_size);
+		ret = arduipi_read_frame(ap->client, reg, buf, n);
 		if (!arduipi_retry(ret))
 			return ret;
 	}
 	dev_err_ratelimited(ap->dev, "reading register 0x%02x failed %d times (%pe)\n",
 			    reg, ARDUIPI_TRIES, ERR_PTR(ret));
 	return ret == -ENXIO ? ret : -EIO;
+}
+
+static int arduipi_regmap_read(void *context, const void *reg_buf,
+			       size_t reg_size, void *val, size_t val_size)
+{
+	u8 buf[ARDUIPI_PEC_MAX_LEN + 1];
+	int ret;
+
+	ret = arduipi_read_block(context, *(const u8 *)reg_buf, buf, val_size);
+	if (!ret)
+		memcpy(val, buf, val_size);
+	return ret;
 }
 
 static int arduipi_regmap_write(void *context, const void *data, size_t count)
@@ -164,8 +170,8 @@ static const struct regmap_bus arduipi_regmap_bus = {
 static const struct regmap_range arduipi_rd_ranges[] = {
 	regmap_reg_range(ARDUIPI_REG_ID0, ARDUIPI_REG_ADDR_NEW),
 	regmap_reg_range(ARDUIPI_REG_INT_PIN, ARDUIPI_REG_GPIO_PULLUP + 2),
-	regmap_reg_range(ARDUIPI_REG_GPIO_IRQ_RISE, ARDUIPI_REG_GPIO_IRQ_STATUS + 2),
-	regmap_reg_range(ARDUIPI_REG_FS_TIMEOUT, ARDUIPI_REG_FS_PWM),
+	regmap_reg_range(ARDUIPI_REG_GPIO_IRQ_RISE, ARDUIPI_REG_ADC_FIFO_SEQ + 1),
+	regmap_reg_range(ARDUIPI_REG_FS_TIMEOUT, ARDUIPI_REG_ADC_WATERMARK),
 	regmap_reg_range(ARDUIPI_REG_ADC_RESULT, ARDUIPI_REG_LAST),
 };
 
@@ -178,7 +184,9 @@ static const struct regmap_range arduipi_wr_ranges[] = {
 	regmap_reg_range(ARDUIPI_REG_STATUS, ARDUIPI_REG_PEC_ERR_COUNT),
 	regmap_reg_range(ARDUIPI_REG_ADDR_NEW, ARDUIPI_REG_GPIO_OUT + 2),
 	regmap_reg_range(ARDUIPI_REG_GPIO_PULLUP, ARDUIPI_REG_GPIO_IRQ_STATUS + 2),
+	regmap_reg_range(ARDUIPI_REG_ADC_FIFO_SEQ, ARDUIPI_REG_ADC_FIFO_SEQ + 1),
 	regmap_reg_range(ARDUIPI_REG_FS_TIMEOUT, ARDUIPI_REG_FS_PWM),
+	regmap_reg_range(ARDUIPI_REG_ADC_SCAN, ARDUIPI_REG_ADC_WATERMARK),
 	regmap_reg_range(ARDUIPI_REG_ADC_REF, ARDUIPI_REG_LAST),
 };
 
@@ -192,7 +200,9 @@ static const struct regmap_range arduipi_volatile_ranges[] = {
 	regmap_reg_range(ARDUIPI_REG_ID0, ARDUIPI_REG_ADDR_COMMIT),
 	regmap_reg_range(ARDUIPI_REG_GPIO_IN, ARDUIPI_REG_GPIO_IN + 2),
 	regmap_reg_range(ARDUIPI_REG_GPIO_SET, ARDUIPI_REG_GPIO_CLR + 2),
-	regmap_reg_range(ARDUIPI_REG_GPIO_IRQ_STATUS, ARDUIPI_REG_GPIO_IRQ_STATUS + 2),
+	regmap_reg_range(ARDUIPI_REG_GPIO_IRQ_STATUS, ARDUIPI_REG_ADC_FIFO_SEQ + 1),
+	/* the stream is restarted by adc.c after an MCU restart */
+	regmap_reg_range(ARDUIPI_REG_ADC_SCAN, ARDUIPI_REG_ADC_WATERMARK),
 	regmap_reg_range(ARDUIPI_REG_ADC_RESULT, ARDUIPI_REG_ADC_BANDGAP + 1),
 };
 
@@ -246,6 +256,7 @@ static void arduipi_restore(struct arduipi *ap, u8 boot_count)
 	ap->boot_count = boot_count;
 	dev_warn(ap->dev, "MCU restarted (%s, boot %u): configuration restored\n",
 		 arduipi_reset_cause(cause), boot_count);
+	arduipi_adc_restarted(ap);
 }
 
 static void arduipi_health(struct work_struct *work)
@@ -317,6 +328,9 @@ static int arduipi_probe(struct i2c_client *client)
 	if (ret)
 		return ret;
 	ret = arduipi_adc_probe(ap);
+	if (ret)
+		return ret;
+	ret = arduipi_irq_request(ap);
 	if (ret)
 		return ret;
 

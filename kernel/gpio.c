@@ -307,18 +307,21 @@ static const struct irq_chip arduipi_irq_chip = {
 	GPIOCHIP_IRQ_RESOURCE_HELPERS,
 };
 
+/* INT: GPIO edges (here) and the ADC FIFO's watermark (adc.c). */
 static irqreturn_t arduipi_irq_thread(int irq, void *data)
 {
 	struct arduipi *ap = data;
+	u8 b[6];	/* IRQ_STATUS[3], ADC_FIFO_COUNT, ADC_FIFO_SEQ[2] */
 	unsigned long pending;
 	unsigned int line;
-	u32 status;
+	bool handled;
 
-	if (arduipi_bank_read(ap, ARDUIPI_REG_GPIO_IRQ_STATUS, &status))
+	if (regmap_bulk_read(ap->regmap, ARDUIPI_REG_GPIO_IRQ_STATUS, b, sizeof(b)))
 		return IRQ_NONE;
-	pending = status & ARDUIPI_LINE_MASK;
+	handled = arduipi_adc_drain(ap, b[3], b[4] | b[5] << 8);
+	pending = (b[0] | b[1] << 8 | b[2] << 16) & ARDUIPI_LINE_MASK;
 	if (!pending)
-		return IRQ_NONE;
+		return handled ? IRQ_HANDLED : IRQ_NONE;
 	/* Clear what we take before handling it: a new edge latches again. */
 	arduipi_bank_write(ap, ARDUIPI_REG_GPIO_IRQ_STATUS, pending);
 	for_each_set_bit(line, &pending, ARDUIPI_NGPIO) {
@@ -415,14 +418,21 @@ int arduipi_gpio_probe(struct arduipi *ap)
 	ret = devm_gpiochip_add_data(dev, gc, ap);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot add the GPIO chip\n");
+	return 0;
+}
+
+/* Last in probe, so that it is released first: its users exist till then. */
+int arduipi_irq_request(struct arduipi *ap)
+{
+	int ret;
+
 	if (ap->client->irq <= 0)
 		return 0;
-
-	ret = devm_request_threaded_irq(dev, ap->client->irq, NULL,
+	ret = devm_request_threaded_irq(ap->dev, ap->client->irq, NULL,
 					arduipi_irq_thread, IRQF_ONESHOT,
-					dev_name(dev), ap);
+					dev_name(ap->dev), ap);
 	if (ret)
-		return dev_err_probe(dev, ret, "cannot request the INT interrupt %d\n",
+		return dev_err_probe(ap->dev, ret, "cannot request the INT interrupt %d\n",
 				     ap->client->irq);
 	return 0;
 }

@@ -120,6 +120,7 @@ void timers_setup(void);
 void adc_setup(void);
 void adc_reset(void);
 void adc_set_input(int ch, double volts);
+int adc_set_wave(int ch, const char *kind, double lo, double hi, double period_s);
 void adc_set_avcc(double volts);
 void adc_set_aref(double volts);
 void adc_set_temp(double celsius);

@@ -200,8 +200,15 @@ static void cmd_analog(int argc, char **argv)
 
 		if (toupper((unsigned char)a[0]) == 'A')
 			a++;
+		double lo, hi, ms;
+
+		if (argc == 6 && !decval(a, 0, NADC - 1, &ch) &&
+		    !dblval(argv[3], -1, 10, &lo) && !dblval(argv[4], -1, 10, &hi) &&
+		    !dblval(argv[5], 0.001, 1e6, &ms) &&
+		    !adc_set_wave(ch, argv[2], lo, hi, ms / 1000))
+			REPLY("ok");
 		if (argc != 3 || decval(a, 0, NADC - 1, &ch) || dblval(argv[2], -1, 10, &v))
-			REPLY("err usage: adc CH(0-7|A0-A7) VOLTS");
+			REPLY("err usage: adc CH(0-7|A0-A7) VOLTS | adc CH saw|sine VMIN VMAX PERIOD_MS");
 		adc_set_input(ch, v);
 	} else if (argc != 2 || dblval(argv[1], -60, 200, &v)) {
 		REPLY("err usage: %s VALUE", c);

@@ -12,6 +12,7 @@
 #include "../../../firmware/proto.h"
 #include "../../../firmware/pins.h"
 #include "../../../firmware/crc8.h"
+#include "../../../firmware/stream.h"
 
 #define HOST_ADDR	0x2a
 

@@ -187,7 +187,7 @@ static void t_bad_input(void)
 	REFUSED(ARDUIPI_ERR_READ_ONLY, ARDUIPI_REG_ID0, 0x00);
 	REFUSED(ARDUIPI_ERR_READ_ONLY, ARDUIPI_REG_GPIO_IN, 0xff);
 	REFUSED(ARDUIPI_ERR_READ_ONLY, ARDUIPI_REG_ADC_RESULT, 0x01);
-	REFUSED(ARDUIPI_ERR_BAD_REG, 0x7b, 0x01);
+	REFUSED(ARDUIPI_ERR_READ_ONLY, 0x7b, 0x01);
 	REFUSED(ARDUIPI_ERR_BAD_REG, 0x8f, 0x01);
 	REFUSED(ARDUIPI_ERR_BAD_VALUE, ARDUIPI_REG_T0_CLK, 1);
 	REFUSED(ARDUIPI_ERR_BAD_VALUE, ARDUIPI_REG_T2_CLK, 0);
@@ -490,6 +490,100 @@ static void t_pec(void)
 	}
 }
 
+/* The ADC stream's FIFO as the driver uses it (samples put by hand). */
+static void fifo_read(uint8_t n, uint8_t *d, int *pec_ok)
+{
+	uint8_t f[3] = { ARDUIPI_CMD_PEC_READ, ARDUIPI_REG_ADC_FIFO, n }, r[256], crc;
+	uint8_t aw = HOST_ADDR << 1, ar = aw | 1;
+
+	host_xfer(f, 3, r, n + 1);
+	crc = host_pec(&aw, 1, 0);
+	crc = host_pec(f, 3, crc);
+	crc = host_pec(&ar, 1, crc);
+	crc = host_pec(r, n, crc);
+	memcpy(d, r, n);
+	*pec_ok = crc == r[n];
+}
+
+static void t_stream(void)
+{
+	uint8_t d[240], st;
+	int ok, i;
+
+	/* bad configurations: nothing starts */
+	REFUSED(ARDUIPI_ERR_RESERVED_PIN, ARDUIPI_REG_ADC_SCAN, 0x10);
+	REFUSED(ARDUIPI_ERR_BAD_VALUE, ARDUIPI_REG_ADC_SCAN, 0x00, 1, 0, 1);
+	REFUSED(ARDUIPI_ERR_BAD_VALUE, ARDUIPI_REG_ADC_SCAN, 0x07, 2, 0, 1);
+	REFUSED(ARDUIPI_ERR_BAD_VALUE, ARDUIPI_REG_ADC_STREAM, 2);
+	REFUSED(ARDUIPI_ERR_READ_ONLY, ARDUIPI_REG_ADC_FIFO, 0);
+
+	/* A0 and A3, a scan every 4 conversions, INT from 2 scans */
+	clear_err();
+	W(ARDUIPI_REG_ADC_SCAN, 0x09, 4, 0, 1, 2);
+	EQ(err(), 0);
+	EQ(REG(ARDUIPI_REG_ADC_STREAM), 1);
+	REFUSED(ARDUIPI_ERR_BUSY, ARDUIPI_REG_ADC_SCAN, 0x01);
+	REFUSED(ARDUIPI_ERR_BUSY, ARDUIPI_REG_ADC_DIV, 8, 0);
+	REFUSED(ARDUIPI_ERR_BUSY, ARDUIPI_REG_ADC_REF, 1);
+	clear_err();
+	W(ARDUIPI_REG_ADC_SCAN, 0x09, 4, 0, 1, 3);	/* same values: fine */
+	EQ(err(), 0);
+
+	for (i = 0; i < 10; i++)		/* 5 scans */
+		stream_put(i, 0x80 | i);
+	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 5);
+	EQ(rdw(ARDUIPI_REG_ADC_FIFO_SEQ), 0);
+	fifo_read(8, d, &ok);
+	CHECK(ok);
+	EQ(d[0], 0);
+	EQ(d[1], 0x80);
+	EQ(d[6], 3);
+	EQ(d[7], 0x83);
+	fifo_read(8, d, &ok);			/* a peek: the same again */
+	EQ(d[6], 3);
+	/* consume 2 scans; the repeated write changes nothing */
+	CHECK(pec_write(ARDUIPI_REG_ADC_FIFO_SEQ, (uint8_t[]){ 2, 0 }, 2, &st, 0));
+	EQ(st, 0);
+	CHECK(pec_write(ARDUIPI_REG_ADC_FIFO_SEQ, (uint8_t[]){ 2, 0 }, 2, &st, 0));
+	EQ(st, 0);
+	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 3);
+	EQ(rdw(ARDUIPI_REG_ADC_FIFO_SEQ), 2);
+	fifo_read(2, d, &ok);
+	EQ(d[0], 4);
+	/* past the stored scans: refused; half a sequence number too */
+	pec_write(ARDUIPI_REG_ADC_FIFO_SEQ, (uint8_t[]){ 9, 0 }, 2, &st, 0);
+	EQ(st, ARDUIPI_ERR_BAD_VALUE);
+	pec_write(ARDUIPI_REG_ADC_FIFO_SEQ, (uint8_t[]){ 3 }, 1, &st, 0);
+	EQ(st, ARDUIPI_ERR_BAD_VALUE);
+	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 3);
+	/* bytes past the stored scans read 0xff, under a good PEC */
+	fifo_read(20, d, &ok);
+	CHECK(ok);
+	EQ(d[11], 0x89);
+	EQ(d[12], 0xff);
+
+	/* overflow: 512 / 4 = 128 scans fit; the rest are dropped until the
+	 * FIFO was emptied, and the scan numbers show the gap */
+	for (i = 0; i < 2 * 200; i++)
+		stream_put(i, i >> 8);
+	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 128);
+	CHECK(pec_write(ARDUIPI_REG_ADC_FIFO_SEQ, (uint8_t[]){ 130, 0 }, 2, &st, 0));
+	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 0);
+	stream_put(1, 2);
+	stream_put(3, 4);
+	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 1);
+	EQ(rdw(ARDUIPI_REG_ADC_FIFO_SEQ), 205);	/* 5 + 200: 72 lost */
+	fifo_read(4, d, &ok);
+	EQ(d[0], 1);
+	EQ(d[3], 4);
+
+	/* stop, start: empty, numbered from 0 */
+	W(ARDUIPI_REG_ADC_STREAM, 0);
+	W(ARDUIPI_REG_ADC_STREAM, 1);
+	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 0);
+	EQ(rdw(ARDUIPI_REG_ADC_FIFO_SEQ), 0);
+}
+
 static void t_pec_status_flags(void)
 {
 	uint8_t d = 0x01, st;
@@ -549,7 +643,8 @@ static const struct {
 	T(t_analog), T(t_adc_latch), T(t_over_read),
 	T(t_quick_write_is_harmless), T(t_pwm_legacy), T(t_pwm_bank),
 	T(t_bank_identity), T(t_bank_gpio), T(t_int_line_reserved), T(t_pec),
-	T(t_pec_status_flags), T(t_address_change), T(t_bus_error_recovers),
+	T(t_pec_status_flags),
+	T(t_stream), T(t_address_change), T(t_bus_error_recovers),
 	T(t_errors_counted),
 };
 

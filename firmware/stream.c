@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ADC stream FIFO (see stream.h and kernel/arduipi-regs.h).
+ *
+ * A ring of ARDUIPI_ADC_FIFO_BYTES holding whole scans. The producer (the
+ * ADC interrupt) moves tail-side state only and publishes a scan by
+ * advancing head, then stream_count; the consumer (the TWI worker, which
+ * the ADC interrupt may interrupt) changes the tail side with interrupts
+ * off for a few cycles. When the FIFO is full the producer drops whole
+ * scans until the consumer has emptied it: the stored scans then stay
+ * consecutive, and the dropped ones show as a jump of stream_seq().
+ */
+#include "stream.h"
+
+#ifdef __AVR__
+#include <avr/io.h>
+#include <avr/interrupt.h>
+#define LOCK()		uint8_t sreg_ = SREG; cli()
+#define UNLOCK()	SREG = sreg_
+#else
+#define LOCK()		do { } while (0)
+#define UNLOCK()	do { } while (0)
+#endif
+
+#define MASK		(ARDUIPI_ADC_FIFO_BYTES - 1)
+#if ARDUIPI_ADC_FIFO_BYTES & MASK
+#error "ARDUIPI_ADC_FIFO_BYTES must be a power of two"
+#endif
+
+static uint8_t fifo[ARDUIPI_ADC_FIFO_BYTES];
+volatile uint8_t stream_count;
+static uint16_t tail, head;		/* byte positions */
+static uint16_t seq_oldest;		/* valid while stream_count != 0 */
+static uint16_t seq_next;		/* the scan being converted */
+static uint8_t scan_bytes = 2, cap = 255;
+volatile uint8_t stream_dropping;	/* full: drop until emptied */
+static uint8_t store, widx;		/* producer: this scan */
+static uint16_t wpos;
+
+void stream_reset(uint8_t bytes)
+{
+	uint16_t c = ARDUIPI_ADC_FIFO_BYTES / bytes;
+
+	LOCK();
+	scan_bytes = bytes;
+	cap = c > 255 ? 255 : c;
+	stream_count = 0;
+	tail = head = 0;
+	seq_oldest = seq_next = 0;
+	stream_dropping = widx = 0;
+	UNLOCK();
+}
+
+void stream_put(uint8_t lo, uint8_t hi)
+{
+	if (!widx) {
+		store = !stream_dropping && stream_count < cap;
+		stream_dropping = !store;
+		wpos = head;
+	}
+	if (store) {
+		fifo[wpos] = lo;
+		fifo[(wpos + 1) & MASK] = hi;
+		wpos = (wpos + 2) & MASK;
+	}
+	widx += 2;
+	if (widx < scan_bytes)
+		return;
+	widx = 0;
+	if (store) {
+		if (!stream_count)
+			seq_oldest = seq_next;
+		head = wpos;
+		stream_count++;
+	}
+	seq_next++;
+}
+
+uint8_t stream_peek(uint8_t i)
+{
+	if (i >= (uint16_t)stream_count * scan_bytes)
+		return 0xff;
+	return fifo[(tail + i) & MASK];
+}
+
+uint16_t stream_seq(void)
+{
+	uint16_t s;
+
+	LOCK();
+	s = stream_count ? seq_oldest : seq_next;
+	UNLOCK();
+	return s;
+}
+
+uint8_t stream_pop_to(uint16_t seq)
+{
+	uint8_t err = ARDUIPI_OK;
+	uint16_t k;
+
+	LOCK();
+	k = seq - (stream_count ? seq_oldest : seq_next);
+	if ((int16_t)k <= 0) {
+		/* already consumed: a repeated write */
+	} else if (k > stream_count) {
+		err = ARDUIPI_ERR_BAD_VALUE;
+	} else {
+		tail = (tail + k * scan_bytes) & MASK;
+		seq_oldest += k;
+		stream_count -= k;
+		if (!stream_count)
+			stream_dropping = 0;
+	}
+	UNLOCK();
+	return err;
+}

@@ -1,0 +1,168 @@
+#!/bin/sh
+# SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+# In the twin guest with the ArduiPi driver loaded (Nano at 0x2a, INT on
+# GPIO4, bus at 400 kHz): buffered capture read by the kernel's own client,
+# iio_generic_buffer (tools/iio of Debian's linux-source), against
+# waveforms the simulator applies in simulated time.
+. /usr/share/twin/lib.sh
+
+iio=$(nano_iio 2a)
+num=${iio##*iio:device}
+sfreq=$iio/sampling_frequency
+t_run "1 an IIO device with a buffer" test -d "$iio/buffer0" -a -n "$num"
+
+# The inputs: sawtooths of different periods and two steady levels.
+simctl adc A0 saw 0 5 100 >/dev/null
+simctl adc A1 saw 0 5 37 >/dev/null
+simctl adc A2 1.0 >/dev/null
+simctl adc A3 saw 0 5 250 >/dev/null
+simctl adc A6 4.0 >/dev/null
+simctl adc A7 saw 0 5 60 >/dev/null
+
+set_channels() {
+	for c in 0 1 2 3 6 7; do
+		echo 0 >"$iio/scan_elements/in_voltage${c}_en"
+	done
+	for c in "$@"; do
+		echo 1 >"$iio/scan_elements/in_voltage${c}_en"
+	done
+	echo 1 >"$iio/scan_elements/in_timestamp_en"
+}
+
+# capture LOOPS: iio_generic_buffer's scans in /tmp/cap (mV ... ts)
+capture() {
+	timeout 30 iio_generic_buffer -g -N "$num" -l 512 -c "$1" >/tmp/cap.raw 2>/tmp/cap.err
+	grep -E '^[0-9. ]+$' /tmp/cap.raw >/tmp/cap
+}
+
+# check PERIOD_NS COLUMN:SAW_MS|DC_V ...: every scan against the inputs'
+# waveforms at its timestamp (relative to the first scan), in ADC counts;
+# prints "scans bad-timestamps bad-values".
+check() {
+	awk -v period="$1" -v scale="$(cat "$iio/in_voltage_scale")" \
+	    -v spec="$(shift; echo "$*")" '
+	BEGIN { nw = split(spec, w, " ") }
+	{
+		ts = substr($NF, length($NF) - 11) + 0	# awk has doubles
+		if (NR > 1 && ts - last != period) bad_ts++
+		last = ts
+		if (NR == 1) t0 = ts
+		for (i = 1; i <= nw; i++) {
+			split(w[i], p, ":")
+			raw = int($i / scale + 0.5)
+			if (substr(p[2], 1, 1) == "v") {
+				want = int(substr(p[2], 2) / 5 * 1024 + 0.5)
+				d = raw - want
+			} else {
+				if (NR == 1) r0[i] = raw
+				want = r0[i] + 1024 * (ts - t0) / (p[2] * 1000000)
+				d = (raw - want) % 1024
+				if (d > 512) d -= 1024
+				if (d < -512) d += 1024
+				if (raw >= 1022 || raw <= 1) d = 0	# the clamp
+			}
+			if (d > 2 || d < -2) {
+				bad++
+				if (!first) first = "scan " NR " input " i ": " raw " want " want
+			}
+		}
+	}
+	END {
+		printf "%d %d %d\n", NR, bad_ts, bad
+		if (first) printf "#   first bad: %s\n", first
+	}' /tmp/cap >/tmp/check
+	head -n 1 /tmp/check
+	sed -n 2p /tmp/check >&2
+
+}
+
+lost() { cat "$iio/lost_scans"; }
+
+# ---- one channel, several rates ------------------------------------------------
+set_channels 0
+for f in 96.153846 961.538461 1923.076923; do
+	echo "$f" >"$sfreq"
+	per=$(awk "BEGIN { printf \"%d\", 1e9 / 9615.384615 * int(9615.384615 / $f + 0.5) + 0.5 }")
+	l0=$(lost)
+	capture 12
+	set -- $(check "$per" 1:100)
+	[ "$(lost)" = "$l0" ] || dmesg | grep arduipi | tail -n 2 | sed 's/^/#   /'
+	t_run "2 A0 at $f Hz: iio_generic_buffer read scans ($1)" test "$1" -ge 12
+	t_eq "3 A0 at $f Hz: timestamps $per ns apart" 0 "$2"
+	t_eq "4 A0 at $f Hz: every sample is the sawtooth at its timestamp (2 LSB)" 0 "$3"
+	t_eq "5 A0 at $f Hz: no scan lost" "$l0" "$(lost)"
+done
+
+# ---- the ADC's own rate: what the twin cannot keep up with is counted, and
+# every scan delivered still matches its timestamp ---------------------------
+echo 9615.384615 >"$sfreq"
+l0=$(lost)
+capture 12
+set -- $(check 104000 1:100)
+echo "# 9615 Hz in the twin: $1 scans delivered, $(($(lost) - l0)) lost"
+t_run "5.1 A0 at 9615 Hz: scans ($1)" test "$1" -ge 12
+t_eq "5.2 A0 at 9615 Hz: timestamps 104 us apart, but where scans were lost" "$2" \
+	"$(awk '{ t = substr($NF, length($NF) - 11) + 0 } NR > 1 && t - last != 104000 { n++ } { last = t } END { print n + 0 }' /tmp/cap)"
+t_eq "5.3 A0 at 9615 Hz: every delivered sample is the sawtooth at its timestamp" 0 "$3"
+
+# ---- all channels ---------------------------------------------------------------
+set_channels 0 1 2 3 6 7
+echo 480.769230 >"$sfreq"
+l0=$(lost)
+capture 12
+set -- $(check 2080000 1:100 2:37 3:v1.0 4:250 5:v4.0 6:60)
+t_run "6 all six inputs at 480.8 Hz: scans ($1)" test "$1" -ge 12
+t_eq "7 all six: timestamps 2.08 ms apart" 0 "$2"
+t_eq "8 all six: every sample is its input's waveform" 0 "$3"
+t_eq "9 all six: no scan lost" "$l0" "$(lost)"
+
+# ---- the ABI's rules ----------------------------------------------------------------
+set_channels 0
+echo 961.538461 >"$sfreq"
+echo 1 >"$iio/buffer/enable"
+t_fails_with "10 a raw read while capturing: EBUSY" "busy" cat "$iio/in_voltage0_raw"
+t_fails_with "11 sampling_frequency while capturing: EBUSY" "busy" \
+	sh -c "echo 96 >$sfreq"
+echo 0 >"$iio/buffer/enable"
+t_run "12 raw reads work again after" test "$(cat "$iio/in_voltage2_raw")" -ge 0
+before=$(cat "$sfreq")
+for bad in 0 -5 10000 0.1 abc; do
+	t_fails_with "13 sampling_frequency $bad: EINVAL" "Invalid" \
+		sh -c "echo $bad >$sfreq"
+done
+t_eq "14 ... and it did not change" "$before" "$(cat "$sfreq")"
+t_fails_with "15 lost_scans is read-only" "denied" sh -c "echo 0 >$iio/lost_scans"
+set_channels 0 1 2 3 6 7
+echo 9615.384615 >"$sfreq"
+t_fails_with "16 six inputs at 9615 Hz: enable fails, EINVAL" "Invalid" \
+	sh -c "echo 1 >$iio/buffer/enable"
+t_run "17 ... saying why" sh -c 'dmesg | grep -q "6 inputs take 6 conversions per scan: sampling_frequency 1602 Hz at most"'
+t_eq "18 ... and nothing runs" 0 "$(cat "$iio/buffer/enable")"
+
+# ---- losses are counted and logged, never silent ----------------------------------
+set_channels 0
+echo 961.538461 >"$sfreq"
+echo 64 >"$iio/buffer/length"
+l0=$(lost)
+echo 1 >"$iio/buffer/enable"
+usleep 400000		# nobody reads: 64 scans fit, ~380 arrive
+echo 0 >"$iio/buffer/enable"
+t_run "19 a stalled reader: lost_scans counts the dropped scans ($l0 -> $(lost))" \
+	test "$(lost)" -ge $((l0 + 250))
+t_run "20 ... and the log says so" sh -c 'dmesg | grep -q "IIO buffer full: .* the reader is too slow"'
+echo 512 >"$iio/buffer/length"
+echo 4807.692307 >"$sfreq"
+l0=$(lost)
+timeout 30 iio_generic_buffer -g -N "$num" -l 512 -c 40 >/tmp/cap.raw 2>&1 &
+usleep 500000
+simctl bus mute 150 >/dev/null	# the bus fails for 150 ms: the Nano's FIFO fills
+wait
+grep -E '^[0-9. ]+$' /tmp/cap.raw >/tmp/cap
+t_run "21 a stalled bus: the Nano's FIFO overflow is counted ($l0 -> $(lost))" \
+	test "$(lost)" -gt "$l0"
+t_run "22 ... and logged" sh -c 'dmesg | grep -q "ADC FIFO overflow: .* scans lost"'
+set -- $(check 208000 1:100)
+t_eq "23 ... the scans before and after the gap still match their timestamps" 0 "$3"
+t_run "24 no oops" sh -c '! dmesg | grep -qE "Oops|BUG|WARNING|Call trace"'
+
+t_done
