@@ -81,6 +81,7 @@ check: tests
 		"proto-fuzz=tools/testing/fw-unit/run-fuzz.sh" \
 		"firmware-in-sim=tools/testing/fw-sim/test_fw_sim $(NANOSIM) $(FIRMWARE)" \
 		"firmware-8mhz-in-sim=NANOSIM_MHZ=8 tools/testing/fw-sim/test_fw_sim $(NANOSIM) $(FIRMWARE_8MHZ) !twint_hold" \
+		"adc-stream-rate=tools/testing/fw-sim/stream_rate $(NANOSIM) $(FIRMWARE)" \
 		"overlay=tools/testing/dt/test-overlay.sh $(ARDUIPI_CACHE)" \
 		"kernel-checks=tools/testing/kernel-checks.sh $(ARDUIPI_CACHE)" \
 		"twin-6.1=tools/testing/vm/twin-tests.sh 6.1" \

@@ -71,6 +71,11 @@ if [ -n "$hwmon_mod" ]; then
 else
 	echo "# no iio-hwmon in this kernel: ntc_thermistor is the hwmon consumer"
 fi
-t_run "14 no oops" sh -c '! dmesg | grep -qE "Oops|BUG|WARNING|Call trace"'
+# ---- no INT line: raw reads work, capture says why it cannot ------------------------
+echo 1 >"$b/scan_elements/in_voltage0_en"
+t_fails_with "14 0x2b has no interrupts: enabling capture fails" "Invalid" \
+	sh -c "echo 1 >$b/buffer/enable"
+t_run "15 ... saying why" sh -c 'dmesg | grep -q "arduipi 1-002b: buffered capture needs the INT line"'
+t_run "16 no oops" sh -c '! dmesg | grep -qE "Oops|BUG|WARNING|Call trace"'
 
 t_done

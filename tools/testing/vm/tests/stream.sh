@@ -163,6 +163,19 @@ t_run "21 a stalled bus: the Nano's FIFO overflow is counted ($l0 -> $(lost))" \
 t_run "22 ... and logged" sh -c 'dmesg | grep -q "ADC FIFO overflow: .* scans lost"'
 set -- $(check 208000 1:100)
 t_eq "23 ... the scans before and after the gap still match their timestamps" 0 "$3"
-t_run "24 no oops" sh -c '! dmesg | grep -qE "Oops|BUG|WARNING|Call trace"'
+# ---- an MCU restart during capture --------------------------------------------------
+echo 961.538461 >"$sfreq"
+timeout 30 iio_generic_buffer -g -N "$num" -l 512 -c 120 >/tmp/cap.raw 2>&1 &
+usleep 300000
+simctl reset wdt >/dev/null	# the driver notices within restart_poll_ms (1 s)
+wait
+t_run "24 an MCU restart during capture is logged" \
+	sh -c 'dmesg | grep -q "MCU restarted during capture: .* capture restarted"'
+grep -E '^[0-9. ]+$' /tmp/cap.raw | awk '{ t = substr($NF, length($NF) - 11) + 0 }
+	NR > 1 && t - last != 1040000 { gap = NR } { last = t }
+	END { if (gap) print gap }' >/tmp/gap
+t_run "25 ... and the capture goes on after it (scans after the gap)" \
+	test -s /tmp/gap -a "$(grep -cE '^[0-9. ]+$' /tmp/cap.raw)" -gt "$(cat /tmp/gap 2>/dev/null || echo 0)"
+t_run "26 no oops" sh -c '! dmesg | grep -qE "Oops|BUG|WARNING|Call trace"'
 
 t_done
