@@ -154,28 +154,30 @@ static void adc_poll(void)
 
 /*
  * ADC stream: the ADC runs free (a conversion every 13 ADC clocks, 104 us)
- * and each interrupt takes the finished result. The conversion after it
- * has already started with the multiplexer as it was, so the handler sets
- * it for the one after that: position p + 2 of the scan period.
+ * and each interrupt moves the finished result into the FIFO. The
+ * conversion after it has already started with the multiplexer as it was,
+ * so the handler sets it for the one after that: position p + 2 of the
+ * scan period. It runs with interrupts off, so the TWI worker (which the
+ * main loop cannot outrun at 400 kHz) never delays it; in exchange it
+ * delays the TWI interrupt by its own length, a few microseconds
+ * (Documentation/adc.rst has the measured clock stretch).
  */
 static uint8_t st_mux[ARDUIPI_NADC], st_nch;	/* REFS | input */
 static uint16_t st_div, st_pos;
 
-static uint8_t st_mux_at(uint16_t p)
-{
-	while (p >= st_div)
-		p -= st_div;
-	return st_mux[p < st_nch ? p : 0];
-}
-
 ISR(ADC_vect)
 {
-	uint8_t lo = ADCL, hi = ADCH;
-	uint16_t p = st_pos;
+	uint8_t lo = ADCL, hi = ADCH;	/* in this order: ADCL locks ADCH */
+	uint16_t p = st_pos, p2 = p + 2;
 
-	ADMUX = st_mux_at(p + 2);
 	if (p < st_nch)
 		stream_put(lo, hi);
+	if (p2 >= st_div) {
+		p2 -= st_div;
+		if (p2 >= st_div)
+			p2 -= st_div;
+	}
+	ADMUX = st_mux[p2 < st_nch ? p2 : 0];
 	st_pos = p + 1 == st_div ? 0 : p + 1;
 }
 
@@ -199,13 +201,13 @@ static void stream_poll(void)
 			st_mux[st_nch++] = refs | i;
 	st_div = REG16(ARDUIPI_REG_ADC_DIV);
 	st_pos = 0;
-	ADMUX = st_mux_at(0);
+	ADMUX = st_mux[0];
 	ADCSRB = 0;		/* free running */
 	ADCSRA = _BV(ADEN) | _BV(ADSC) | _BV(ADATE) | _BV(ADIF) | _BV(ADIE) |
 		 ARDUIPI_ADPS;
 	/* The multiplexer may change one ADC clock after the start. */
 	_delay_loop_1((1 << ARDUIPI_ADPS) / 3 + 1);
-	ADMUX = st_mux_at(1);
+	ADMUX = st_mux[st_nch > 1 ? 1 : 0];	/* position 1 (div >= nch) */
 	st_on = 1;
 }
 

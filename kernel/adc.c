@@ -123,6 +123,14 @@ static const int arduipi_adc_freq_avail[] = {
 	9, 615384,	/* 1000 */
 };
 
+/* One scan as pushed: the enabled inputs, packed, then the timestamp. */
+struct arduipi_adc_scan {
+	__le16 data[ARDUIPI_ADC_NSCAN];
+
+	/* where iio_push_to_buffers_with_timestamp() puts it, at most */
+	s64 timestamp __aligned(8);
+};
+
 struct arduipi_adc {
 	struct arduipi *ap;
 	struct iio_dev *indio_dev;
@@ -143,10 +151,7 @@ struct arduipi_adc {
 	s64 t0;
 	u64 lost;
 	u8 buf[ARDUIPI_ADC_FIFO_READ_MAX + 1];
-	struct {
-		__le16 data[ARDUIPI_ADC_NSCAN];
-		s64 ts __aligned(8);
-	} out;
+	struct arduipi_adc_scan out;
 };
 
 static int arduipi_adc_read16(struct arduipi *ap, unsigned int reg, int *val)

@@ -26,7 +26,22 @@ set -- $rel
 echo "# TWI vector: SCL released at instruction ${1:-?} (receiving) and ${2:-?} (sending)"
 t $([ -n "${2:-}" ] && [ "$1" -le 18 ] && [ "$2" -le 26 ]; echo $?) \
 	"TWI vector releases SCL within its first 18 (receive) / 26 (send) instructions"
-# The TWI interrupt must be the only one: nothing can delay its release.
-used=$(avr-objdump -d "$fw/build/arduipi.elf" | awk '/<__vectors>:/{on=1; next} on && /\tnop/{next} on && !/jmp/{exit} on' | grep -vc '__bad_interrupt')
-echo "# interrupt vectors in use: $used (reset and TWI expected)"
-t $([ "$used" -eq 2 ]; echo $?) "TWI is the only interrupt the firmware enables"
+# Interrupts: TWI, and ADC for the stream. Nothing else may delay the TWI
+# release; the ADC handler only moves a sample into the FIFO: short, and
+# calling nothing but stream_put(), itself short and call-free.
+used=$(avr-objdump -d "$fw/build/arduipi.elf" | awk '/<__vectors>:/{on=1; next} on && /\tnop/{next} on && !/jmp/{exit} on' | grep -v '__bad_interrupt' | sed -n 's/.*<\(__vector_[0-9]*\|__ctors_end\|__init\)>.*/\1/p' | sort | tr '\n' ' ')
+echo "# interrupt vectors in use: $used"
+t $([ "$used" = "__ctors_end __vector_21 __vector_24 " ] || [ "$used" = "__init __vector_21 __vector_24 " ]; echo $?) \
+	"the firmware enables only the TWI and ADC interrupts"
+body() {
+	avr-objdump -d "$fw/build/arduipi.elf" | awk "/<$1>:/{on=1; next} on && /^\$/{exit} on"
+}
+adc=$(body __vector_21)
+put=$(body stream_put)
+n_adc=$(printf '%s\n' "$adc" | grep -c .)
+n_put=$(printf '%s\n' "$put" | grep -c .)
+calls=$(printf '%s\n' "$adc" | grep -E '\s(call|rcall|icall)\s' | grep -vc '<stream_put>')
+calls=$((calls + $(printf '%s\n' "$put" | grep -cE '\s(call|rcall|icall)\s')))
+echo "# ADC handler: $n_adc instructions + stream_put $n_put, other calls: $calls"
+t $([ "$n_adc" -le 100 ] && [ "$n_put" -le 80 ] && [ "$calls" -eq 0 ]; echo $?) \
+	"the ADC handler (at most 100 instructions) calls only stream_put (at most 80)"

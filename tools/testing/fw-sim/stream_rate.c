@@ -78,13 +78,14 @@ static void pop(uint16_t seq)
 struct result {
 	unsigned long scans, lost;
 	double hz, bytes_per_sample;
+	unsigned long long stretches, stretch_max_ns;
 };
 
 static struct result run(unsigned int div)
 {
 	unsigned int wm = 192 / div, count, n;
 	unsigned long long bytes0, c0, c;
-	struct result res = { 0, 0, 0, 0 };
+	struct result res = { 0 };
 	uint8_t d[ARDUIPI_ADC_FIFO_READ_MAX + 1];
 	uint16_t seq, expect = 0;
 	char req[64];
@@ -93,6 +94,7 @@ static struct result run(unsigned int div)
 	wm = wm < 1 ? 1 : wm > 127 ? 127 : wm;
 	snprintf(req, sizeof(req), "xfer 2a w8901%02x%02x01%02x", div & 0xff, div >> 8, wm);
 	cmd(req, NULL);
+	cmd("stats reset", NULL);
 	bytes0 = sim_stat("bytes");
 	c0 = sim_stat("cycles");
 	for (ms = 0; (c = sim_stat("cycles")) - c0 < RUN_MS * 16000ULL; ms++) {
@@ -118,6 +120,8 @@ static struct result run(unsigned int div)
 		expect = seq;
 	}
 	res.hz = res.scans / ((c - c0) / 16e6);
+	res.stretches = sim_stat("stretch_count");
+	res.stretch_max_ns = sim_stat("stretch_max_ns");
 	res.bytes_per_sample = res.scans ? (double)(sim_stat("bytes") - bytes0) / res.scans : 0;
 	cmd("xfer 2a w8c00", NULL);
 	return res;
@@ -137,7 +141,7 @@ int main(int argc, char **argv)
 	}
 	printf("TAP version 13\n1..%zu\n", sizeof(clocks) / sizeof(clocks[0]));
 	for (c = 0; c < sizeof(clocks) / sizeof(clocks[0]); c++) {
-		struct result r = { 0, 1, 0, 0 };
+		struct result r = { .lost = 1 };
 		double hz;
 		char clk[16];
 
@@ -150,9 +154,9 @@ int main(int argc, char **argv)
 		cmd("xfer 2a w5f0c", NULL);	/* INT on D12, as the driver sets */
 		for (i = 0; i < sizeof(divs) / sizeof(divs[0]) && r.lost; i++) {
 			r = run(divs[i]);
-			printf("# %u kHz bus, 1 input at %.1f Hz: %lu scans/s delivered, %lu lost, %.2f bus bytes per sample\n",
+			printf("# %u kHz bus, 1 input at %.1f Hz: %lu scans/s delivered, %lu lost, %.2f bus bytes per sample; SCL stretched %llu times, at most %llu ns\n",
 			       clocks[c] / 1000, 9615.3846 / divs[i], (unsigned long)r.hz,
-			       r.lost, r.bytes_per_sample);
+			       r.lost, r.bytes_per_sample, r.stretches, r.stretch_max_ns);
 		}
 		sim_close(S);
 		/* the goal: 9 kSPS without loss at 400 kHz */

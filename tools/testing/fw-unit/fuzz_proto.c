@@ -30,7 +30,7 @@ static void invariants(void)
 	} else if (line != ARDUIPI_INT_PIN_NONE) {
 		abort();
 	}
-	if (REG(ARDUIPI_REG_ERROR) > ARDUIPI_ERR_BAD_REG)
+	if (REG(ARDUIPI_REG_ERROR) > ARDUIPI_ERR_BUSY)
 		abort();
 	if (REG(ARDUIPI_REG_ID0) != ARDUIPI_ID0_VALUE)
 		abort();
@@ -63,6 +63,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 5:
 			host_bus_error();
+			break;
+		case 6:
+			/* the ADC interrupt stores samples meanwhile */
+			while (n--)
+				stream_put(n, op);
 			break;
 		default:
 			if (i + 3 <= size) {

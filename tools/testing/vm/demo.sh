@@ -73,6 +73,23 @@ run gpioget -B pull-up "$chip" 2 "         # D2 with the Nano's pull-up"
 (usleep 700000; simctl drive D2 0 >/dev/null) &
 nano "a button on D2 will be pressed"
 run gpiomon --num-events=1 --falling-edge "$chip" 2
+
 echo
-echo "IIO (analog inputs) and PWM come with the next issues; 'make shell'"
-echo "opens a shell here."
+echo "== The analog inputs: an IIO device =="
+iio=$(nano_iio 2a)
+simctl adc A0 1.5 >/dev/null
+simctl adc A1 saw 0 5 20 >/dev/null
+nano "A0 at 1.5 V; a 50 Hz sawtooth 0..5 V on A1"
+run "cd $iio && grep . name in_voltage0_label in_voltage0_raw in_voltage_scale"
+run "cd $iio && echo \$(( \$(cat in_voltage0_raw) * \$(cat in_voltage_scale | cut -d. -f1) )) mV, roughly"
+run "grep . $iio/in_voltage9_input $iio/in_temp_raw"
+echo
+echo "  A short capture of A1 at 961.5 Hz with the kernel's iio_generic_buffer"
+echo "  (one line per scan: millivolts, timestamp in ns):"
+echo 1 >"$iio/scan_elements/in_voltage1_en"
+echo 1 >"$iio/scan_elements/in_timestamp_en"
+echo 961.538461 >"$iio/sampling_frequency"
+run "iio_generic_buffer -g -N ${iio##*iio:device} -c 2 2>/dev/null | grep -E '^[0-9]' | head -n 8"
+run "cat $iio/lost_scans"
+echo
+echo "PWM comes with the next issue; 'make shell' opens a shell here."
