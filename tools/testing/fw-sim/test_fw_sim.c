@@ -491,7 +491,7 @@ static void bad_input(void)
 	refused("w1c30", ARDUIPI_ERR_RESERVED_PIN, "ok");
 	refused("w04ee80", ARDUIPI_ERR_NOT_PWM, "ok");
 	refused("w50ff", ARDUIPI_ERR_READ_ONLY, "ok");
-	refused("w7b01", ARDUIPI_ERR_BAD_REG, "ok");
+	refused("w7e01", ARDUIPI_ERR_BAD_REG, "ok");
 	refused("w620c", ARDUIPI_ERR_RESERVED_PIN, "ok");
 	refused("wda01", ARDUIPI_ERR_BAD_VALUE, "ok");
 	refused("w5d2b2b", ARDUIPI_ERR_BAD_KEY, "ok");
@@ -706,16 +706,16 @@ static void queue_full_backpressure(void)
 	IS("ok", "xfer 2a w80210301020302010301");
 	sim("wait 2");
 	IS("ok", "xfer 2a we0aa");
-	IS("ok", "xfer 2a w8000000000000000000000");
+	IS("ok", "xfer 2a w8600000000000000000000");
 	IS("ok", "xfer 2a w63010203");
-	IS("ok", "xfer 2a w8000000000000000000000");
+	IS("ok", "xfer 2a w8600000000000000000000");
 	IS("ok", "xfer 2a w80ef370301000102033f");
 	settle();
 	IS("ok ef370301000102033f", "xfer 2a w80 r9");
 	IS("ok 010203", "xfer 2a w63 r3");
 	IS("ok aa", "xfer 2a we0 r1");
-	/* the 11-byte frames were refused whole: they reach 0x89 */
-	EQ(err(), ARDUIPI_ERR_BAD_REG);
+	/* the 11-byte frames were refused whole: they reach ADC_FIFO (RO) */
+	EQ(err(), ARDUIPI_ERR_READ_ONLY);
 }
 
 /*

@@ -433,7 +433,7 @@ static int pec_write(uint8_t reg, const uint8_t *d, uint8_t n, uint8_t *status,
 
 static int pec_read(uint8_t reg, uint8_t n, uint8_t *d)
 {
-	uint8_t f[3] = { ARDUIPI_CMD_PEC_READ, reg, n }, r[40], crc;
+	uint8_t f[3] = { ARDUIPI_CMD_PEC_READ, reg, n }, r[256], crc;
 	uint8_t aw = HOST_ADDR << 1, ar = aw | 1;
 
 	host_xfer(f, 3, r, n + 1);
@@ -493,16 +493,7 @@ static void t_pec(void)
 /* The ADC stream's FIFO as the driver uses it (samples put by hand). */
 static void fifo_read(uint8_t n, uint8_t *d, int *pec_ok)
 {
-	uint8_t f[3] = { ARDUIPI_CMD_PEC_READ, ARDUIPI_REG_ADC_FIFO, n }, r[256], crc;
-	uint8_t aw = HOST_ADDR << 1, ar = aw | 1;
-
-	host_xfer(f, 3, r, n + 1);
-	crc = host_pec(&aw, 1, 0);
-	crc = host_pec(f, 3, crc);
-	crc = host_pec(&ar, 1, crc);
-	crc = host_pec(r, n, crc);
-	memcpy(d, r, n);
-	*pec_ok = crc == r[n];
+	*pec_ok = pec_read(ARDUIPI_REG_ADC_FIFO, n, d);
 }
 
 static void t_stream(void)
