@@ -81,7 +81,7 @@ simctl adc A0 1.5 >/dev/null
 simctl adc A1 saw 0 5 20 >/dev/null
 nano "A0 at 1.5 V; a 50 Hz sawtooth 0..5 V on A1"
 run "cd $iio && grep . name in_voltage0_label in_voltage0_raw in_voltage_scale"
-run "cd $iio && echo \$(( \$(cat in_voltage0_raw) * \$(cat in_voltage_scale | cut -d. -f1) )) mV, roughly"
+run "cd $iio && awk \"BEGIN { print \$(cat in_voltage0_raw) * \$(cat in_voltage_scale) }\"   # raw * scale: mV"
 run "grep . $iio/in_voltage9_input $iio/in_temp_raw"
 echo
 echo "  A short capture of A1 at 961.5 Hz with the kernel's iio_generic_buffer"
