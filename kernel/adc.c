@@ -146,6 +146,7 @@ struct arduipi_adc {
 	bool running;
 	u8 scan;		/* inputs in the capture, bit n = An */
 	u8 scan_bytes;
+	u8 burst;		/* scans per FIFO read */
 	u16 seq;		/* next scan number the FIFO will show */
 	u64 scans;		/* scans since t0, the lost ones included */
 	s64 t0;
@@ -322,13 +323,14 @@ static int arduipi_adc_start(struct arduipi_adc *adc)
 	int ret;
 
 	adc->scan_bytes = 2 * nch;
+	adc->burst = ARDUIPI_ADC_FIFO_READ_MAX / adc->scan_bytes;
 	cap = min(255U, ARDUIPI_ADC_FIFO_BYTES / adc->scan_bytes);
 	cfg[0] = adc->scan;
 	cfg[1] = adc->div & 0xff;
 	cfg[2] = adc->div >> 8;
 	cfg[3] = 1;
-	/* INT after about 20 ms of scans, at most half the FIFO */
-	cfg[4] = clamp(9615U / 50 / adc->div, 1U, cap / 2);
+	/* INT after about 20 ms of scans, at most a burst or half the FIFO */
+	cfg[4] = clamp(9615U / 50 / adc->div, 1U, min(cap / 2, adc->burst));
 	ret = regmap_write(ap->regmap, ARDUIPI_REG_ADC_STREAM, 0);
 	if (!ret)
 		ret = regmap_bulk_write(ap->regmap, ARDUIPI_REG_ADC_SCAN, cfg,
@@ -409,6 +411,7 @@ bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq)
 {
 	struct arduipi_adc *adc = ap->adc;
 	unsigned int n, i, per, full = 0;
+	bool first;
 	s16 ahead;
 
 	if (!adc || !count)
@@ -430,9 +433,13 @@ bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq)
 		dev_warn_ratelimited(ap->dev, "ADC FIFO overflow: %d scans lost (%llu in all): read faster or lower sampling_frequency\n",
 				     ahead, adc->lost);
 	}
-	per = ARDUIPI_ADC_FIFO_READ_MAX / adc->scan_bytes;
-	while (count) {
+	/* Whole bursts; what is left waits for the next INT, unless it is
+	 * all there is (the watermark is at most a burst). */
+	per = adc->burst;
+	for (first = true; count; first = false) {
 		n = min(count, per);
+		if (n < per && !first)
+			break;
 		if (arduipi_read_block(ap, ARDUIPI_REG_ADC_FIFO, adc->buf,
 				       n * adc->scan_bytes))
 			break;

@@ -11,6 +11,7 @@
 #include "nanosim.h"
 
 int opt_realtime;
+int opt_slowdown = 1;
 volatile sig_atomic_t quit_requested;
 
 static const char usage[] =
@@ -25,6 +26,7 @@ static const char usage[] =
 "  --mhz 16|8           CPU clock in MHz (default 16)\n"
 "  --clock HZ           I2C SCL rate (default 100000)\n"
 "  --realtime           run continuously, paced to wall-clock time\n"
+"  --slowdown N         with --realtime: N wall seconds per simulated second\n"
 "                       (default: lockstep, time advances only inside requests)\n"
 "  --int-line LINE      Nano line wired to the host's INT input (default D12)\n"
 "  --eeprom FILE        load the EEPROM from FILE, save it back on exit\n"
@@ -70,6 +72,7 @@ int main(int argc, char **argv)
 		{ "mhz", required_argument, NULL, 'm' },
 		{ "clock", required_argument, NULL, 'c' },
 		{ "realtime", no_argument, NULL, 'r' },
+		{ "slowdown", required_argument, NULL, 'w' },
 		{ "int-line", required_argument, NULL, 'i' },
 		{ "eeprom", required_argument, NULL, 'e' },
 		{ "vcd", required_argument, NULL, 'd' },
@@ -92,6 +95,7 @@ int main(int argc, char **argv)
 		case 'm': mhz = atoi(optarg); break;
 		case 'c': scl = atol(optarg); break;
 		case 'r': opt_realtime = 1; break;
+		case 'w': opt_slowdown = atoi(optarg); break;
 		case 'i': int_line = line_parse(optarg); break;
 		case 'e': eeprom = optarg; break;
 		case 'd': vcd = optarg; break;
@@ -102,7 +106,8 @@ int main(int argc, char **argv)
 		default: fputs(usage, stderr); return 2;
 		}
 	}
-	if (optind != argc - 1 || (mhz != 16 && mhz != 8) || int_line < 0 || tmo <= 0) {
+	if (optind != argc - 1 || (mhz != 16 && mhz != 8) || int_line < 0 || tmo <= 0 ||
+	    opt_slowdown < 1 || opt_slowdown > 100) {
 		fputs(usage, stderr);
 		return 2;
 	}

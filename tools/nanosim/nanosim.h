@@ -143,6 +143,7 @@ void server_ready(const char *firmware);
 void server_run(void);
 
 extern int opt_realtime;
+extern int opt_slowdown;	/* realtime: wall seconds per simulated second */
 extern volatile sig_atomic_t quit_requested;
 
 #endif /* NANOSIM_H */

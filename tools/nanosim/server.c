@@ -195,7 +195,8 @@ static void read_input(void)
 static void rt_run(void)
 {
 	double now = wall();
-	uint64_t target = rt_cycle + (uint64_t)((now - rt_wall) * avr->frequency);
+	uint64_t target = rt_cycle +
+			  (uint64_t)((now - rt_wall) * avr->frequency / opt_slowdown);
 
 	if (target > avr->cycle + ms2cyc(100)) {	/* too slow: fall back */
 		st.rt_overruns++;
@@ -256,22 +257,27 @@ void server_run(void)
 {
 	while (!quit_requested) {
 		struct pollfd p[2];
-		int n = 0, timeout = -1;
+		struct timespec ts = { 0, 0 }, *tp = NULL;
+		int n = 0;
 
 		if (opt_realtime)
 			rt_run();
 		process_lines();
 		if (quit_requested)
 			break;
+		/* Realtime: 1 ms steps; 50 us while a request runs, so that
+		 * its answer leaves when simulated time gets there. */
 		if (opt_realtime)
-			timeout = 1;
+			ts.tv_nsec = proto_busy() ? 50000 : 1000000;
 		else if (muted && mute_until)
-			timeout = 10;
+			ts.tv_nsec = 10000000;
+		if (ts.tv_nsec)
+			tp = &ts;
 		if (in_fd >= 0)
 			p[n++] = (struct pollfd){ .fd = in_fd, .events = POLLIN };
 		else if (listen_fd >= 0)
 			p[n++] = (struct pollfd){ .fd = listen_fd, .events = POLLIN };
-		if (poll(p, n, timeout) <= 0)
+		if (ppoll(p, n, tp, NULL) <= 0)
 			continue;
 		if (in_fd >= 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR)))
 			read_input();

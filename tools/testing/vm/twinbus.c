@@ -22,10 +22,12 @@
  *
  *   twinbus [-v] --nanosim PATH --firmware ELF [--firmware8 ELF]
  *           --bus SOCK --ctl SOCK
- *           --nano ADDR [--mhz 8] [--int GPIO|none] [--elf ELF] [--sim CMD]...
+ *           --nano ADDR [--mhz 8] [--int GPIO|none] [--elf ELF] [--slowdown N]
+ *           [--sim CMD]... ...
  *
  * --firmware8 is the 8 MHz build, for --mhz 8. --mhz, --int (default 4),
- * --elf (another firmware build) and --sim apply to the --nano before them;
+ * --elf (another firmware build), --slowdown (the Nano runs N times
+ * slower than real time) and --sim apply to the --nano before them;
  * --sim runs a nanosim command at start (wiring, analog inputs). A Nano at an
  * address other than 0x2a gets it through the firmware's own address
  * change. "ready" on stdout when both sockets listen.
@@ -55,6 +57,7 @@ struct nano {
 	unsigned int addr;		/* the address it answered at last */
 	const char *mhz;
 	const char *elf;		/* NULL: --firmware or --firmware8 */
+	const char *slowdown;		/* nanosim --slowdown */
 	int int_gpio;			/* -1: not wired */
 	int int_level;
 	int dead;
@@ -180,7 +183,7 @@ static int nano_cmd(struct nano *n, char *resp, size_t len, const char *req)
 static void nano_start(struct nano *n, const char *nanosim, const char *elf,
 		       const char *elf8)
 {
-	const char *argv[] = { "--realtime", "--mhz", n->mhz,
+	const char *argv[] = { "--realtime", "--slowdown", n->slowdown, "--mhz", n->mhz,
 			       n->elf ? n->elf : strcmp(n->mhz, "8") ? elf : elf8,
 			       NULL };
 	char resp[256], req[64];
@@ -190,7 +193,7 @@ static void nano_start(struct nano *n, const char *nanosim, const char *elf,
 	if (!n->s)
 		die("cannot start nanosim for %s", n->name);
 	sim_set_timeout(n->s, 1500);
-	if (!argv[3])
+	if (!argv[5])
 		die("nano %s: --mhz 8 needs --firmware8", n->name);
 	if (a != 0x2a) {
 		snprintf(req, sizeof(req), "xfer 2a w5d%02x%02x", a, ~a & 0xff);
@@ -441,6 +444,7 @@ int main(int argc, char **argv)
 				die("--nano: two Nanos at %s", cur->name);
 			cur->addr = a;
 			cur->mhz = "16";
+			cur->slowdown = "1";
 			cur->int_gpio = 4;
 		} else if (!cur) {
 			die("%s before any --nano", o);
@@ -452,6 +456,8 @@ int main(int argc, char **argv)
 			cur->int_gpio = parse_gpio(v);
 		} else if (!strcmp(o, "--elf")) {
 			cur->elf = v;
+		} else if (!strcmp(o, "--slowdown")) {
+			cur->slowdown = v;
 		} else if (!strcmp(o, "--sim")) {
 			if (cur->ncmds == MAX_SIM_CMDS)
 				die("too many --sim");
@@ -461,7 +467,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!nanosim || !elf || !bus_path || !ctl_path || !nnanos)
-		die("usage: twinbus [-v] --nanosim PATH --firmware ELF [--firmware8 ELF] --bus SOCK --ctl SOCK --nano ADDR [--mhz 8] [--int GPIO|none] [--elf ELF] [--sim CMD]...");
+		die("usage: twinbus [-v] --nanosim PATH --firmware ELF [--firmware8 ELF] --bus SOCK --ctl SOCK --nano ADDR [--mhz 8] [--int GPIO|none] [--elf ELF] [--slowdown N] [--sim CMD]...");
 	signal(SIGPIPE, SIG_IGN);
 
 	for (int i = 0; i < nnanos; i++)
