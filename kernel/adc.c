@@ -433,8 +433,10 @@ bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq)
 		dev_warn_ratelimited(ap->dev, "ADC FIFO overflow: %d scans lost (%llu in all): read faster or lower sampling_frequency\n",
 				     ahead, adc->lost);
 	}
-	/* Whole bursts; what is left waits for the next INT, unless it is
-	 * all there is (the watermark is at most a burst). */
+	/*
+	 * Whole bursts; what is left waits for the next INT, unless it is
+	 * all there is (the watermark is at most a burst).
+	 */
 	per = adc->burst;
 	for (first = true; count; first = false) {
 		n = min(count, per);
