@@ -10,8 +10,12 @@ trap 'rm -rf "$corpus"' EXIT
 
 echo "TAP version 13"
 echo "1..1"
+# A failing input is kept here (not in the current directory) to replay:
+# tools/testing/fw-unit/fuzz_proto tools/testing/fw-unit/crashes/crash-...
+crashes=$here/crashes
+mkdir -p "$crashes"
 out=$("$here/fuzz_proto" -max_total_time="$secs" -max_len=512 \
-	-print_final_stats=1 "$corpus" 2>&1)
+	-artifact_prefix="$crashes/" -print_final_stats=1 "$corpus" 2>&1)
 rc=$?
 runs=$(echo "$out" | sed -n 's/^Done \([0-9]*\) runs.*/\1/p')
 if [ $rc -eq 0 ] && [ -n "$runs" ]; then
