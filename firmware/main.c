@@ -3,10 +3,11 @@
  * ArduiPi firmware: an ATmega328P as a register-style I2C device.
  *
  * Two interrupts: TWI (twi.S, twi.c, proto.c) and, while the ADC stream
- * runs, ADC (below: one sample into the FIFO). The main loop never waits: it resumes a TWI worker that yielded, feeds the
- * watchdog, keeps time from timer0's overflow flag, samples the ADC,
- * latches pin edges for the INT line, runs the host-loss failsafe and
- * persists a new I2C address. State shared with the TWI worker is touched
+ * runs, ADC (below: one sample into the FIFO). The main loop never waits:
+ * it resumes a TWI worker that yielded, feeds the watchdog, keeps time
+ * from timer0's overflow flag, starts and stops the stream, samples the
+ * ADC otherwise, latches pin edges for the INT line, runs the host-loss
+ * failsafe and persists a new I2C address. State shared with the TWI worker is touched
  * with interrupts off for a few cycles at a time.
  */
 #include <avr/io.h>

@@ -147,28 +147,28 @@ static uint8_t pin_mode(uint8_t line)
 	return ARDUIPI_MODE_INPUT;
 }
 
-/* idx: position in the current read; 16-bit ADC values are latched. */
+/*
+ * A byte of a 16-bit value v at even register r: reading the low byte
+ * latches the high byte, which the same read returns next.
+ */
+static uint8_t read16(uint8_t r, uint8_t idx, uint16_t v)
+{
+	if (!(r & 1)) {
+		rd_latch = v >> 8;
+		return v;
+	}
+	return idx ? rd_latch : v >> 8;
+}
+
+/* idx: position in the current read. */
 static uint8_t reg_read(uint8_t r, uint8_t idx)
 {
-	uint16_t seq;
-
-	if (r >= ARDUIPI_REG_ADC_RESULT && r <= ARDUIPI_REG_ADC_BANDGAP + 1) {
-		if (!(r & 1)) {
-			rd_latch = REG(r + 1);
-			return REG(r);
-		}
-		return idx ? rd_latch : REG(r);
-	}
+	if (r >= ARDUIPI_REG_ADC_RESULT && r <= ARDUIPI_REG_ADC_BANDGAP + 1)
+		return read16(r, idx, REG16(r & ~1));
 	if (r == ARDUIPI_REG_ADC_FIFO_COUNT)
 		return stream_count;
-	if (r == ARDUIPI_REG_ADC_FIFO_SEQ || r == ARDUIPI_REG_ADC_FIFO_SEQ + 1) {
-		seq = stream_seq();
-		if (r == ARDUIPI_REG_ADC_FIFO_SEQ) {
-			rd_latch = seq >> 8;
-			return seq;
-		}
-		return idx ? rd_latch : seq >> 8;
-	}
+	if (r == ARDUIPI_REG_ADC_FIFO_SEQ || r == ARDUIPI_REG_ADC_FIFO_SEQ + 1)
+		return read16(r, idx, stream_seq());
 	if (r == ARDUIPI_REG_ADC_FIFO)
 		return stream_peek(0);
 	if (r >= ARDUIPI_REG_GPIO_IN && r < ARDUIPI_REG_GPIO_IN + 3)

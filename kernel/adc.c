@@ -63,8 +63,7 @@
 #define ARDUIPI_BANDGAP_MV	1100
 /* Datasheet: 314 mV at 25 °C, 1 mV/°C: T = V - 289 °C. */
 #define ARDUIPI_TEMP_ZERO_MC	289000
-#define ARDUIPI_CONV_NS		104000	/* 13 ADC clocks of 8 us */
-#define ARDUIPI_F_CONV_UHZ	9615384615ULL
+#define ARDUIPI_F_CONV_UHZ	(1000000000000000ULL / ARDUIPI_ADC_CONV_NS)
 #define ARDUIPI_ADC_NSCAN	6	/* A0..A3, A6, A7 */
 
 static const char *const arduipi_adc_labels[] = {
@@ -146,7 +145,6 @@ struct arduipi_adc {
 	bool running;
 	u8 scan;		/* inputs in the capture, bit n = An */
 	u8 scan_bytes;
-	u8 burst;		/* scans per FIFO read */
 	u16 seq;		/* next scan number the FIFO will show */
 	u64 scans;		/* scans since t0, the lost ones included */
 	s64 t0;
@@ -318,19 +316,19 @@ static const struct iio_info arduipi_adc_info = {
 static int arduipi_adc_start(struct arduipi_adc *adc)
 {
 	struct arduipi *ap = adc->ap;
-	unsigned int nch = hweight8(adc->scan), cap;
+	unsigned int nch = hweight8(adc->scan), cap, burst;
 	u8 cfg[5];	/* SCAN, DIV (LE), STREAM, WATERMARK */
 	int ret;
 
 	adc->scan_bytes = 2 * nch;
-	adc->burst = ARDUIPI_ADC_FIFO_READ_MAX / adc->scan_bytes;
+	burst = ARDUIPI_ADC_FIFO_READ_MAX / adc->scan_bytes;
 	cap = min(255U, ARDUIPI_ADC_FIFO_BYTES / adc->scan_bytes);
 	cfg[0] = adc->scan;
 	cfg[1] = adc->div & 0xff;
 	cfg[2] = adc->div >> 8;
 	cfg[3] = 1;
 	/* INT after about 20 ms of scans, at most a burst or half the FIFO */
-	cfg[4] = clamp(9615U / 50 / adc->div, 1U, min(cap / 2, adc->burst));
+	cfg[4] = clamp(9615U / 50 / adc->div, 1U, min(cap / 2, burst));
 	ret = regmap_write(ap->regmap, ARDUIPI_REG_ADC_STREAM, 0);
 	if (!ret)
 		ret = regmap_bulk_write(ap->regmap, ARDUIPI_REG_ADC_SCAN, cfg,
@@ -338,7 +336,7 @@ static int arduipi_adc_start(struct arduipi_adc *adc)
 	if (ret)
 		return ret;
 	/* The first conversion starts once the one in flight is done. */
-	adc->t0 = iio_get_time_ns(adc->indio_dev) + ARDUIPI_CONV_NS / 2;
+	adc->t0 = iio_get_time_ns(adc->indio_dev) + ARDUIPI_ADC_CONV_NS / 2;
 	adc->seq = 0;
 	adc->scans = 0;
 	adc->running = true;
@@ -437,7 +435,7 @@ bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq)
 	 * Whole bursts; what is left waits for the next INT, unless it is
 	 * all there is (the watermark is at most a burst).
 	 */
-	per = adc->burst;
+	per = ARDUIPI_ADC_FIFO_READ_MAX / adc->scan_bytes;
 	for (first = true; count; first = false) {
 		n = min(count, per);
 		if (n < per && !first)
@@ -450,7 +448,7 @@ bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq)
 			       adc->scan_bytes);
 			if (iio_push_to_buffers_with_timestamp(adc->indio_dev, &adc->out,
 							       adc->t0 + adc->scans *
-							       adc->div * ARDUIPI_CONV_NS))
+							       adc->div * ARDUIPI_ADC_CONV_NS))
 				full++;
 			adc->scans++;
 		}

@@ -169,7 +169,7 @@
 #define ARDUIPI_REG_ADC_STREAM		0x8c	/* 1: run (restarts at 0) */
 #define ARDUIPI_REG_ADC_WATERMARK	0x8d	/* scans, 0 = no INT */
 #define ARDUIPI_REG_ADC_FIFO		0x8e	/* RO data port */
-#define ARDUIPI_ADC_F_CONV_MILLIHZ	9615385	/* 16 MHz / 128 / 13 */
+#define ARDUIPI_ADC_CONV_NS		104000	/* 13 ADC clocks of 8 us */
 #define ARDUIPI_ADC_FIFO_BYTES		512
 #define ARDUIPI_ADC_FIFO_READ_MAX	240	/* bytes per read */
 

@@ -46,7 +46,7 @@ struct arduipi {
 };
 
 int arduipi_gpio_probe(struct arduipi *ap);
-int arduipi_irq_request(struct arduipi *ap);
+void arduipi_gpio_irq(struct arduipi *ap, u32 pending);
 int arduipi_read_block(struct arduipi *ap, u8 reg, u8 *buf, u8 n);
 int arduipi_adc_probe(struct arduipi *ap);
 bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq);

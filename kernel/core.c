@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * ArduiPi: an Arduino Nano (ATmega328P) running the ArduiPi firmware, on
- * I2C, as a GPIO controller (gpio.c).
+ * I2C, as a GPIO controller (gpio.c) and an ADC (adc.c).
  *
  * The core: a regmap over the firmware's register bank in which every
  * access is a PEC-protected frame (kernel/arduipi-regs.h has the format),
@@ -13,6 +13,7 @@
 #include <linux/bits.h>
 #include <linux/devm-helpers.h>
 #include <linux/i2c.h>
+#include <linux/interrupt.h>
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
 #include <linux/regmap.h>
@@ -300,6 +301,42 @@ static int arduipi_identify(struct arduipi *ap)
 		 id[2], id[3], id[5], arduipi_reset_cause(id[6]));
 	/* From here on a set RESTARTED means a restart under the driver. */
 	return regmap_write(ap->regmap, ARDUIPI_REG_STATUS, ARDUIPI_STATUS_RESTARTED);
+}
+
+/*
+ * The INT line: GPIO edges (gpio.c) and the ADC FIFO's watermark (adc.c),
+ * found with one read of IRQ_STATUS and the FIFO state.
+ */
+static irqreturn_t arduipi_irq_thread(int irq, void *data)
+{
+	struct arduipi *ap = data;
+	u8 b[6];	/* IRQ_STATUS[3], ADC_FIFO_COUNT, ADC_FIFO_SEQ[2] */
+	u32 pending;
+	bool handled;
+
+	if (regmap_bulk_read(ap->regmap, ARDUIPI_REG_GPIO_IRQ_STATUS, b, sizeof(b)))
+		return IRQ_NONE;
+	handled = arduipi_adc_drain(ap, b[3], b[4] | b[5] << 8);
+	pending = (b[0] | b[1] << 8 | b[2] << 16) & GENMASK(ARDUIPI_NGPIO - 1, 0);
+	if (pending)
+		arduipi_gpio_irq(ap, pending);
+	return handled || pending ? IRQ_HANDLED : IRQ_NONE;
+}
+
+/* Last in probe, so that it is released first: its users exist till then. */
+static int arduipi_irq_request(struct arduipi *ap)
+{
+	int ret;
+
+	if (ap->client->irq <= 0)
+		return 0;
+	ret = devm_request_threaded_irq(ap->dev, ap->client->irq, NULL,
+					arduipi_irq_thread, IRQF_ONESHOT,
+					dev_name(ap->dev), ap);
+	if (ret)
+		return dev_err_probe(ap->dev, ret, "cannot request the INT interrupt %d\n",
+				     ap->client->irq);
+	return 0;
 }
 
 static int arduipi_probe(struct i2c_client *client)

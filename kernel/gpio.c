@@ -11,8 +11,9 @@
  *
  * Interrupts: the firmware latches rising and falling edges of the enabled
  * lines into IRQ_STATUS and pulls its INT line low (open drain) until the
- * status is cleared. The handler reads the status in one transaction,
- * clears exactly the bits it took, and hands them to the nested handlers.
+ * status is cleared. The INT handler (core.c) reads the status in one
+ * transaction; arduipi_gpio_irq() clears exactly the bits it took and
+ * hands them to the nested handlers.
  * Masks and trigger types are cached and written in irq_bus_sync_unlock.
  *
  * Limitations: no level-triggered interrupts (the firmware latches edges);
@@ -106,16 +107,24 @@ static int arduipi_gpio_request(struct gpio_chip *gc, unsigned int line)
 	return 0;
 }
 
-static int arduipi_gpio_get_direction(struct gpio_chip *gc, unsigned int line)
+/* A line's bit of a bank register: 0 or 1, or a negative errno. */
+static int arduipi_read_bit(struct arduipi *ap, unsigned int base,
+			    unsigned int line)
 {
-	struct arduipi *ap = gpiochip_get_data(gc);
 	unsigned int val;
 	int ret;
 
-	ret = regmap_read(ap->regmap, arduipi_reg(ARDUIPI_REG_GPIO_DIR, line), &val);
-	if (ret)
+	ret = regmap_read(ap->regmap, arduipi_reg(base, line), &val);
+	return ret ? ret : !!(val & BIT(line % 8));
+}
+
+static int arduipi_gpio_get_direction(struct gpio_chip *gc, unsigned int line)
+{
+	int ret = arduipi_read_bit(gpiochip_get_data(gc), ARDUIPI_REG_GPIO_DIR, line);
+
+	if (ret < 0)
 		return ret;
-	return val & BIT(line % 8) ? GPIO_LINE_DIRECTION_OUT : GPIO_LINE_DIRECTION_IN;
+	return ret ? GPIO_LINE_DIRECTION_OUT : GPIO_LINE_DIRECTION_IN;
 }
 
 static int arduipi_gpio_direction_input(struct gpio_chip *gc, unsigned int line)
@@ -142,14 +151,7 @@ static int arduipi_gpio_direction_output(struct gpio_chip *gc,
 
 static int arduipi_gpio_get(struct gpio_chip *gc, unsigned int line)
 {
-	struct arduipi *ap = gpiochip_get_data(gc);
-	unsigned int val;
-	int ret;
-
-	ret = regmap_read(ap->regmap, arduipi_reg(ARDUIPI_REG_GPIO_IN, line), &val);
-	if (ret)
-		return ret;
-	return !!(val & BIT(line % 8));
+	return arduipi_read_bit(gpiochip_get_data(gc), ARDUIPI_REG_GPIO_IN, line);
 }
 
 static int arduipi_gpio_get_multiple(struct gpio_chip *gc, unsigned long *mask,
@@ -307,30 +309,20 @@ static const struct irq_chip arduipi_irq_chip = {
 	GPIOCHIP_IRQ_RESOURCE_HELPERS,
 };
 
-/* INT: GPIO edges (here) and the ADC FIFO's watermark (adc.c). */
-static irqreturn_t arduipi_irq_thread(int irq, void *data)
+/* From the INT thread (core.c): the latched edges, pending (line bits). */
+void arduipi_gpio_irq(struct arduipi *ap, u32 pending)
 {
-	struct arduipi *ap = data;
-	u8 b[6];	/* IRQ_STATUS[3], ADC_FIFO_COUNT, ADC_FIFO_SEQ[2] */
-	unsigned long pending;
+	unsigned long bits = pending;
 	unsigned int line;
-	bool handled;
 
-	if (regmap_bulk_read(ap->regmap, ARDUIPI_REG_GPIO_IRQ_STATUS, b, sizeof(b)))
-		return IRQ_NONE;
-	handled = arduipi_adc_drain(ap, b[3], b[4] | b[5] << 8);
-	pending = (b[0] | b[1] << 8 | b[2] << 16) & ARDUIPI_LINE_MASK;
-	if (!pending)
-		return handled ? IRQ_HANDLED : IRQ_NONE;
 	/* Clear what we take before handling it: a new edge latches again. */
-	arduipi_bank_write(ap, ARDUIPI_REG_GPIO_IRQ_STATUS, pending);
-	for_each_set_bit(line, &pending, ARDUIPI_NGPIO) {
+	arduipi_bank_write(ap, ARDUIPI_REG_GPIO_IRQ_STATUS, bits);
+	for_each_set_bit(line, &bits, ARDUIPI_NGPIO) {
 		int nested = irq_find_mapping(ap->gc.irq.domain, line);
 
 		if (nested > 0)
 			handle_nested_irq(nested);
 	}
-	return IRQ_HANDLED;
 }
 
 static int arduipi_irq_probe(struct arduipi *ap)
@@ -418,21 +410,5 @@ int arduipi_gpio_probe(struct arduipi *ap)
 	ret = devm_gpiochip_add_data(dev, gc, ap);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot add the GPIO chip\n");
-	return 0;
-}
-
-/* Last in probe, so that it is released first: its users exist till then. */
-int arduipi_irq_request(struct arduipi *ap)
-{
-	int ret;
-
-	if (ap->client->irq <= 0)
-		return 0;
-	ret = devm_request_threaded_irq(ap->dev, ap->client->irq, NULL,
-					arduipi_irq_thread, IRQF_ONESHOT,
-					dev_name(ap->dev), ap);
-	if (ret)
-		return dev_err_probe(ap->dev, ret, "cannot request the INT interrupt %d\n",
-				     ap->client->irq);
 	return 0;
 }

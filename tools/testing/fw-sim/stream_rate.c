@@ -17,6 +17,7 @@
 #include "../../../firmware/crc8.h"
 
 #define RUN_MS		500
+#define F_CONV		(1e9 / ARDUIPI_ADC_CONV_NS)	/* 9615.38 Hz */
 #define INT_LINE	12	/* D12, the firmware's default INT */
 
 static struct simclient *S;
@@ -39,13 +40,6 @@ static unsigned long long sim_stat(const char *name)
 	return p ? strtoull(p + strlen(name) + 1, NULL, 10) : 0;
 }
 
-static uint8_t pec(const uint8_t *b, int n, uint8_t crc)
-{
-	while (n--)
-		crc = crc8_byte(crc, *b++);
-	return crc;
-}
-
 /* PEC read of n bytes at reg into d; 0 on success. */
 static int pec_read(uint8_t reg, int n, uint8_t *d)
 {
@@ -58,10 +52,10 @@ static int pec_read(uint8_t reg, int n, uint8_t *d)
 	cmd(req, NULL);
 	for (i = 0; i <= n; i++)
 		sscanf(R + 3 + 2 * i, "%2hhx", &d[i]);
-	crc = pec(&aw, 1, 0);
-	crc = pec(f, 3, crc);
-	crc = pec(&ar, 1, crc);
-	return pec(d, n, crc) != d[n];
+	crc = crc8_buf(&aw, 1, 0);
+	crc = crc8_buf(f, 3, crc);
+	crc = crc8_buf(&ar, 1, crc);
+	return crc8_buf(d, n, crc) != d[n];
 }
 
 static void pop(uint16_t seq)
@@ -70,7 +64,7 @@ static void pop(uint16_t seq)
 			 seq & 0xff, seq >> 8 }, aw = ARDUIPI_DEFAULT_ADDR << 1;
 	char req[40];
 
-	f[5] = pec(f, 5, pec(&aw, 1, 0));
+	f[5] = crc8_buf(f, 5, crc8_buf(&aw, 1, 0));
 	snprintf(req, sizeof(req), "xfer 2a wa97c02%02x%02x%02x r2", f[3], f[4], f[5]);
 	cmd(req, NULL);
 }
@@ -157,13 +151,13 @@ int main(int argc, char **argv)
 		for (i = 0; i < sizeof(divs) / sizeof(divs[0]) && r.lost; i++) {
 			r = run(divs[i]);
 			printf("# %u kHz bus, 1 input at %.1f Hz: %lu scans/s delivered, %lu lost, %.2f bus bytes per sample; SCL stretched %llu times, at most %llu ns\n",
-			       clocks[c] / 1000, 9615.3846 / divs[i], (unsigned long)r.hz,
+			       clocks[c] / 1000, F_CONV / divs[i], (unsigned long)r.hz,
 			       r.lost, r.bytes_per_sample, r.stretches, r.stretch_max_ns);
 		}
 		sim_close(S);
 		/* the goal: 9 kSPS without loss at 400 kHz */
 		t++;
-		hz = r.lost ? 0 : 9615.3846 / divs[i - 1];
+		hz = r.lost ? 0 : F_CONV / divs[i - 1];
 		if (clocks[c] == 400000 && hz < 9000) {
 			printf("not ok %u - %u kHz: %.1f Hz without loss, 9000 wanted\n",
 			       t, clocks[c] / 1000, hz);

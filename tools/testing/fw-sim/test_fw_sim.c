@@ -516,13 +516,6 @@ static void bad_input(void)
 
 /* ---- PEC ---------------------------------------------------------------- */
 
-static uint8_t pec(const uint8_t *b, int n, uint8_t crc)
-{
-	for (int i = 0; i < n; i++)
-		crc = crc8_byte(crc, b[i]);
-	return crc;
-}
-
 /*
  * PEC write of n registers with the status reply; flip: byte index in the
  * transaction (address bytes count) to corrupt, -1 for none. Returns the
@@ -538,15 +531,15 @@ static int pec_write(uint8_t reg, const uint8_t *d, int n, int flip)
 	f[1] = reg;
 	f[2] = n;
 	memcpy(f + 3, d, n);
-	f[3 + n] = pec(f, 3 + n, pec(&aw, 1, 0));
+	f[3 + n] = crc8_buf(f, 3 + n, crc8_buf(&aw, 1, 0));
 	for (i = 0; i < 4 + n; i++)
 		sprintf(hex + 2 * i, "%02x", f[i]);
 	if (flip >= 0)
 		sim("fault flip %d 4", flip);
 	if (xfer(A, r, 2, "w%s r2", hex) != 2)
 		return -2;
-	crc = pec(&ar, 1, pec(f, 4 + n, pec(&aw, 1, 0)));
-	return pec(r, 1, crc) == r[1] ? r[0] : -1;
+	crc = crc8_buf(&ar, 1, crc8_buf(f, 4 + n, crc8_buf(&aw, 1, 0)));
+	return crc8_buf(r, 1, crc) == r[1] ? r[0] : -1;
 }
 
 static int pec_read(uint8_t reg, int n, uint8_t *d, int flip)
@@ -558,9 +551,9 @@ static int pec_read(uint8_t reg, int n, uint8_t *d, int flip)
 		sim("fault flip %d 2", flip);
 	if (xfer(A, r, n + 1, "wae%02x%02x r%d", reg, n, n + 1) != n + 1)
 		return -2;
-	crc = pec(&ar, 1, pec(f, 3, pec(&aw, 1, 0)));
+	crc = crc8_buf(&ar, 1, crc8_buf(f, 3, crc8_buf(&aw, 1, 0)));
 	memcpy(d, r, n);
-	return pec(r, n, crc) == r[n] ? 0 : -1;
+	return crc8_buf(r, n, crc) == r[n] ? 0 : -1;
 }
 
 static void pec_frames(void)

@@ -108,10 +108,3 @@ void host_bus_error(void)
 	proto_write_byte(0x60);
 	proto_bus_error();
 }
-
-uint8_t host_pec(const uint8_t *b, int n, uint8_t crc)
-{
-	for (int i = 0; i < n; i++)
-		crc = crc8_byte(crc, b[i]);
-	return crc;
-}

@@ -31,6 +31,4 @@ int host_xfer(const uint8_t *w, int wn, uint8_t *r, int rn);
 /* A bus error in the middle of a write frame. */
 void host_bus_error(void);
 
-uint8_t host_pec(const uint8_t *b, int n, uint8_t crc);
-
 #endif

@@ -420,15 +420,15 @@ static int pec_write(uint8_t reg, const uint8_t *d, uint8_t n, uint8_t *status,
 	f[1] = reg;
 	f[2] = n;
 	memcpy(f + 3, d, n);
-	f[3 + n] = host_pec(f, 3 + n, host_pec(&aw, 1, 0));
+	f[3 + n] = crc8_buf(f, 3 + n, crc8_buf(&aw, 1, 0));
 	memcpy(wire, f, 4 + n);
 	if (corrupt)
 		wire[corrupt] ^= 0x10;
 	host_xfer(wire, 4 + n, r, 2);
 	*status = r[0];
-	crc = host_pec(f, 4 + n, host_pec(&aw, 1, 0));	/* 0 */
-	crc = host_pec(&ar, 1, crc);
-	return host_pec(r, 1, crc) == r[1];
+	crc = crc8_buf(f, 4 + n, crc8_buf(&aw, 1, 0));	/* 0 */
+	crc = crc8_buf(&ar, 1, crc);
+	return crc8_buf(r, 1, crc) == r[1];
 }
 
 static int pec_read(uint8_t reg, uint8_t n, uint8_t *d)
@@ -437,10 +437,10 @@ static int pec_read(uint8_t reg, uint8_t n, uint8_t *d)
 	uint8_t aw = HOST_ADDR << 1, ar = aw | 1;
 
 	host_xfer(f, 3, r, n + 1);
-	crc = host_pec(&aw, 1, 0);
-	crc = host_pec(f, 3, crc);
-	crc = host_pec(&ar, 1, crc);
-	crc = host_pec(r, n, crc);
+	crc = crc8_buf(&aw, 1, 0);
+	crc = crc8_buf(f, 3, crc);
+	crc = crc8_buf(&ar, 1, crc);
+	crc = crc8_buf(r, n, crc);
 	memcpy(d, r, n);
 	return crc == r[n];
 }
@@ -491,11 +491,6 @@ static void t_pec(void)
 }
 
 /* The ADC stream's FIFO as the driver uses it (samples put by hand). */
-static void fifo_read(uint8_t n, uint8_t *d, int *pec_ok)
-{
-	*pec_ok = pec_read(ARDUIPI_REG_ADC_FIFO, n, d);
-}
-
 static void t_stream(void)
 {
 	uint8_t d[240], st;
@@ -524,13 +519,13 @@ static void t_stream(void)
 		stream_put(i, 0x80 | i);
 	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 5);
 	EQ(rdw(ARDUIPI_REG_ADC_FIFO_SEQ), 0);
-	fifo_read(8, d, &ok);
+	ok = pec_read(ARDUIPI_REG_ADC_FIFO, 8, d);
 	CHECK(ok);
 	EQ(d[0], 0);
 	EQ(d[1], 0x80);
 	EQ(d[6], 3);
 	EQ(d[7], 0x83);
-	fifo_read(8, d, &ok);			/* a peek: the same again */
+	ok = pec_read(ARDUIPI_REG_ADC_FIFO, 8, d);	/* a peek: the same */
 	EQ(d[6], 3);
 	/* consume 2 scans; the repeated write changes nothing */
 	CHECK(pec_write(ARDUIPI_REG_ADC_FIFO_SEQ, (uint8_t[]){ 2, 0 }, 2, &st, 0));
@@ -539,7 +534,7 @@ static void t_stream(void)
 	EQ(st, 0);
 	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 3);
 	EQ(rdw(ARDUIPI_REG_ADC_FIFO_SEQ), 2);
-	fifo_read(2, d, &ok);
+	ok = pec_read(ARDUIPI_REG_ADC_FIFO, 2, d);
 	EQ(d[0], 4);
 	/* past the stored scans: refused; half a sequence number too */
 	pec_write(ARDUIPI_REG_ADC_FIFO_SEQ, (uint8_t[]){ 9, 0 }, 2, &st, 0);
@@ -548,7 +543,7 @@ static void t_stream(void)
 	EQ(st, ARDUIPI_ERR_BAD_VALUE);
 	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 3);
 	/* bytes past the stored scans read 0xff, under a good PEC */
-	fifo_read(20, d, &ok);
+	ok = pec_read(ARDUIPI_REG_ADC_FIFO, 20, d);
 	CHECK(ok);
 	EQ(d[11], 0x89);
 	EQ(d[12], 0xff);
@@ -564,7 +559,7 @@ static void t_stream(void)
 	stream_put(3, 4);
 	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 1);
 	EQ(rdw(ARDUIPI_REG_ADC_FIFO_SEQ), 205);	/* 5 + 200: 72 lost */
-	fifo_read(4, d, &ok);
+	ok = pec_read(ARDUIPI_REG_ADC_FIFO, 4, d);
 	EQ(d[0], 1);
 	EQ(d[3], 4);
 

@@ -120,6 +120,15 @@ fcalc() {
 	awk "BEGIN { printf \"%.6f\n\", $1 }"
 }
 
+# IIO values in their units, as integers: iio_mv DEV N (in_voltageN raw *
+# scale, mV); iio_mc DEV (in_temp (raw + offset) * scale, m°C).
+iio_mv() {
+	awk "BEGIN { printf \"%d\n\", $(cat "$1/in_voltage$2_raw") * $(cat "$1/in_voltage_scale") }"
+}
+iio_mc() {
+	awk "BEGIN { printf \"%d\n\", ($(cat "$1/in_temp_raw") + $(cat "$1/in_temp_offset")) * $(cat "$1/in_temp_scale") }"
+}
+
 # Bus transactions the Nano NANO has seen since the last "stats reset".
 nano_xfers() {
 	simctl -n "${1:-2a}" stats | tr ' ' '\n' | sed -n 's/^xfers=//p'

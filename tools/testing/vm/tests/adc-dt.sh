@@ -29,10 +29,8 @@ t_near "3 A1 at 1.5 V on a 4.5 V AVcc: raw" 341 "$(cat "$a/in_voltage1_raw")" 1
 simctl -n 2a temp 30 >/dev/null
 simctl -n 2b temp 30 >/dev/null
 usleep 1200000
-ta=$(awk "BEGIN { printf \"%d\", ($(cat "$a/in_temp_raw") + $(cat "$a/in_temp_offset")) * $(cat "$a/in_temp_scale") }")
-tb=$(awk "BEGIN { printf \"%d\", ($(cat "$b/in_temp_raw") + $(cat "$b/in_temp_offset")) * $(cat "$b/in_temp_scale") }")
-t_near "4 uncalibrated: 30 C" 30000 "$tb" 1100
-t_near "5 calibrated -3 C: 27 C" 27000 "$ta" 1100
+t_near "4 uncalibrated: 30 C" 30000 "$(iio_mc "$b")" 1100
+t_near "5 calibrated -3 C: 27 C" 27000 "$(iio_mc "$a")" 1100
 
 # ---- the internal 1.1 V reference --------------------------------------------
 t_eq "6 internal reference: scale 1100/1024" "$(fcalc "1100 / 1024")" \

@@ -39,8 +39,7 @@ for v in $volts; do
 	fi
 	i=$((i + 1))
 done
-mv=$(awk "BEGIN { printf \"%d\", $(cat "$iio/in_voltage2_raw") * $scale }")
-t_near "9 raw * scale = 1600 mV (+- 1 LSB and AVcc's measurement)" 1600 "$mv" 8
+t_near "9 raw * scale = 1600 mV (+- 1 LSB and AVcc's measurement)" 1600 "$(iio_mv "$iio" 2)" 8
 
 # ---- a sagging supply changes the scale -------------------------------------
 simctl avcc 4.7 >/dev/null
@@ -51,15 +50,13 @@ t_near "10 AVcc sags to 4700 mV: measured" 4700 "$avcc" 25
 scale=$(cat "$iio/in_voltage_scale")
 t_eq "11 ... and the scale follows it" "$(fcalc "$avcc / 1024")" "$(fcalc "$scale")"
 t_near "12 A0 at 2.5 V, AVcc 4.7 V: raw" 545 "$(cat "$iio/in_voltage0_raw")" 1
-mv=$(awk "BEGIN { printf \"%d\", $(cat "$iio/in_voltage0_raw") * $scale }")
-t_near "13 ... still reads 2500 mV" 2500 "$mv" 10
+t_near "13 ... still reads 2500 mV" 2500 "$(iio_mv "$iio" 0)" 10
 
 # ---- temperature: (raw + offset) * scale ------------------------------------
 for t in 40 -10; do
 	simctl temp "$t" >/dev/null
 	slow_settle
-	mc=$(awk "BEGIN { printf \"%d\", ($(cat "$iio/in_temp_raw") + $(cat "$iio/in_temp_offset")) * $(cat "$iio/in_temp_scale") }")
-	t_near "14 sensor at $t C: within one LSB (1.07 C)" $((t * 1000)) "$mc" 1100
+	t_near "14 sensor at $t C: within one LSB (1.07 C)" $((t * 1000)) "$(iio_mc "$iio")" 1100
 done
 
 # ---- bad input ----------------------------------------------------------------
