@@ -21,7 +21,7 @@ DEPS       := tools/testing/deps.sh
 FIRMWARE := firmware/build/arduipi.elf
 FIRMWARE_8MHZ := firmware/build-8mhz/arduipi.elf
 NANOSIM  := tools/nanosim/nanosim
-DEPS_TWIN := qemu-system-arm gcc-aarch64-linux-gnu device-tree-compiler \
+DEPS_TWIN := qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross device-tree-compiler \
 	libfdt-dev cpio kmod dwarves xz-utils sparse
 KERNEL   ?= 6.12
 ARDUIPI_CACHE ?= $(HOME)/.cache/arduipi

@@ -281,15 +281,17 @@ static void failsafe_trip(void)
 	} while ((uint8_t)(hw_gen - gen) != 1);
 }
 
-static void failsafe_poll(uint8_t fed)
+static void failsafe_poll(uint8_t req)
 {
 	uint16_t timeout = reg16_get(ARDUIPI_REG_FS_TIMEOUT);
 
-	if (fed) {
+	if (req & REQ_FED) {
 		fed_us = now_us;
 		fs_live = 1;
 	}
-	if (timeout && fs_live && passed(fed_us, timeout)) {
+	if (req & REQ_TRIP) {		/* the host leaves on purpose */
+		failsafe_trip();
+	} else if (timeout && fs_live && passed(fed_us, timeout)) {
 		fs_live = 0;
 		failsafe_trip();
 	}
@@ -416,7 +418,7 @@ int main(void)
 		stream_poll();
 		adc_poll();
 		irq_poll();
-		failsafe_poll(req & REQ_FED);
+		failsafe_poll(req);
 		addr_poll(req & REQ_ADDR);
 		twi_poll();
 	}

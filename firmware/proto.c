@@ -363,6 +363,7 @@ enum stype {
 	S_STATUS = 0x70,	/* W1C of the W1C bits only */
 	S_STREAM = 0x80,	/* ADC stream on/off */
 	S_NONE = 0x90,		/* applied by commit_bank() */
+	S_TRIP = 0xa0,		/* 1: failsafe now; never stored */
 };
 
 #define RT(first, last, t)	[(first) - ARDUIPI_REG_FIRST ... \
@@ -403,6 +404,7 @@ static const uint8_t rtype[NREGS] FLASH = {
 	RT(ARDUIPI_REG_ADC_STREAM, ARDUIPI_REG_ADC_STREAM, R_BOOL | S_STREAM),
 	RT(ARDUIPI_REG_ADC_WATERMARK, ARDUIPI_REG_ADC_WATERMARK, R_ANY),
 	RT(ARDUIPI_REG_ADC_FIFO, ARDUIPI_REG_ADC_FIFO, R_RO),
+	RT(ARDUIPI_REG_FS_TRIP, ARDUIPI_REG_FS_TRIP, R_BOOL | S_TRIP),
 	RT(ARDUIPI_REG_ADC_RESULT, ARDUIPI_REG_ADC_BANDGAP + 1, R_RO),
 	RT(ARDUIPI_REG_ADC_REF, ARDUIPI_REG_ADC_REF, R_ADC_REF),
 	PWM_RT(0), PWM_RT(1), PWM_RT(2), PWM_RT(3), PWM_RT(4), PWM_RT(5),
@@ -575,6 +577,10 @@ static void reg_store(uint8_t r, uint8_t v)
 		*reg = v;
 		break;
 	case S_NONE:
+		break;
+	case S_TRIP:
+		if (v)
+			proto_req |= REQ_TRIP;
 		break;
 	case S_INT:
 		int_asserted = 0;

@@ -89,7 +89,7 @@
 #define ARDUIPI_REG_PROTO_MAJOR		0x52	/* RO, driver refuses others */
 #define ARDUIPI_REG_PROTO_MINOR		0x53	/* RO, additions only */
 #define ARDUIPI_PROTO_MAJOR		1
-#define ARDUIPI_PROTO_MINOR		0
+#define ARDUIPI_PROTO_MINOR		1	/* 1: FS_TRIP */
 #define ARDUIPI_REG_CAPS		0x54	/* RO */
 #define ARDUIPI_CAP_GPIO		BIT(0)
 #define ARDUIPI_CAP_ADC			BIT(1)
@@ -153,6 +153,7 @@
 #define ARDUIPI_REG_FS_MASK		0x82	/* 3 bytes: lines to force */
 #define ARDUIPI_REG_FS_LEVEL		0x85	/* 3 bytes: their safe level */
 #define ARDUIPI_REG_FS_PWM		0x88	/* PWM channels forced off */
+#define ARDUIPI_REG_FS_TRIP		0x8f	/* WO: 1 = act now (since 1.1) */
 
 /*
  * ---- ADC stream: the firmware converts the scanned inputs on its own

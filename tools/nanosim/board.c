@@ -330,6 +330,11 @@ void board_set_intline(int i)
 	board_update();
 }
 
+uint64_t board_last_edge(int i)
+{
+	return L[i].n ? L[i].et[(L[i].n - 1) % EDGES] : 0;
+}
+
 /*
  * Period and high time of the last complete cycle (rise, fall, rise), or
  * "steady" when the line has not moved for two periods (50 ms if no

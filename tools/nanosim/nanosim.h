@@ -61,6 +61,7 @@ int ee_save(const char *file);
 int ee_read(unsigned addr, unsigned n, uint8_t *buf);
 
 /* ---- twi.c: TWI slave unit and I2C bus master ---------------------------- */
+extern uint64_t twi_last_end;	/* cycle the last transaction ended */
 #define XF_MAXMSG	16
 #define XF_MAXLEN	256
 struct msg {
@@ -107,6 +108,8 @@ int board_wire(int a, int b, int on);
 void board_set_intline(int line);
 int board_intline(void);
 int board_pwm(int line, char *out, size_t len);
+/* Cycle of the line's last edge; 0 if it never moved. */
+uint64_t board_last_edge(int line);
 int board_peek(uint16_t addr, uint8_t *v);
 int vcd_open(const char *file);
 void vcd_close(void);

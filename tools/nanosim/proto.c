@@ -224,6 +224,36 @@ static void cmd_analog(int argc, char **argv)
 	out_line("ok");
 }
 
+/*
+ * "edges LINE...": ok now=NS end=NS LINE=LEVEL@NS ...: the simulated time,
+ * the end of the last transaction, and each line's level and last edge
+ * ("-": none yet). Tells when the firmware acted while the host was silent.
+ */
+static void cmd_edges(int argc, char **argv)
+{
+	char buf[512];
+	int n, l;
+
+	if (argc < 2)
+		REPLY("err usage: edges LINE...");
+	n = snprintf(buf, sizeof(buf), "ok now=%llu end=%llu",
+		     (unsigned long long)cyc2ns(avr->cycle),
+		     (unsigned long long)cyc2ns(twi_last_end));
+	for (int i = 1; i < argc && n < (int)sizeof(buf) - 40; i++) {
+		uint64_t t;
+
+		if (need_line(argv[i], &l))
+			return;
+		t = board_last_edge(l);
+		n += snprintf(buf + n, sizeof(buf) - n, " %s=%d@", line_name(l),
+			      board_level(l));
+		n += t ? snprintf(buf + n, sizeof(buf) - n, "%llu",
+				  (unsigned long long)cyc2ns(t)) :
+			 snprintf(buf + n, sizeof(buf) - n, "-");
+	}
+	out_line("%s", buf);
+}
+
 /* ---- misc --------------------------------------------------------------------------- */
 
 static void cmd_stats(int argc, char **argv)
@@ -352,6 +382,8 @@ void proto_line(char *line)
 			p[i] = '0' + board_level(i);
 		p[NLINES] = 0;
 		out_line("ok %s", p);
+	} else if (!strcmp(c, "edges")) {
+		cmd_edges(argc, argv);
 	} else if (!strcmp(c, "int"))
 		out_line("ok %d", board_level(board_intline()));
 	else if (!strcmp(c, "events") && argc == 2 &&
@@ -371,7 +403,7 @@ void proto_line(char *line)
 		out_line("%s", server_info());
 	else if (!strcmp(c, "help"))
 		out_line("ok commands: xfer clock xfer-timeout adc avcc aref temp wire unwire "
-			 "drive intline pin pins pwm int events wait time reset fault stats "
+			 "drive intline pin pins pwm edges int events wait time reset fault stats "
 			 "peek poke eeprom info help quit");
 	else if (!strcmp(c, "quit")) {
 		out_line("ok bye");

@@ -343,9 +343,12 @@ static void begin(void)
 	eng_at(t > avr->cycle ? t : avr->cycle, PH_START);
 }
 
+uint64_t twi_last_end;
+
 static void finish(void)
 {
 	e.ph = PH_IDLE;
+	twi_last_end = avr->cycle;
 	if (e.client) {
 		if (e.res[0])
 			deliver(e.res);

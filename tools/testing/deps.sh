@@ -19,7 +19,7 @@ else
 	echo "deps: need root or sudo to install:$missing" >&2
 	exit 1
 fi
-echo "deps: installing$missing"
+echo "deps: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 # Update the package lists once if they are missing or too old to resolve.
 if ! $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null 2>&1; then

@@ -828,6 +828,31 @@ static void failsafe_no_stretch(void)
 	CHECK(get(ARDUIPI_REG_STATUS) & ARDUIPI_STATUS_FS_TRIPPED);
 }
 
+/* A host that leaves on purpose puts the safe state in force at once. */
+static void failsafe_trip_now(void)
+{
+	IS("ok", "xfer 2a w06ee80");
+	IS("ok", "xfer 2a w0701");
+	/* no timeout: only the explicit trip acts */
+	IS("ok", "xfer 2a w800000c0000000000004");
+	sim("wait 5");
+	EQ(level("D7"), 1);
+	EQ(get(ARDUIPI_REG_STATUS) & ARDUIPI_STATUS_FS_TRIPPED, 0);
+	/* 2 is refused and changes nothing */
+	IS("ok", "xfer 2a w8f02");
+	sim("wait 5");
+	EQ(get(ARDUIPI_REG_ERROR), ARDUIPI_ERR_BAD_VALUE);
+	EQ(level("D7"), 1);
+	IS("ok", "xfer 2a w8f01");
+	sim("wait 1");
+	EQ(level("D7"), 0);
+	CHECK(get(ARDUIPI_REG_STATUS) & ARDUIPI_STATUS_FS_TRIPPED);
+	EQ(get(ARDUIPI_REG_PWM_CTRL(2)) & ARDUIPI_PWM_ENABLE, 0);
+	EQ(get(ARDUIPI_REG_FS_TRIP), 0);	/* an action, not a state */
+	sim("wait 50");
+	IS("ok steady 0", "pwm D6");
+}
+
 /* ---- ADC ----------------------------------------------------------------- */
 
 static void adc(void)
@@ -1020,6 +1045,7 @@ static const struct test {
 	T(bus_error_late, "400000"), T(queue_full_backpressure, "400000"),
 	T(sim_faults, "100000"),
 	T(failsafe, "400000"), T(failsafe_no_stretch, "100000"),
+	T(failsafe_trip_now, "100000"),
 	T(adc, "400000"),
 	T(address_change, "100000"), T(random_traffic, "400000"),
 	T(twint_hold, "400000"),

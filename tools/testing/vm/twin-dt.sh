@@ -11,14 +11,16 @@ set -eu
 cache=$1
 mem=$2
 here=$(cd "$(dirname "$0")" && pwd)
-key=$( (qemu-system-aarch64 --version | head -n1; echo "$mem"; cat "$here/twin.dtsi") |
+key=$( (qemu-system-aarch64 --version | head -n1; echo "$mem nodefaults"; cat "$here/twin.dtsi") |
 	md5sum | cut -c1-12)
 out=$cache/twin-$key.dtb
 if [ ! -f "$out" ]; then
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
+	# -nodefaults as run-guest boots it (and no NIC, whose option ROM
+	# Debian ships in a package qemu only recommends)
 	qemu-system-aarch64 -M virt,dumpdtb="$tmp/virt.dtb" -cpu cortex-a72 \
-		-m "$mem" -display none >/dev/null 2>&1
+		-m "$mem" -nodefaults -display none >/dev/null 2>&1
 	dtc -q -I dtb -O dts -o "$tmp/virt.dts" "$tmp/virt.dtb"
 	cat "$tmp/virt.dts" "$here/twin.dtsi" >"$tmp/twin.dts"
 	dtc -q -@ -I dts -O dtb -o "$out.tmp" "$tmp/twin.dts"

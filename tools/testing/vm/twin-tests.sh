@@ -8,11 +8,20 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 kline=${1:?usage: twin-tests.sh 6.1|6.12}
 rc=0
+nboot=0
 
+# A boot whose run-guest fails is one failure of its own, whatever TAP the
+# script printed before (a rig failure prints none).
 boot() {
 	echo "# boot: $*"
 	start=$(date +%s)
-	"$here/run-guest" -k "$kline" "$@" || rc=1
+	nboot=$((nboot + 1))
+	"$here/run-guest" -k "$kline" "$@"
+	brc=$?
+	if [ "$brc" -ne 0 ]; then
+		echo "not ok $nboot - boot exited with status $brc: $*"
+		rc=1
+	fi
 	echo "# $(($(date +%s) - start)) s"
 }
 

@@ -19,9 +19,16 @@
  *                bus gpio LINE    ok LEVEL DIR PULL of a guest GPIO line
  *                bus flip N       corrupt the next N transfers that read:
  *                                 bit 0 of their last byte flips on the wire
+ *                bus pause MS [NANO CMD]
+ *                                 stop the guest (QEMU's "stop" through
+ *                                 --qmp) for MS ms of wall-clock time, as a
+ *                                 hung Pi; the Nanos run on. CMD runs on
+ *                                 NANO before the guest resumes and its
+ *                                 response is the answer (nanosim "edges":
+ *                                 what the firmware did meanwhile).
  *
  *   twinbus [-v] --nanosim PATH --firmware ELF [--firmware8 ELF]
- *           --bus SOCK --ctl SOCK
+ *           --bus SOCK --ctl SOCK [--qmp SOCK]
  *           --nano ADDR [--mhz 8] [--int GPIO|none] [--elf ELF] [--slowdown N]
  *           [--sim CMD]... ...
  *
@@ -76,6 +83,7 @@ static struct nano nanos[MAX_NANOS];
 static int nnanos;
 static struct conn bus, ctl;
 static int verbose;
+static const char *qmp_path;
 static long long mute_until;
 static int flip_count;
 static struct {
@@ -306,6 +314,97 @@ static void bus_line(char *line)
 	}
 }
 
+/* Read lines from fd until count of them contain want; 0 then, -1 on an
+ * "error" line, EOF or 3 s of silence. */
+static int qmp_expect(int fd, const char *want, int count)
+{
+	char buf[4096];
+	size_t len = 0;
+
+	while (count > 0) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		char *nl;
+		ssize_t got;
+
+		if (poll(&p, 1, 3000) != 1)
+			return -1;
+		got = read(fd, buf + len, sizeof(buf) - 1 - len);
+		if (got <= 0)
+			return -1;
+		len += got;
+		buf[len] = 0;
+		while (count > 0 && (nl = strchr(buf, '\n'))) {
+			*nl = 0;
+			if (strstr(buf, want))
+				count--;
+			else if (strstr(buf, "\"error\""))
+				return -1;
+			len -= nl + 1 - buf;
+			memmove(buf, nl + 1, len + 1);
+		}
+		if (len == sizeof(buf) - 1)
+			len = 0;
+	}
+	return 0;
+}
+
+/* One QMP command (stop, cont) on a connection of its own. */
+static int qmp(const char *command)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char req[128];
+	int fd, r = -1;
+
+	if (!qmp_path || strlen(qmp_path) >= sizeof(sa.sun_path))
+		return -1;
+	strcpy(sa.sun_path, qmp_path);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0)
+		return -1;
+	snprintf(req, sizeof(req),
+		 "{\"execute\":\"qmp_capabilities\"}\n{\"execute\":\"%s\"}\n", command);
+	if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa)) &&
+	    !qmp_expect(fd, "\"QMP\"", 1) &&
+	    write(fd, req, strlen(req)) == (ssize_t)strlen(req) &&
+	    !qmp_expect(fd, "\"return\"", 2))
+		r = 0;
+	close(fd);
+	return r;
+}
+
+/* "pause MS [NANO CMD]" */
+static void ctl_pause(char *args)
+{
+	char resp[LINE_MAX_LEN] = "ok";
+	unsigned long ms = strtoul(args, &args, 10);
+	struct timespec ts;
+	struct nano *n = NULL;
+	char *name, *cmd = NULL;
+
+	name = strtok_r(args, " ", &cmd);
+	if (name && !(n = nano_by_name(name))) {
+		put(&ctl, "err no Nano named %s", name);
+		return;
+	}
+	if (!ms || ms > 60000 || (n && (!cmd || !*cmd))) {
+		put(&ctl, "err usage: bus pause MS [NANO CMD]");
+		return;
+	}
+	if (qmp("stop")) {
+		put(&ctl, "err cannot stop the guest (QMP at %s)", qmp_path ? qmp_path : "none");
+		return;
+	}
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = ms % 1000 * 1000000;
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+	if (n)
+		nano_cmd(n, resp, sizeof(resp), cmd);
+	if (qmp("cont"))
+		die("cannot resume the guest");
+	put(&ctl, "%s", resp);
+}
+
 static void ctl_bus(char *cmd)
 {
 	char list[32 * MAX_NANOS] = "ok";
@@ -335,6 +434,8 @@ static void ctl_bus(char *cmd)
 	} else if (sscanf(cmd, "flip %u", &ms) == 1) {
 		flip_count = ms;
 		put(&ctl, "ok");
+	} else if (!strncmp(cmd, "pause ", 6)) {
+		ctl_pause(cmd + 6);
 	} else if (sscanf(cmd, "gpio %u", &l) == 1 && l < NGPIO) {
 		put(&ctl, "ok %d %s %s", gpio[l].level, gpio[l].out ? "out" : "in",
 		    gpio[l].pull ? gpio[l].pull : "none");
@@ -432,6 +533,8 @@ int main(int argc, char **argv)
 			bus_path = v;
 		} else if (!strcmp(o, "--ctl")) {
 			ctl_path = v;
+		} else if (!strcmp(o, "--qmp")) {
+			qmp_path = v;
 		} else if (!strcmp(o, "--nano")) {
 			char *end;
 			long a = strtol(v, &end, 16);
@@ -467,7 +570,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!nanosim || !elf || !bus_path || !ctl_path || !nnanos)
-		die("usage: twinbus [-v] --nanosim PATH --firmware ELF [--firmware8 ELF] --bus SOCK --ctl SOCK --nano ADDR [--mhz 8] [--int GPIO|none] [--elf ELF] [--slowdown N] [--sim CMD]...");
+		die("usage: twinbus [-v] --nanosim PATH --firmware ELF [--firmware8 ELF] --bus SOCK --ctl SOCK [--qmp SOCK] --nano ADDR [--mhz 8] [--int GPIO|none] [--elf ELF] [--slowdown N] [--sim CMD]...");
 	signal(SIGPIPE, SIG_IGN);
 
 	for (int i = 0; i < nnanos; i++)
