@@ -187,6 +187,7 @@
 #define ARDUIPI_ADC_REF_1V1		1
 
 /* ---- PWM: channel c = D3, D5, D6, D9, D10, D11 ------------------------- */
+#define ARDUIPI_PWM_PINS		{ 3, 5, 6, 9, 10, 11 }	/* by channel */
 #define ARDUIPI_REG_PWM_BASE		0xc8
 #define ARDUIPI_REG_PWM_DUTY(c)		(0xc8 + 3 * (c))	/* 16-bit ticks */
 #define ARDUIPI_REG_PWM_CTRL(c)		(0xca + 3 * (c))

@@ -8,6 +8,7 @@
 
 #include <linux/gpio/driver.h>
 #include <linux/mutex.h>
+#include <linux/pwm.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
@@ -22,8 +23,19 @@ struct arduipi {
 	struct i2c_client *client;
 	struct regmap *regmap;
 	u8 caps;
+	u8 proto_minor;
+	u8 mhz;			/* the Nano's clock */
 	u8 boot_count;
-	struct delayed_work health;
+	u8 int_line;		/* Nano line wired as INT, or ARDUIPI_INT_PIN_NONE */
+	struct delayed_work health;	/* restarts, failsafe trips; feeds it */
+
+	/* failsafe.c: host-loss timeout in ms, 0 = not armed */
+	u16 fs_timeout_ms;
+
+	/* Guards the lines' owners: GPIO (gpio.c) or PWM (pwm.c). */
+	struct mutex pin_lock;
+	u32 gpio_owned;
+	u32 pwm_owned;
 
 	/* gpio.c */
 	struct gpio_chip gc;
@@ -43,6 +55,12 @@ struct arduipi {
 
 	/* adc.c */
 	struct arduipi_adc *adc;
+
+	/* pwm.c: pwm_lock guards the PWM registers' read-modify-write. */
+	struct mutex pwm_lock;
+#ifndef ARDUIPI_HAVE_PWMCHIP_ALLOC
+	struct pwm_chip pwm_chip;
+#endif
 };
 
 int arduipi_gpio_probe(struct arduipi *ap);
@@ -51,5 +69,9 @@ int arduipi_read_block(struct arduipi *ap, u8 reg, u8 *buf, u8 n);
 int arduipi_adc_probe(struct arduipi *ap);
 bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq);
 void arduipi_adc_restarted(struct arduipi *ap);
+int arduipi_pwm_probe(struct arduipi *ap);
+int arduipi_pwm_restore(struct arduipi *ap);
+int arduipi_failsafe_probe(struct arduipi *ap);
+int arduipi_failsafe_trip(struct arduipi *ap);
 
 #endif /* ARDUIPI_H */

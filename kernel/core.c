@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * ArduiPi: an Arduino Nano (ATmega328P) running the ArduiPi firmware, on
- * I2C, as a GPIO controller (gpio.c) and an ADC (adc.c).
+ * I2C, as a GPIO controller (gpio.c), an ADC (adc.c) and a PWM controller
+ * (pwm.c), with a host-loss failsafe (failsafe.c).
  *
  * The core: a regmap over the firmware's register bank in which every
  * access is a PEC-protected frame (kernel/arduipi-regs.h has the format),
  * the identity and protocol check, and restart tracking: the firmware
  * counts its boots and flags a restart, and the driver then writes the
  * register cache back, so a watchdog or brown-out reset of the Nano loses
- * nothing the user configured.
+ * nothing the user configured. The same poll feeds the failsafe and
+ * undoes a trip once the host is back.
  */
 #include <linux/bits.h>
 #include <linux/devm-helpers.h>
@@ -16,11 +18,13 @@
 #include <linux/interrupt.h>
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
+#include <linux/property.h>
 #include <linux/regmap.h>
 
 #include "arduipi.h"
 
 #define ARDUIPI_TRIES		3	/* per transaction, on PEC or bus error */
+#define ARDUIPI_DEFAULT_INT_LINE	12	/* D12 */
 
 static unsigned int restart_poll_ms = 1000;
 module_param(restart_poll_ms, uint, 0444);
@@ -188,6 +192,7 @@ static const struct regmap_range arduipi_wr_ranges[] = {
 	regmap_reg_range(ARDUIPI_REG_ADC_FIFO_SEQ, ARDUIPI_REG_ADC_FIFO_SEQ + 1),
 	regmap_reg_range(ARDUIPI_REG_FS_TIMEOUT, ARDUIPI_REG_FS_PWM),
 	regmap_reg_range(ARDUIPI_REG_ADC_SCAN, ARDUIPI_REG_ADC_WATERMARK),
+	regmap_reg_range(ARDUIPI_REG_FS_TRIP, ARDUIPI_REG_FS_TRIP),
 	regmap_reg_range(ARDUIPI_REG_ADC_REF, ARDUIPI_REG_LAST),
 };
 
@@ -204,6 +209,7 @@ static const struct regmap_range arduipi_volatile_ranges[] = {
 	regmap_reg_range(ARDUIPI_REG_GPIO_IRQ_STATUS, ARDUIPI_REG_ADC_FIFO_SEQ + 1),
 	/* the stream is restarted by adc.c after an MCU restart */
 	regmap_reg_range(ARDUIPI_REG_ADC_SCAN, ARDUIPI_REG_ADC_WATERMARK),
+	regmap_reg_range(ARDUIPI_REG_FS_TRIP, ARDUIPI_REG_FS_TRIP),
 	regmap_reg_range(ARDUIPI_REG_ADC_RESULT, ARDUIPI_REG_ADC_BANDGAP + 1),
 };
 
@@ -237,18 +243,35 @@ static const char *arduipi_reset_cause(u8 cause)
 	return "unknown";
 }
 
-/* The MCU restarted: write the configuration back from the cache. */
-static void arduipi_restore(struct arduipi *ap, u8 boot_count)
+/*
+ * Write the configuration back from the cache, then acknowledge the
+ * status bit that asked for it. The PWM registers go last, in one frame:
+ * the firmware checks each frame's duties against its periods.
+ */
+static int arduipi_restore(struct arduipi *ap, u8 status_bit)
+{
+	int ret;
+
+	regcache_mark_dirty(ap->regmap);
+	ret = regcache_sync_region(ap->regmap, ARDUIPI_REG_FIRST,
+				   ARDUIPI_REG_PWM_BASE - 1);
+	if (!ret)
+		ret = regcache_sync_region(ap->regmap, ARDUIPI_REG_T1_TOP + 2,
+					   ARDUIPI_REG_LAST);
+	if (!ret)
+		ret = arduipi_pwm_restore(ap);
+	if (!ret)
+		ret = regmap_write(ap->regmap, ARDUIPI_REG_STATUS, status_bit);
+	return ret;
+}
+
+static void arduipi_restarted(struct arduipi *ap, u8 boot_count)
 {
 	unsigned int cause = 0;
 	int ret;
 
 	regmap_read(ap->regmap, ARDUIPI_REG_RESET_CAUSE, &cause);
-	regcache_mark_dirty(ap->regmap);
-	ret = regcache_sync(ap->regmap);
-	if (!ret)
-		ret = regmap_write(ap->regmap, ARDUIPI_REG_STATUS,
-				   ARDUIPI_STATUS_RESTARTED);
+	ret = arduipi_restore(ap, ARDUIPI_STATUS_RESTARTED);
 	if (ret) {
 		dev_err(ap->dev, "MCU restarted (%s), restoring its configuration failed: %pe\n",
 			arduipi_reset_cause(cause), ERR_PTR(ret));
@@ -260,16 +283,41 @@ static void arduipi_restore(struct arduipi *ap, u8 boot_count)
 	arduipi_adc_restarted(ap);
 }
 
+static void arduipi_tripped(struct arduipi *ap)
+{
+	int ret = arduipi_restore(ap, ARDUIPI_STATUS_FS_TRIPPED);
+
+	if (ret)
+		dev_err(ap->dev, "failsafe tripped, restoring the configuration failed: %pe\n",
+			ERR_PTR(ret));
+	else
+		dev_warn(ap->dev, "failsafe tripped: no word from the host for %u ms, the Nano went to its safe state; configuration restored\n",
+			 ap->fs_timeout_ms);
+}
+
+/* How often to poll: for restarts, and a quarter of the failsafe timeout. */
+static unsigned int arduipi_poll_ms(struct arduipi *ap)
+{
+	unsigned int ms = restart_poll_ms, feed = max(ap->fs_timeout_ms / 4, 1);
+
+	return ap->fs_timeout_ms && (!ms || ms > feed) ? feed : ms;
+}
+
 static void arduipi_health(struct work_struct *work)
 {
 	struct arduipi *ap = container_of(to_delayed_work(work), struct arduipi,
 					  health);
 	u8 b[2];	/* BOOT_COUNT, STATUS */
 
-	if (!regmap_bulk_read(ap->regmap, ARDUIPI_REG_BOOT_COUNT, b, sizeof(b)) &&
-	    (b[1] & ARDUIPI_STATUS_RESTARTED || b[0] != ap->boot_count))
-		arduipi_restore(ap, b[0]);
-	schedule_delayed_work(&ap->health, msecs_to_jiffies(restart_poll_ms));
+	if (!regmap_bulk_read(ap->regmap, ARDUIPI_REG_BOOT_COUNT, b, sizeof(b))) {
+		if (b[1] & ARDUIPI_STATUS_RESTARTED || b[0] != ap->boot_count)
+			arduipi_restarted(ap, b[0]);
+		else if (b[1] & ARDUIPI_STATUS_FS_TRIPPED)
+			arduipi_tripped(ap);
+	}
+	/* high priority: a busy system must not starve the failsafe's feed */
+	queue_delayed_work(system_highpri_wq, &ap->health,
+			   msecs_to_jiffies(arduipi_poll_ms(ap)));
 }
 
 static int arduipi_identify(struct arduipi *ap)
@@ -295,7 +343,9 @@ static int arduipi_identify(struct arduipi *ap)
 		return dev_err_probe(dev, -ENODEV,
 				     "firmware protocol %u.%u, this driver speaks %u.x: flash the firmware that comes with this driver\n",
 				     id[2], id[3], ARDUIPI_PROTO_MAJOR);
+	ap->proto_minor = id[3];
 	ap->caps = id[4];
+	ap->mhz = id[5] == 8 ? 8 : 16;
 	ap->boot_count = id[7];
 	dev_info(dev, "ArduiPi firmware, protocol %u.%u, %u MHz, last reset: %s\n",
 		 id[2], id[3], id[5], arduipi_reset_cause(id[6]));
@@ -339,6 +389,23 @@ static int arduipi_irq_request(struct arduipi *ap)
 	return 0;
 }
 
+/* The Nano line wired to the Pi as INT (arduipi,int-line, D12), if any. */
+static int arduipi_int_line(struct arduipi *ap)
+{
+	u32 line = ARDUIPI_DEFAULT_INT_LINE;
+
+	ap->int_line = ARDUIPI_INT_PIN_NONE;
+	if (ap->client->irq <= 0)
+		return 0;
+	device_property_read_u32(ap->dev, "arduipi,int-line", &line);
+	if (line >= ARDUIPI_LINE_SDA)
+		return dev_err_probe(ap->dev, -EINVAL,
+				     "arduipi,int-line %u is not a usable Nano line\n",
+				     line);
+	ap->int_line = line;
+	return 0;
+}
+
 static int arduipi_probe(struct i2c_client *client)
 {
 	struct device *dev = &client->dev;
@@ -360,11 +427,21 @@ static int arduipi_probe(struct i2c_client *client)
 	ret = arduipi_identify(ap);
 	if (ret)
 		return ret;
+	ret = arduipi_int_line(ap);
+	if (ret)
+		return ret;
+	mutex_init(&ap->pin_lock);
 
+	ret = arduipi_failsafe_probe(ap);
+	if (ret)
+		return ret;
 	ret = arduipi_gpio_probe(ap);
 	if (ret)
 		return ret;
 	ret = arduipi_adc_probe(ap);
+	if (ret)
+		return ret;
+	ret = arduipi_pwm_probe(ap);
 	if (ret)
 		return ret;
 	ret = arduipi_irq_request(ap);
@@ -374,9 +451,22 @@ static int arduipi_probe(struct i2c_client *client)
 	ret = devm_delayed_work_autocancel(dev, &ap->health, arduipi_health);
 	if (ret)
 		return ret;
-	if (restart_poll_ms)
-		schedule_delayed_work(&ap->health, msecs_to_jiffies(restart_poll_ms));
+	if (arduipi_poll_ms(ap))
+		queue_delayed_work(system_highpri_wq, &ap->health,
+				   msecs_to_jiffies(arduipi_poll_ms(ap)));
 	return 0;
+}
+
+/* The Pi goes down: the failsafe state now, not after the timeout. */
+static void arduipi_shutdown(struct i2c_client *client)
+{
+	struct arduipi *ap = i2c_get_clientdata(client);
+
+	if (!ap || !ap->fs_timeout_ms)
+		return;
+	cancel_delayed_work_sync(&ap->health);
+	if (arduipi_failsafe_trip(ap))
+		dev_err(ap->dev, "cannot put the failsafe state in force at shutdown\n");
 }
 
 static const struct of_device_id arduipi_of_match[] = {
@@ -401,6 +491,7 @@ static struct i2c_driver arduipi_driver = {
 #else
 	.probe = arduipi_probe,
 #endif
+	.shutdown = arduipi_shutdown,
 	.id_table = arduipi_id,
 };
 module_i2c_driver(arduipi_driver);

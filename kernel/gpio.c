@@ -31,7 +31,6 @@
 
 #include "arduipi.h"
 
-#define ARDUIPI_DEFAULT_INT_LINE	12	/* D12 */
 #define ARDUIPI_LINE_MASK		GENMASK(ARDUIPI_NGPIO - 1, 0)
 
 static const char *const arduipi_line_names[ARDUIPI_NGPIO] = {
@@ -101,10 +100,34 @@ static int arduipi_update_bit(struct arduipi *ap, unsigned int base,
 				  BIT(line % 8), on ? BIT(line % 8) : 0);
 }
 
-/* Having a request callback makes gpiolib refuse lines not in valid_mask. */
+/*
+ * A line is GPIO or PWM (pwm.c), not both. (Having a request callback also
+ * makes gpiolib refuse lines not in valid_mask.)
+ */
 static int arduipi_gpio_request(struct gpio_chip *gc, unsigned int line)
 {
-	return 0;
+	struct arduipi *ap = gpiochip_get_data(gc);
+	int ret = 0;
+
+	mutex_lock(&ap->pin_lock);
+	if (ap->pwm_owned & BIT(line)) {
+		dev_err(ap->dev, "%s is in use as PWM: release it before using it as a GPIO line\n",
+			arduipi_line_names[line]);
+		ret = -EBUSY;
+	} else {
+		ap->gpio_owned |= BIT(line);
+	}
+	mutex_unlock(&ap->pin_lock);
+	return ret;
+}
+
+static void arduipi_gpio_free(struct gpio_chip *gc, unsigned int line)
+{
+	struct arduipi *ap = gpiochip_get_data(gc);
+
+	mutex_lock(&ap->pin_lock);
+	ap->gpio_owned &= ~BIT(line);
+	mutex_unlock(&ap->pin_lock);
 }
 
 /* A line's bit of a bank register: 0 or 1, or a negative errno. */
@@ -212,14 +235,11 @@ static int arduipi_gpio_init_valid_mask(struct gpio_chip *gc,
 					unsigned int ngpios)
 {
 	struct arduipi *ap = gpiochip_get_data(gc);
-	unsigned int int_line;
 
 	clear_bit(ARDUIPI_LINE_SDA, valid_mask);
 	clear_bit(ARDUIPI_LINE_SCL, valid_mask);
-	if (ap->client->irq > 0 &&
-	    !regmap_read(ap->regmap, ARDUIPI_REG_INT_PIN, &int_line) &&
-	    int_line < ngpios)
-		clear_bit(int_line, valid_mask);
+	if (ap->int_line < ngpios)
+		clear_bit(ap->int_line, valid_mask);
 	return 0;
 }
 
@@ -329,19 +349,12 @@ static int arduipi_irq_probe(struct arduipi *ap)
 {
 	struct device *dev = ap->dev;
 	struct gpio_irq_chip *girq = &ap->gc.irq;
-	u32 int_line = ARDUIPI_DEFAULT_INT_LINE;
 	int ret;
 
-	if (ap->client->irq <= 0) {
+	if (ap->int_line == ARDUIPI_INT_PIN_NONE) {
 		dev_info(dev, "no interrupts in the device tree: GPIO line events are unavailable\n");
 		return 0;
 	}
-	device_property_read_u32(dev, "arduipi,int-line", &int_line);
-	if (int_line >= ARDUIPI_NGPIO || int_line == ARDUIPI_LINE_SDA ||
-	    int_line == ARDUIPI_LINE_SCL)
-		return dev_err_probe(dev, -EINVAL,
-				     "arduipi,int-line %u is not a usable Nano line\n",
-				     int_line);
 	/* Start from a clean slate: nothing enabled, nothing latched. */
 	ret = arduipi_bank_write(ap, ARDUIPI_REG_GPIO_IRQ_RISE, 0);
 	if (!ret)
@@ -350,7 +363,7 @@ static int arduipi_irq_probe(struct arduipi *ap)
 		ret = arduipi_bank_write(ap, ARDUIPI_REG_GPIO_IRQ_STATUS,
 					 ARDUIPI_LINE_MASK);
 	if (!ret)
-		ret = regmap_write(ap->regmap, ARDUIPI_REG_INT_PIN, int_line);
+		ret = regmap_write(ap->regmap, ARDUIPI_REG_INT_PIN, ap->int_line);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot set up the INT line\n");
 
@@ -398,6 +411,7 @@ int arduipi_gpio_probe(struct arduipi *ap)
 	gc->can_sleep = true;
 	gc->init_valid_mask = arduipi_gpio_init_valid_mask;
 	gc->request = arduipi_gpio_request;
+	gc->free = arduipi_gpio_free;
 	gc->get_direction = arduipi_gpio_get_direction;
 	gc->direction_input = arduipi_gpio_direction_input;
 	gc->direction_output = arduipi_gpio_direction_output;

@@ -338,13 +338,15 @@ uint64_t board_last_edge(int i)
 /*
  * Period and high time of the last complete cycle (rise, fall, rise), or
  * "steady" when the line has not moved for two periods (50 ms if no
- * period is known).
+ * period is known). With a window (ms > 0): steady if the line has not
+ * moved for that long, and only a cycle that began within it counts, so
+ * a level held before the window is never taken for a cycle.
  */
-int board_pwm(int i, char *buf, size_t len)
+int board_pwm(int i, double window_ms, char *buf, size_t len)
 {
 	unsigned n = L[i].n;
 	uint64_t now = avr->cycle, last = n ? L[i].et[(n - 1) % EDGES] : 0;
-	uint64_t quiet = ms2cyc(50);
+	uint64_t quiet = ms2cyc(window_ms > 0 ? window_ms : 50);
 
 	if (n >= 3) {
 		unsigned k = L[i].ev[(n - 1) % EDGES] ? n - 1 : n - 2;	/* last rise */
@@ -353,13 +355,15 @@ int board_pwm(int i, char *buf, size_t len)
 			uint64_t r1 = L[i].et[(k - 2) % EDGES], f = L[i].et[(k - 1) % EDGES];
 			uint64_t r2 = L[i].et[k % EDGES];
 
-			if (now - last <= 2 * (r2 - r1)) {
+			if (window_ms > 0 ? now - r1 < quiet && now - last < quiet :
+			    now - last <= 2 * (r2 - r1)) {
 				snprintf(buf, len, "ok %llu %llu",
 					 (unsigned long long)cyc2ns(r2 - r1),
 					 (unsigned long long)cyc2ns(f - r1));
 				return 0;
 			}
-			quiet = 2 * (r2 - r1);
+			if (window_ms <= 0)
+				quiet = 2 * (r2 - r1);
 		}
 	}
 	if (!n || now - last >= quiet) {

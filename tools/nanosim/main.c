@@ -44,7 +44,7 @@ static const char usage[] =
 "  adc CH VOLTS | avcc VOLTS | aref VOLTS | temp CELSIUS\n"
 "  wire L1 L2 | unwire L1 L2 | drive LINE 0|1|z | intline LINE\n"
 "  pin LINE -> ok LEVEL in|out PULL | pins -> ok 20x0/1 | int -> ok 0|1\n"
-"  pwm LINE -> ok PERIOD_NS HIGH_NS | ok steady LEVEL\n"
+"  pwm LINE [WINDOW_MS] -> ok PERIOD_NS HIGH_NS | ok steady LEVEL\n"
 "  events on|off        '! int LEVEL CYCLE' on every INT wire change\n"
 "  wait MS | time -> ok CYCLES NS\n"
 "  reset por|ext|bor|wdt\n"

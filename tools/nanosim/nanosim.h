@@ -107,7 +107,7 @@ void board_drive(int line, int v);	/* -1 = release */
 int board_wire(int a, int b, int on);
 void board_set_intline(int line);
 int board_intline(void);
-int board_pwm(int line, char *out, size_t len);
+int board_pwm(int line, double window_ms, char *out, size_t len);
 /* Cycle of the line's last edge; 0 if it never moved. */
 uint64_t board_last_edge(int line);
 int board_peek(uint16_t addr, uint8_t *v);

@@ -181,8 +181,11 @@ static void cmd_board(int argc, char **argv)
 				board_pull(l1));
 	} else if (!strcmp(c, "pwm")) {
 		char buf[96];
+		double win = 0;
 
-		board_pwm(l1, buf, sizeof(buf));
+		if (argc > 2 && dblval(argv[2], 1, 10000, &win))
+			REPLY("err usage: pwm LINE [WINDOW_MS]");
+		board_pwm(l1, win, buf, sizeof(buf));
 		out_line("%s", buf);
 		return;
 	}

@@ -34,6 +34,7 @@ boot --driver "$here/tests/gpio.sh"
 boot --driver -o "addr=0x2b int_pin=17" --nano 2a --nano 2b --int 17 \
 	"$here/tests/two.sh"
 boot --driver "$here/tests/adc.sh"
+boot --driver "$here/tests/pwm.sh"
 boot --driver --baudrate 400000 "$here/tests/stream.sh"
 # The ADC's own rate without loss needs the Nano slowed down as far as
 # QEMU is slower than a Pi (Documentation/adc.rst).

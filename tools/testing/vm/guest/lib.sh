@@ -165,3 +165,37 @@ monitored() {
 	done
 	return 1
 }
+
+# The PWM chip of the ArduiPi at address $1 (hex, 2a), as a sysfs path.
+nano_pwm() {
+	ls -d /sys/bus/i2c/devices/1-00"$1"/pwm/pwmchip* 2>/dev/null | head -n1
+}
+
+# pwm_measure LINE [NANO]: what the simulator measures on a Nano line,
+# "PERIOD_NS HIGH_NS" or "steady LEVEL", in the last 60 ms (three periods
+# of the slowest in the tests), once the old setting is gone.
+pwm_measure() {
+	usleep 100000
+	for _i in $(seq 40); do
+		_m=$(simctl -n "${2:-2a}" pwm "$1" 60 2>&1) && { echo "$_m"; return 0; }
+		usleep 50000
+	done
+	echo "$_m"
+	return 1
+}
+
+# pwm_set CHIP PIN PERIOD DUTY [POLARITY]: export, configure, enable
+# through sysfs (duty 0 first, so no step has duty > period).
+pwm_set() {
+	_p=$1/pwm$2
+	[ -d "$_p" ] || echo "$2" >"$1/export" || return 1
+	echo 0 >"$_p/duty_cycle" && echo "$3" >"$_p/period" &&
+		echo "$4" >"$_p/duty_cycle" && echo "${5:-normal}" >"$_p/polarity" &&
+		echo 1 >"$_p/enable"
+}
+
+# pwm_state CHIP PIN: "PERIOD DUTY POLARITY ENABLE" as sysfs shows them.
+pwm_state() {
+	echo "$(cat "$1/pwm$2/period") $(cat "$1/pwm$2/duty_cycle")" \
+		"$(cat "$1/pwm$2/polarity") $(cat "$1/pwm$2/enable")"
+}
