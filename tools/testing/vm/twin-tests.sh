@@ -35,6 +35,24 @@ boot --driver -o "addr=0x2b int_pin=17" --nano 2a --nano 2b --int 17 \
 	"$here/tests/two.sh"
 boot --driver "$here/tests/adc.sh"
 boot --driver "$here/tests/pwm.sh"
+# The motor car and its failsafe; twinbus reports D7/D9 after the power-off
+# (the script asks with "simctl bus atexit"): the driver's shutdown hook
+# must have put the safe state in force itself, not the timeout.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+boot --driver --dtso "$here/tests/motorcar.dtso" --file "$here/../../../examples/car/car.sh" \
+	"$here/tests/motorcar.sh" >"$tmp/car.out" 2>&1
+cat "$tmp/car.out"
+left=$(sed -n 's/^twinbus: at exit: 2a edges D7 D9: ok //p' "$tmp/car.out")
+end=$(echo "$left" | tr ' ' '\n' | sed -n 's/^end=//p')
+d7=$(echo "$left" | tr ' ' '\n' | sed -n 's/^D7=0@//p')
+if [ -n "$d7" ] && [ -n "$end" ] && echo "$left" | grep -q 'D9=0@' &&
+   [ $(((d7 - end) / 1000000)) -lt 20 ]; then
+	echo "ok 1 - shutdown: D7 low and D9 off within 20 ms of the driver's last words ($left)"
+else
+	echo "not ok 1 - shutdown: D7 low and D9 off within 20 ms of the driver's last words ($left)"
+	rc=1
+fi
 boot --driver --baudrate 400000 "$here/tests/stream.sh"
 # The ADC's own rate without loss needs the Nano slowed down as far as
 # QEMU is slower than a Pi (Documentation/adc.rst).
@@ -57,8 +75,6 @@ boot --driver -p addr=0x30 -o "addr=0x2b noints" -o "addr=0x2c noints" \
 	"$here/tests/probe.sh"
 
 # The rig itself: a guest whose kernel panics fails the run.
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 printf 'echo "ok 1 - about to crash"\necho c >/proc/sysrq-trigger\n' >"$tmp/panic.sh"
 "$here/run-guest" -k "$kline" "$tmp/panic.sh" >"$tmp/out" 2>&1
 prc=$?

@@ -26,6 +26,11 @@
  *                                 NANO before the guest resumes and its
  *                                 response is the answer (nanosim "edges":
  *                                 what the firmware did meanwhile).
+ *                bus atexit NANO CMD
+ *                                 run CMD on NANO once the guest is gone
+ *                                 (powered off) and print its response on
+ *                                 stderr: "twinbus: at exit: NANO CMD: RESP"
+ *                                 (what the Nano was left doing)
  *
  *   twinbus [-v] --nanosim PATH --firmware ELF [--firmware8 ELF]
  *           --bus SOCK --ctl SOCK [--qmp SOCK]
@@ -84,6 +89,8 @@ static int nnanos;
 static struct conn bus, ctl;
 static int verbose;
 static const char *qmp_path;
+static struct nano *atexit_nano;
+static char atexit_cmd[256];
 static long long mute_until;
 static int flip_count;
 static struct {
@@ -411,6 +418,7 @@ static void ctl_bus(char *cmd)
 	struct nano *n;
 	unsigned int l, ms;
 	char name[16];
+	int off = 0;
 
 	if (!strcmp(cmd, "nanos")) {
 		for (int i = 0; i < nnanos; i++)
@@ -436,6 +444,15 @@ static void ctl_bus(char *cmd)
 		put(&ctl, "ok");
 	} else if (!strncmp(cmd, "pause ", 6)) {
 		ctl_pause(cmd + 6);
+	} else if (sscanf(cmd, "atexit %15s %n", name, &off) == 1 && off && cmd[off]) {
+		n = nano_by_name(name);
+		if (!n) {
+			put(&ctl, "err no Nano named %s", name);
+			return;
+		}
+		atexit_nano = n;
+		snprintf(atexit_cmd, sizeof(atexit_cmd), "%s", cmd + off);
+		put(&ctl, "ok");
 	} else if (sscanf(cmd, "gpio %u", &l) == 1 && l < NGPIO) {
 		put(&ctl, "ok %d %s %s", gpio[l].level, gpio[l].out ? "out" : "in",
 		    gpio[l].pull ? gpio[l].pull : "none");
@@ -624,6 +641,13 @@ int main(int argc, char **argv)
 		}
 	}
 out:
+	if (atexit_nano) {
+		char resp[LINE_MAX_LEN];
+
+		nano_cmd(atexit_nano, resp, sizeof(resp), atexit_cmd);
+		fprintf(stderr, "twinbus: at exit: %s %s: %s\n", atexit_nano->name,
+			atexit_cmd, resp);
+	}
 	for (int i = 0; i < nnanos; i++)
 		if (!nanos[i].dead)
 			sim_close(nanos[i].s);

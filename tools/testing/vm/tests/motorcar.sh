@@ -1,0 +1,131 @@
+#!/bin/sh
+# SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+# In the twin guest with the ArduiPi driver and tests/motorcar.dtso: the
+# motor car of examples/car/car.sh (copied to /twin/car.sh), exactly as a
+# user runs it, checked on the simulated Nano's pins; the failsafe when the
+# Pi hangs (the guest paused) or the cable is pulled (the bus muted), on
+# unbind and at shutdown; the pwm-leds consumer.
+#   D6/D9: ENA/ENB (PWM), D7 D8 / D10 D11: IN1 IN2 / IN3 IN4
+. /usr/share/twin/lib.sh
+
+car=/twin/car.sh
+TIMEOUT=250		# ms, motorcar.dtso
+EDGE=500		# ns an edge can be late (Documentation/simulator.rst)
+led=/sys/class/leds/nano:green:d3
+modprobe leds_pwm
+for i in $(seq 50); do [ -d "$led" ] && break; usleep 20000; done
+
+# t_pwm WHAT LINE PERIOD HIGH: the simulator's measurement, +- EDGE
+t_pwm() {
+	_m=$(pwm_measure "$2")
+	if [ "$4" = steady ]; then
+		t_eq "$1" "steady $3" "$_m"
+	elif [ "${_m% *}" -ge $(($3 - EDGE)) ] 2>/dev/null &&
+	     [ "${_m% *}" -le $(($3 + EDGE)) ] &&
+	     [ "${_m#* }" -ge $(($4 - EDGE)) ] && [ "${_m#* }" -le $(($4 + EDGE)) ]; then
+		t_ok "$1"
+	else
+		echo "#   expected period $3 high $4, measured '$_m'"
+		t_fail "$1"
+	fi
+}
+
+# The four direction pins, as the simulator sees them.
+dirs() {
+	p=$(simctl pins)
+	echo "$(echo "$p" | cut -c8)$(echo "$p" | cut -c9)$(echo "$p" | cut -c11)$(echo "$p" | cut -c12)"
+}
+
+trips() {
+	dmesg | grep -c 'failsafe tripped: no word from the host for 250 ms'
+}
+
+t_run "1 the failsafe is armed" \
+	sh -c "dmesg | grep -q 'failsafe: PWM off and lines to their safe levels after 250 ms without the host'"
+
+# ---- the car, with the v1 tools (bookworm) and the v2 tools (trixie) -------
+# 60 %: D6 (timer0 /64, 4 us ticks) 153 ticks, D9 (timer1 /8) 1228 ticks
+t_run "2 car.sh forward 60 (libgpiod v1)" sh "$car" forward 60
+t_eq "3 forward: IN1 IN2 IN3 IN4 = 1 0 1 0" 1010 "$(dirs)"
+t_pwm "4 forward: ENA (D6) 977 Hz at 60 %" D6 1024000 612000
+t_pwm "5 forward: ENB (D9) 977 Hz at 60 %" D9 1024000 614000
+t_run "6 car.sh backward 40 (libgpiod v2)" env PATH="/opt/gpiod2/bin:$PATH" sh "$car" backward 40
+t_eq "7 backward: IN1 IN2 IN3 IN4 = 0 1 0 1" 0101 "$(dirs)"
+t_pwm "8 backward: ENA at 40 %" D6 1024000 408000
+t_pwm "9 backward: ENB at 40 %" D9 1024000 409500
+t_run "10 car.sh stop" sh "$car" stop
+t_eq "11 stop: all direction pins low" 0000 "$(dirs)"
+t_pwm "12 stop: ENA steady low" D6 0 steady
+t_pwm "13 stop: ENB steady low" D9 0 steady
+t_fails_with "14 car.sh forward 150: refused" "not a percentage" sh "$car" forward 150
+t_fails_with "15 car.sh sideways: usage" "usage" sh "$car" sideways
+
+# ---- a live Pi never trips it ------------------------------------------------
+sh "$car" forward 60
+sleep 3
+t_eq "16 3 s of normal running: no trip" 0 "$(trips)"
+t_pwm "17 ... ENB still at 60 %" D9 1024000 614000
+
+# ---- the Pi hangs: the guest stops for a second ------------------------------
+e=$(simctl bus pause 1000 2a edges D6 D7 D8 D9 D10 D11)
+echo "# while paused: $e"
+lvl() { echo "$e" | tr ' ' '\n' | sed -n "s/^$1=\([01]\)@.*/\1/p"; }
+end=$(echo "$e" | tr ' ' '\n' | sed -n 's/^end=//p')
+d7=$(echo "$e" | tr ' ' '\n' | sed -n 's/^D7=0@//p')
+t_eq "18 Pi hung: D6 D7 D8 D9 D10 D11 all low" 000000 \
+	"$(lvl D6)$(lvl D7)$(lvl D8)$(lvl D9)$(lvl D10)$(lvl D11)"
+late=$(awk "BEGIN { printf \"%d\", ($d7 - $end) / 1000 }" 2>/dev/null)
+echo "# safe state $late us after the Pi's last transaction (timeout $TIMEOUT ms)"
+t_run "19 ... in force 250 ms after the last word, not before, at most 2 timer0 ticks + 1 ms late" \
+	test -n "$late" -a "${late:-0}" -ge $((TIMEOUT * 1000)) -a "${late:-0}" -le $((TIMEOUT * 1000 + 3048))
+for i in $(seq 40); do [ "$(trips)" -ge 1 ] && break; usleep 100000; done
+t_eq "20 the Pi back: the driver logs the trip" 1 "$(trips)"
+t_eq "21 ... and restores the directions" 1010 "$(dirs)"
+t_pwm "22 ... and ENB's speed" D9 1024000 614000
+
+# ---- the cable is pulled for 1.5 s -------------------------------------------
+simctl bus mute 1500 >/dev/null
+usleep 700000
+t_eq "23 cable pulled: the Nano stopped the motors" "000000" \
+	"$(simctl pins | cut -c7-12)"
+for i in $(seq 60); do [ "$(trips)" -ge 2 ] && break; usleep 100000; done
+t_eq "24 the cable back: the trip is logged" 2 "$(trips)"
+t_eq "25 ... and the car runs again" 1010 "$(dirs)"
+
+# ---- an in-kernel consumer: pwm-leds on D3 ------------------------------------
+t_run "26 pwm-leds has its LED on D3" test -w "$led/brightness"
+echo 128 >"$led/brightness"
+# 2048000 ns * 128 / 255, in timer2 /128 ticks of 8 us: 128 ticks
+t_pwm "27 brightness 128: D3 at 1024 us of 2048 us" D3 2048000 1024000
+echo 255 >"$led/brightness"
+t_pwm "28 brightness 255: D3 steady high" D3 1 steady
+echo 0 >"$led/brightness"
+t_pwm "29 brightness 0: D3 steady low" D3 0 steady
+t_fails_with "30 D3 belongs to the LED: no gpioset" "busy" gpioset "$(nano_gpiochip 2a)" 3=1
+
+# ---- unbinding: the safe state on purpose, at once ---------------------------
+echo 128 >"$led/brightness"
+sh "$car" forward 60
+rmmod leds_pwm
+echo 6 >"$(nano_pwm 2a)/unexport"
+echo 9 >"$(nano_pwm 2a)/unexport"
+t_run "31 rmmod arduipi" rmmod arduipi
+e=$(simctl edges D7 D9)
+echo "# after rmmod: $e"
+end=$(echo "$e" | tr ' ' '\n' | sed -n 's/^end=//p')
+d7=$(echo "$e" | tr ' ' '\n' | sed -n 's/^D7=0@//p')
+t_run "32 ... D7 went low within 20 ms of the driver's last words, not by timeout" \
+	test -n "$d7" -a $(((${d7:-0} - ${end:-0}) / 1000000)) -lt 20
+t_eq "33 ... the motors are stopped" "000000" "$(simctl pins | cut -c7-12)"
+t_eq "34 ... and the timeout disarmed" 0x0000 "$(i2cget -y 1 0x2a 0x80 w)"
+usleep 500000
+t_eq "35 ... so i2c-tools can drive D7 without a trip" "0x00" \
+	"$(i2cset -y 1 0x2a 0x07 0x01 && usleep 400000 && i2cget -y 1 0x2a 0x59)"
+
+# ---- shutdown: twin-tests.sh checks the pins after the guest powered off ----
+modprobe arduipi
+wait_gpiochip 2a
+sh "$car" forward 60
+t_eq "36 loaded again: the car runs" 1010 "$(dirs)"
+t_run "37 ask twinbus for the pins after power-off" simctl bus atexit 2a edges D7 D9
+t_done
