@@ -88,13 +88,14 @@ for dtb in "$cache"/dtb/*.dtb; do
 	result "$b: the base DTB has the Pi's i2c_arm (off) and gpio"
 
 	for params in "" "addr=0x2b" "int_pin=17" "noints" \
-		      "addr=0x2b int_pin=17"; do
-		addr=42 pin=4 ints=1
+		      "addr=0x2b int_pin=17" "failsafe_ms=250" "noints failsafe_ms=1000"; do
+		addr=42 pin=4 ints=1 fs=0
 		for p in $params; do
 			case $p in
 			addr=*) addr=$((${p#*=})) ;;
 			int_pin=*) pin=$((${p#*=})) ;;
 			noints) ints=0 ;;
+			failsafe_ms=*) fs=${p#*=} ;;
 			esac
 		done
 		dev=$bus/arduipi@$(printf %x "$addr")
@@ -116,6 +117,8 @@ for dtb in "$cache"/dtb/*.dtb; do
 		want "$m" "$bus" "#size-cells" 0
 		want "$m" "$dev" compatible arduipi,nano s
 		want "$m" "$dev" reg "$addr"
+		want "$m" "$dev" "#pwm-cells" 3
+		want "$m" "$dev" arduipi,failsafe-timeout-ms "$fs"
 		nodes=$(fdtget -l "$m" "$bus" | grep -c '^arduipi')
 		[ "$nodes" = 1 ] || fail "$nodes arduipi nodes on $bus"
 		if [ "$ints" = 1 ]; then
