@@ -40,8 +40,9 @@ boot --driver "$here/tests/pwm.sh"
 # must have put the safe state in force itself, not the timeout.
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-boot --driver -p failsafe_ms=250 --dtso "$here/tests/motorcar.dtso" --file "$here/../../../examples/car/car.sh" \
-	"$here/tests/motorcar.sh" >"$tmp/car.out" 2>&1
+car=$here/../../../examples/car
+boot --driver -p failsafe_ms=250 --dtso "$here/tests/motorcar.dtso" --python \
+	--file "$car/car.sh" --file "$car/car.py" "$here/tests/motorcar.sh" >"$tmp/car.out" 2>&1
 cat "$tmp/car.out"
 left=$(sed -n 's/^twinbus: at exit: 2a edges D7 D9: ok //p' "$tmp/car.out")
 end=$(echo "$left" | tr ' ' '\n' | sed -n 's/^end=//p')

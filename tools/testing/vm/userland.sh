@@ -20,6 +20,27 @@ set -eu
 
 cache=$1
 root=$cache/userland
+
+# Trixie's packages come through an apt configuration of the rig's own:
+# APT_CONFIG=$cache/apt-trixie/apt.conf (python.sh uses it too).
+apt_dir=$cache/apt-trixie
+mirror=$(sed -n 's|^URIs: *\(http[^ ]*/debian\)$|\1|p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n1)
+[ -n "$mirror" ] || mirror=$(sed -n 's|^deb \(http[^ ]*/debian\) .*|\1|p' /etc/apt/sources.list 2>/dev/null | head -n1)
+[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/etc/preferences.d"
+echo "deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror trixie main" \
+	>"$apt_dir/etc/sources.list"
+[ -f "$apt_dir/status" ] || : >"$apt_dir/status"
+for o in "Dir::Etc::SourceList $apt_dir/etc/sources.list" \
+	 "Dir::Etc::SourceParts /nonexistent" \
+	 "Dir::Etc::Preferences $apt_dir/etc/preferences" \
+	 "Dir::Etc::PreferencesParts $apt_dir/etc/preferences.d" \
+	 "Dir::State::Lists $apt_dir/lists" "Dir::State::status $apt_dir/status" \
+	 "Dir::Cache $apt_dir/cache" "APT::Architecture arm64" \
+	 "APT::Architectures arm64" "APT::Sandbox::User root"; do
+	echo "${o%% *} \"${o#* }\";"
+done >"$apt_dir/apt.conf"
+
 if [ -f "$root/.done" ]; then
 	echo "$root"
 	exit 0
@@ -40,29 +61,10 @@ mkdir -p "$root" "$cache/userland-debs/bookworm" "$cache/userland-debs/trixie"
 		busybox-static:arm64 gpiod:arm64 libgpiod2:arm64 \
 		i2c-tools:arm64 libi2c0:arm64 >/dev/null)
 
-# trixie, through a private apt configuration
-apt_dir=$cache/apt-trixie
-mirror=$(sed -n 's|^URIs: *\(http[^ ]*/debian\)$|\1|p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n1)
-[ -n "$mirror" ] || mirror=$(sed -n 's|^deb \(http[^ ]*/debian\) .*|\1|p' /etc/apt/sources.list 2>/dev/null | head -n1)
-[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
-mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/etc/preferences.d"
-cat >"$apt_dir/etc/sources.list" <<EOF
-deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror trixie main
-EOF
-: >"$apt_dir/status"
-set -- -q \
-	-o Dir::Etc::SourceList="$apt_dir/etc/sources.list" \
-	-o Dir::Etc::SourceParts=/nonexistent \
-	-o Dir::Etc::Preferences="$apt_dir/etc/preferences" \
-	-o Dir::Etc::PreferencesParts="$apt_dir/etc/preferences.d" \
-	-o Dir::State::Lists="$apt_dir/lists" \
-	-o Dir::State::status="$apt_dir/status" \
-	-o Dir::Cache="$apt_dir/cache" \
-	-o APT::Architecture=arm64 -o APT::Architectures=arm64 \
-	-o APT::Sandbox::User=root
-apt-get "$@" update >/dev/null
-(cd "$cache/userland-debs/trixie" &&
-	apt-get "$@" download gpiod libgpiod3 libc6 >/dev/null)
+# trixie, through the private apt configuration
+export APT_CONFIG="$apt_dir/apt.conf"
+apt-get -q update >/dev/null
+(cd "$cache/userland-debs/trixie" && apt-get -q download gpiod libgpiod3 libc6 >/dev/null)
 
 for deb in "$cache"/userland-debs/trixie/libc6_*.deb \
 	   "$cache"/userland-debs/bookworm/*.deb; do

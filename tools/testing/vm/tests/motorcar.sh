@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: (GPL-2.0-only OR MIT)
 # In the twin guest with the ArduiPi driver and tests/motorcar.dtso: the
-# motor car of examples/car/car.sh (copied to /twin/car.sh), exactly as a
-# user runs it, checked on the simulated Nano's pins; the failsafe when the
+# motor car of examples/car/car.sh and car.py (copied to /twin), exactly as
+# a user runs them, checked on the simulated Nano's pins; the failsafe when the
 # Pi hangs (the guest paused) or the cable is pulled (the bus muted), on
 # unbind and at shutdown; the pwm-leds consumer.
 #   D6/D9: ENA/ENB (PWM), D7 D8 / D10 D11: IN1 IN2 / IN3 IN4
@@ -59,6 +59,23 @@ t_pwm "12 stop: ENA steady low" D6 0 steady
 t_pwm "13 stop: ENB steady low" D9 0 steady
 t_fails_with "14 car.sh forward 150: refused" "not a percentage" sh "$car" forward 150
 t_fails_with "15 car.sh sideways: usage" "usage" sh "$car" sideways
+
+# ---- the same from Python: gpiod v1 bindings (bookworm), v2 (trixie) ------
+# 70 %: D6 179 ticks of 4 us, D9 1433 of 0.5 us; 30 %: 76 and 614
+t_run "15.1 car.py forward 70 (python3-libgpiod 1.6)" python3 /twin/car.py forward 70
+t_eq "15.2 forward: 1 0 1 0" 1010 "$(dirs)"
+t_pwm "15.3 forward: ENA at 70 %" D6 1024000 716000
+t_pwm "15.4 forward: ENB at 70 %" D9 1024000 716500
+t_run "15.5 car.py backward 30 (python3-libgpiod 2.x)" \
+	env PYTHONPATH=/opt/gpiod2/python python3.13 /twin/car.py backward 30
+t_eq "15.6 backward: 0 1 0 1" 0101 "$(dirs)"
+t_pwm "15.7 backward: ENA at 30 %" D6 1024000 304000
+t_pwm "15.8 backward: ENB at 30 %" D9 1024000 307000
+t_run "15.9 car.py stop" python3 /twin/car.py stop
+t_eq "15.10 stop: 0 0 0 0" 0000 "$(dirs)"
+t_pwm "15.11 stop: ENB steady low" D9 0 steady
+t_fails_with "15.12 car.py forward fast: refused" "car.py: speed 'fast' is not a percentage" \
+	python3 /twin/car.py forward fast
 
 # ---- a live Pi never trips it ------------------------------------------------
 sh "$car" forward 60

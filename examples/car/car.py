@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The motor car of car.sh, from Python.
+
+Directions with the gpiod bindings (python3-libgpiod: the libgpiod v1 API
+on Raspberry Pi OS bookworm, the v2 API on trixie; both work), speed with
+the kernel's PWM class in sysfs. Wiring as in car.sh:
+
+    L298N  ENA IN1 IN2  ENB IN3 IN4
+    Nano   D6  D7  D8   D9  D10 D11
+
+    car.py forward [SPEED]    SPEED in percent, default 60
+    car.py backward [SPEED]
+    car.py stop
+
+ARDUIPI_ADDR selects another Nano (default 2a). Run as root.
+"""
+import glob
+import os
+import sys
+
+import gpiod
+
+DEV = "/sys/bus/i2c/devices/1-00" + os.environ.get("ARDUIPI_ADDR", "2a")
+PERIOD = 1024000  # ns: 977 Hz, what both timers (D6, D9) can make
+ENA, ENB = 6, 9
+IN1, IN2, IN3, IN4 = 7, 8, 10, 11
+
+
+def die(msg, code=1):
+    print("car.py: " + msg, file=sys.stderr)
+    sys.exit(code)
+
+
+def find(pattern, what):
+    found = sorted(glob.glob(DEV + pattern))
+    if not found:
+        die("no ArduiPi %s under %s: is the driver loaded?" % (what, DEV))
+    return found[0]
+
+
+def write(path, value):
+    with open(path, "w") as f:
+        f.write(str(value))
+
+
+def speed(channel, percent):
+    """One motor's speed on its enable pin, a PWM channel."""
+    chip = find("/pwm/pwmchip*", "PWM chip")
+    pwm = "%s/pwm%d" % (chip, channel)
+    if not os.path.isdir(pwm):
+        write(chip + "/export", channel)
+    write(pwm + "/period", PERIOD)
+    write(pwm + "/duty_cycle", PERIOD * percent // 100)
+    write(pwm + "/enable", 1)
+
+
+def direction(levels):
+    """The direction pins, {offset: 0 or 1}; they keep their levels."""
+    path = "/dev/" + os.path.basename(find("/gpiochip*", "GPIO chip"))
+    if hasattr(gpiod, "request_lines"):  # libgpiod v2
+        from gpiod.line import Direction, Value
+
+        settings = gpiod.LineSettings(direction=Direction.OUTPUT)
+        with gpiod.request_lines(
+            path,
+            consumer="car.py",
+            config={tuple(levels): settings},
+            output_values={o: Value(v) for o, v in levels.items()},
+        ):
+            pass
+    else:  # libgpiod v1
+        chip = gpiod.Chip(path)
+        lines = chip.get_lines(list(levels))
+        lines.request(consumer="car.py", type=gpiod.LINE_REQ_DIR_OUT,
+                      default_vals=list(levels.values()))
+        lines.release()
+        chip.close()
+
+
+def main(argv):
+    if len(argv) < 2 or argv[1] not in ("forward", "backward", "stop"):
+        die("usage: car.py forward|backward [SPEED] | stop", 2)
+    pct = argv[2] if len(argv) > 2 else "60"
+    if not pct.isdigit() or int(pct) > 100:
+        die("speed '%s' is not a percentage 0..100" % pct)
+    # never switch an H-bridge's direction under power
+    speed(ENA, 0)
+    speed(ENB, 0)
+    if argv[1] == "stop":
+        direction({IN1: 0, IN2: 0, IN3: 0, IN4: 0})
+        return
+    fwd = 1 if argv[1] == "forward" else 0
+    direction({IN1: fwd, IN2: 1 - fwd, IN3: fwd, IN4: 1 - fwd})
+    speed(ENA, int(pct))
+    speed(ENB, int(pct))
+
+
+if __name__ == "__main__":
+    try:
+        main(sys.argv)
+    except OSError as e:
+        die(str(e))

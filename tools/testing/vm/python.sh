@@ -1,0 +1,62 @@
+#!/bin/sh
+# SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+#
+# Python for the twin guest, for the examples users run with it
+# (examples/car/car.py), as an initramfs part that run-guest --python
+# appends to the base one:
+#
+#   bookworm  python3.11 (minimal) and python3-libgpiod 1.6, the libgpiod
+#             v1 bindings of Raspberry Pi OS bookworm: python3
+#   trixie    python3.13 with its standard library and python3-libgpiod
+#             2.x, the v2 bindings of Raspberry Pi OS trixie: python3.13
+#             with PYTHONPATH=/opt/gpiod2/python
+#
+#   python.sh CACHE      prints the path of the cpio archive
+#
+# Trixie's packages come through userland.sh's private apt configuration.
+set -eu
+
+cache=$1
+here=$(cd "$(dirname "$0")" && pwd)
+out=$cache/python.cpio
+if [ -f "$out" ]; then
+	echo "$out"
+	exit 0
+fi
+"$here/userland.sh" "$cache" >/dev/null
+echo "python.sh: unpacking the guest's Python" >&2
+
+debs=$cache/python-debs
+rm -rf "$debs"
+mkdir -p "$debs/bookworm" "$debs/trixie"
+(cd "$debs/bookworm" && apt-get -q -o APT::Sandbox::User=root download \
+	python3.11-minimal:arm64 libpython3.11-minimal:arm64 \
+	python3-libgpiod:arm64 >/dev/null)
+trixie="python3.13-minimal libpython3.13-minimal libpython3.13-stdlib
+	python3-libgpiod zlib1g libexpat1"
+export APT_CONFIG="$cache/apt-trixie/apt.conf"
+# shellcheck disable=SC2086 # a list
+(cd "$debs/trixie" && { apt-get -q download $trixie >/dev/null 2>&1 ||
+	{ apt-get -q update >/dev/null && apt-get -q download $trixie >/dev/null; }; })
+
+root=$(mktemp -d)
+v2=$(mktemp -d)
+trap 'rm -rf "$root" "$v2"' EXIT
+for deb in "$debs"/bookworm/*.deb "$debs"/trixie/*.deb; do
+	case $deb in
+	*/trixie/python3-libgpiod_*) dpkg-deb -x "$deb" "$v2" ;;
+	*) dpkg-deb -x "$deb" "$root" ;;
+	esac
+done
+# v2's package would shadow v1's module for python3.11: a path of its own
+mkdir -p "$root/opt/gpiod2/python"
+cp -a "$v2/usr/lib/python3/dist-packages/gpiod" "$root/opt/gpiod2/python/"
+ln -sfn python3.11 "$root/usr/bin/python3"
+rm -rf "$root/usr/share" "$root/etc"
+# the base has merged /usr: everything must be below usr/ (or opt/)
+for d in "$root"/*; do
+	case ${d##*/} in usr | opt) ;; *) echo "python.sh: unexpected /${d##*/}" >&2; exit 1 ;; esac
+done
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) >"$out.tmp"
+mv "$out.tmp" "$out"
+echo "$out"
