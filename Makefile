@@ -90,7 +90,9 @@ check: tests
 demo:
 	@echo "Building the firmware, the Nano simulator and the twin (installing what they need)..."
 	@$(MAKE) -s --no-print-directory twin >/dev/null
-	@tools/testing/vm/run-guest -k $(KERNEL) --driver tools/testing/vm/demo.sh
+	@tools/testing/vm/run-guest -k $(KERNEL) --driver -p failsafe_ms=250 \
+		--dtso examples/car/arduipi-car.dts --file examples/car/car.sh \
+		tools/testing/vm/demo.sh
 
 shell:
 	@$(MAKE) -s --no-print-directory twin >/dev/null

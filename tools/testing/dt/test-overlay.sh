@@ -147,6 +147,23 @@ for b in bcm2837-rpi-3-b bcm2837-rpi-zero-2-w bcm2711-rpi-4-b \
 done
 result "the Pi 3 B, Zero 2 W, Pi 4 B and Pi 5 DTBs are there"
 
+# The motor car's overlay (examples/car) on top, as its config.txt lines:
+# dtoverlay=arduipi,failsafe_ms=250 then dtoverlay=arduipi-car.
+car=$tmp/arduipi-car.dtbo
+dtc -@ -I dts -O dtb -o "$car" "$top/examples/car/arduipi-car.dts" 2>"$tmp/err" ||
+	fail "dtc failed"
+[ ! -s "$tmp/err" ] || fail "dtc: $(cat "$tmp/err")"
+"$dtparam" "$ov" "$tmp/p.dtbo" failsafe_ms=250 2>&1 | sed '/^$/d; s/^/#   /'
+for b in bcm2711-rpi-4-b bcm2712-rpi-5-b; do
+	dtb=$cache/dtb/$b.dtb
+	bus=$(get "$dtb" /__symbols__ i2c_arm s)
+	rm -f "$tmp/m.dtb"
+	fdtoverlay -i "$dtb" -o "$tmp/m.dtb" "$tmp/p.dtbo" "$car" 2>&1 | sed '/^$/d; s/^/#   /'
+	want "$tmp/m.dtb" "$bus/arduipi@2a" arduipi,failsafe-timeout-ms 250
+	want "$tmp/m.dtb" "$bus/arduipi@2a" arduipi,failsafe-low "7 8 10 11"
+done
+result "examples/car/arduipi-car.dts applies after arduipi,failsafe_ms=250 (Pi 4 B, Pi 5)"
+
 # dtparam's refusals
 refuse "unknown parameter" "$ov" "$tmp/no.dtbo" nosuchparam
 result "dtparam refuses an unknown parameter"

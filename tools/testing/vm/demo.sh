@@ -91,5 +91,47 @@ echo 1 >"$iio/scan_elements/in_timestamp_en"
 echo 961.538461 >"$iio/sampling_frequency"
 run "iio_generic_buffer -g -N ${iio##*iio:device} -c 2 2>/dev/null | grep -E '^[0-9]' | head -n 8"
 run "cat $iio/lost_scans"
+
 echo
-echo "PWM comes with the next issue; 'make shell' opens a shell here."
+echo "== PWM: the motor car (examples/car/car.sh, Documentation/car.rst) =="
+echo "(an L298N: ENA D6, IN1 D7, IN2 D8 | ENB D9, IN3 D10, IN4 D11;"
+echo " dtoverlay=arduipi,failsafe_ms=250 and dtoverlay=arduipi-car)"
+# What the simulator measures on ENA/ENB, as "high of period (duty)".
+duty() {
+	set -- $(pwm_measure "$1")
+	if [ "$1" = steady ]; then
+		echo "steady $([ "$2" = 1 ] && echo high || echo low)"
+	else
+		awk "BEGIN { printf \"%.1f us of %.1f us (%.1f %%)\", $2 / 1000, $1 / 1000, $2 * 100 / $1 }"
+	fi
+}
+car_pins() {
+	p=$(simctl pins)
+	printf '  [Nano: IN1 IN2 IN3 IN4 = %s %s %s %s; ENA %s; ENB %s]\n' \
+		"$(echo "$p" | cut -c8)" "$(echo "$p" | cut -c9)" \
+		"$(echo "$p" | cut -c11)" "$(echo "$p" | cut -c12)" \
+		"$(duty D6)" "$(duty D9)"
+}
+run "sh /twin/car.sh forward 60"
+car_pins
+run "sh /twin/car.sh backward 40"
+car_pins
+run "sh /twin/car.sh stop"
+car_pins
+run "sh /twin/car.sh forward 60"
+echo
+echo "  The Pi hangs for a second (QEMU stops the guest; the Nano runs on):"
+e=$(simctl bus pause 1000 2a edges D6 D7 D9)
+end=$(echo "$e" | tr ' ' '\n' | sed -n 's/^end=//p')
+d7=$(echo "$e" | tr ' ' '\n' | sed -n 's/^D7=0@//p')
+if [ -n "$d7" ]; then
+	printf '  [Nano: %s ms after the Pi'"'"'s last word, ENA, ENB and IN1..IN4 went low]\n' \
+		"$(awk "BEGIN { printf \"%.1f\", ($d7 - $end) / 1e6 }")"
+else
+	printf '  [Nano: %s]\n' "$e"
+fi
+usleep 1500000
+run "dmesg | grep 'failsafe'"
+car_pins
+echo
+echo "'make shell' opens a shell here."

@@ -41,7 +41,8 @@ boot --driver "$here/tests/pwm.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 car=$here/../../../examples/car
-boot --driver -p failsafe_ms=250 --dtso "$here/tests/motorcar.dtso" --python \
+boot --driver -p failsafe_ms=250 --dtso "$car/arduipi-car.dts" \
+	--dtso "$here/tests/motorcar.dtso" --python \
 	--file "$car/car.sh" --file "$car/car.py" "$here/tests/motorcar.sh" >"$tmp/car.out" 2>&1
 cat "$tmp/car.out"
 left=$(sed -n 's/^twinbus: at exit: 2a edges D7 D9: ok //p' "$tmp/car.out")

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: (GPL-2.0-only OR MIT)
-# In the twin guest with the ArduiPi driver and tests/motorcar.dtso: the
+# In the twin guest with the ArduiPi driver, failsafe_ms=250 and the
+# overlays examples/car/arduipi-car.dts and tests/motorcar.dtso: the
 # motor car of examples/car/car.sh and car.py (copied to /twin), exactly as
 # a user runs them, checked on the simulated Nano's pins; the failsafe when the
 # Pi hangs (the guest paused) or the cable is pulled (the bus muted), on
