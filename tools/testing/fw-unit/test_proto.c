@@ -188,7 +188,8 @@ static void t_bad_input(void)
 	REFUSED(ARDUIPI_ERR_READ_ONLY, ARDUIPI_REG_GPIO_IN, 0xff);
 	REFUSED(ARDUIPI_ERR_READ_ONLY, ARDUIPI_REG_ADC_RESULT, 0x01);
 	REFUSED(ARDUIPI_ERR_READ_ONLY, 0x7b, 0x01);
-	REFUSED(ARDUIPI_ERR_BAD_REG, 0x8f, 0x01);
+	REFUSED(ARDUIPI_ERR_BAD_REG, 0x7e, 0x01);
+	REFUSED(ARDUIPI_ERR_BAD_VALUE, ARDUIPI_REG_FS_TRIP, 0x02);
 	REFUSED(ARDUIPI_ERR_BAD_VALUE, ARDUIPI_REG_T0_CLK, 1);
 	REFUSED(ARDUIPI_ERR_BAD_VALUE, ARDUIPI_REG_T2_CLK, 0);
 	REFUSED(ARDUIPI_ERR_BAD_VALUE, ARDUIPI_REG_ADC_REF, 2);
@@ -596,6 +597,18 @@ static void t_address_change(void)
 	EQ(rd1(ARDUIPI_REG_ADDR), HOST_ADDR);	/* switched by main loop */
 }
 
+/* FS_TRIP asks the main loop for the failsafe state; it stores nothing. */
+static void t_failsafe_trip(void)
+{
+	proto_req = 0;
+	W(ARDUIPI_REG_FS_TRIP, 0);
+	EQ(proto_req & REQ_TRIP, 0);
+	W(ARDUIPI_REG_FS_TRIP, 1);
+	EQ(err(), 0);
+	CHECK(proto_req & REQ_TRIP);
+	EQ(rd1(ARDUIPI_REG_FS_TRIP), 0);
+}
+
 static void t_bus_error_recovers(void)
 {
 	host_bus_error();
@@ -630,7 +643,8 @@ static const struct {
 	T(t_quick_write_is_harmless), T(t_pwm_legacy), T(t_pwm_bank),
 	T(t_bank_identity), T(t_bank_gpio), T(t_int_line_reserved), T(t_pec),
 	T(t_pec_status_flags),
-	T(t_stream), T(t_address_change), T(t_bus_error_recovers),
+	T(t_stream), T(t_address_change), T(t_failsafe_trip),
+	T(t_bus_error_recovers),
 	T(t_errors_counted),
 };
 

@@ -58,7 +58,7 @@ fi
 boot --driver --baudrate 400000 "$here/tests/stream.sh"
 # The ADC's own rate without loss needs the Nano slowed down as far as
 # QEMU is slower than a Pi (Documentation/adc.rst).
-boot --driver --baudrate 400000 --slowdown 3 "$here/tests/stream.sh" max
+boot --driver --baudrate 400000 --slowdown 6 "$here/tests/stream.sh" max
 boot --driver -p addr=0x2b -p noints -o int_pin=4 --nano 2a --nano 2b --int none \
 	--dtso "$here/tests/adc-dt.dtso" "$here/tests/adc-dt.sh"
 # Firmware that answers as another chip, as protocol 2.0 and as 1.9.
@@ -69,7 +69,7 @@ variant() {
 	echo "$fw/build-test-$1/arduipi.elf"
 }
 badid=$(variant badid -DARDUIPI_FW_ID=0x5a4e) || exit 1
-proto2=$(variant proto2 -DARDUIPI_FW_PROTO_MAJOR=2) || exit 1
+proto2=$(variant proto20 "-DARDUIPI_FW_PROTO_MAJOR=2 -DARDUIPI_FW_PROTO_MINOR=0") || exit 1
 minor9=$(variant minor9 -DARDUIPI_FW_PROTO_MINOR=9) || exit 1
 boot --driver -p addr=0x30 -o "addr=0x2b noints" -o "addr=0x2c noints" \
 	-o "addr=0x2d noints" --nano 2a --nano 2b --int none --elf "$badid" \

@@ -199,3 +199,21 @@ pwm_state() {
 	echo "$(cat "$1/pwm$2/period") $(cat "$1/pwm$2/duty_cycle")" \
 		"$(cat "$1/pwm$2/polarity") $(cat "$1/pwm$2/enable")"
 }
+
+# t_pwm WHAT LINE PERIOD HIGH [TOLERANCE]: what the simulator measures on
+# the line is PERIOD/HIGH ns, +- TOLERANCE (500 ns: edges can be a few
+# cycles late, Documentation/simulator.rst); t_pwm WHAT LINE LEVEL steady.
+t_pwm() {
+	_m=$(pwm_measure "$2")
+	_tol=${5:-500}
+	if [ "$4" = steady ]; then
+		t_eq "$1" "steady $3" "$_m"
+	elif [ "${_m% *}" -ge $(($3 - _tol)) ] 2>/dev/null &&
+	     [ "${_m% *}" -le $(($3 + _tol)) ] &&
+	     [ "${_m#* }" -ge $(($4 - _tol)) ] && [ "${_m#* }" -le $(($4 + _tol)) ]; then
+		t_ok "$1"
+	else
+		echo "#   expected period $3 high $4 (+- $_tol ns), measured '$_m'"
+		t_fail "$1"
+	fi
+}

@@ -11,25 +11,9 @@
 
 car=/twin/car.sh
 TIMEOUT=250		# ms, motorcar.dtso
-EDGE=500		# ns an edge can be late (Documentation/simulator.rst)
 led=/sys/class/leds/nano:green:d3
 modprobe leds_pwm
 for i in $(seq 50); do [ -d "$led" ] && break; usleep 20000; done
-
-# t_pwm WHAT LINE PERIOD HIGH: the simulator's measurement, +- EDGE
-t_pwm() {
-	_m=$(pwm_measure "$2")
-	if [ "$4" = steady ]; then
-		t_eq "$1" "steady $3" "$_m"
-	elif [ "${_m% *}" -ge $(($3 - EDGE)) ] 2>/dev/null &&
-	     [ "${_m% *}" -le $(($3 + EDGE)) ] &&
-	     [ "${_m#* }" -ge $(($4 - EDGE)) ] && [ "${_m#* }" -le $(($4 + EDGE)) ]; then
-		t_ok "$1"
-	else
-		echo "#   expected period $3 high $4, measured '$_m'"
-		t_fail "$1"
-	fi
-}
 
 # The four direction pins, as the simulator sees them.
 dirs() {

@@ -7,26 +7,6 @@
 
 chip=$(nano_pwm 2a)
 gc=$(nano_gpiochip 2a)
-# edge times can be a few cycles late (Documentation/simulator.rst)
-EDGE=500
-
-# t_pwm WHAT LINE PERIOD HIGH [TOLERANCE]: the simulator's measurement
-t_pwm() {
-	_m=$(pwm_measure "$2")
-	_tol=${5:-$EDGE}
-	if [ "$4" = steady ]; then
-		t_eq "$1" "steady $3" "$_m"
-		return
-	fi
-	set -- "$1" "$2" "$3" "$4" "${_m% *}" "${_m#* }"
-	if [ "$5" -ge $(($3 - _tol)) ] 2>/dev/null && [ "$5" -le $(($3 + _tol)) ] &&
-	   [ "$6" -ge $(($4 - _tol)) ] && [ "$6" -le $(($4 + _tol)) ]; then
-		t_ok "$1"
-	else
-		echo "#   expected period $3 high $4 (+- $_tol ns), measured '$_m'"
-		t_fail "$1"
-	fi
-}
 
 # t_errno WHAT ERRNO-TEXT FILE VALUE: the sysfs write fails with it
 t_errno() {
