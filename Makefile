@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: MIT
 # arduipi: an Arduino Nano on a Raspberry Pi's I2C bus as a Linux device.
 #
-#   make          build what a Pi user needs (firmware .hex; driver and
-#                 overlay once they exist)
+#   make          build what a Pi user needs: firmware .hex, the driver
+#                 (when kernel headers are there), the overlay, the tool
+#   make install  install them (DESTDIR, PREFIX=/usr/local); uninstall
 #   make check    install test dependencies, build, run every test
 #   make demo     boot the digital twin (a Debian arm64 kernel in QEMU, the
 #                 real firmware in a simulated Nano on its I2C bus) and show
@@ -31,8 +32,13 @@ export ARDUIPI_CACHE
 # then add "dtoverlay=arduipi" to config.txt and reboot.
 KDIR     ?= /lib/modules/$(shell uname -r)/build
 OVERLAYS ?= $(if $(wildcard $(DESTDIR)/boot/firmware/overlays),/boot/firmware/overlays,$(if $(wildcard $(DESTDIR)/boot/overlays),/boot/overlays,/boot/firmware/overlays))
+PREFIX   ?= /usr/local
+HAVE_KDIR := $(wildcard $(KDIR)/Makefile)
 
-all: firmware $(if $(wildcard $(KDIR)/Makefile),driver) dtbo
+all: firmware $(if $(HAVE_KDIR),driver) dtbo tool
+
+tool:
+	$(MAKE) -C tools/arduipi
 
 driver:
 	$(MAKE) -C kernel KDIR=$(KDIR)
@@ -44,16 +50,41 @@ build/arduipi.dtbo: dts/arduipi-overlay.dts
 	@mkdir -p build
 	dtc -q -@ -I dts -O dtb -o $@ $<
 
-# The module into /lib/modules/KERNELRELEASE/updates, the overlay where the
-# Pi firmware reads overlays (/boot/firmware/overlays on Raspberry Pi OS
-# bookworm and later, /boot/overlays before).
-install: driver dtbo
+# The module into /lib/modules/KERNELRELEASE/updates (when kernel headers
+# are there), the overlay where the Pi firmware reads overlays
+# (/boot/firmware/overlays on Raspberry Pi OS bookworm and later,
+# /boot/overlays before), the tool and its man page, the firmware images
+# (for flashing), the documentation and the examples under PREFIX.
+DOCS := README.md $(wildcard Documentation/*.rst)
+EXAMPLES := $(wildcard examples/car/*)
+install: $(if $(HAVE_KDIR),install-module) install-overlay install-tool \
+	install-firmware install-doc
+
+install-module: driver
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kernel CONFIG_ARDUIPI=m \
 		INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates modules_install
+
+install-overlay: dtbo
 	install -D -m 644 build/arduipi.dtbo $(DESTDIR)$(OVERLAYS)/arduipi.dtbo
+
+install-tool: tool
+	$(MAKE) -C tools/arduipi install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+
+install-firmware: firmware
+	install -D -m 644 firmware/build/arduipi.hex \
+		$(DESTDIR)$(PREFIX)/share/arduipi/arduipi.hex
+	install -D -m 644 firmware/build-8mhz/arduipi.hex \
+		$(DESTDIR)$(PREFIX)/share/arduipi/arduipi-8mhz.hex
+
+install-doc:
+	install -d $(DESTDIR)$(PREFIX)/share/doc/arduipi/examples/car
+	install -m 644 $(DOCS) $(DESTDIR)$(PREFIX)/share/doc/arduipi/
+	install -m 644 $(EXAMPLES) $(DESTDIR)$(PREFIX)/share/doc/arduipi/examples/car/
 
 uninstall:
 	rm -f $(DESTDIR)/lib/modules/*/updates/arduipi.ko* $(DESTDIR)$(OVERLAYS)/arduipi.dtbo
+	$(MAKE) -C tools/arduipi uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+	rm -rf $(DESTDIR)$(PREFIX)/share/arduipi $(DESTDIR)$(PREFIX)/share/doc/arduipi
 
 firmware:
 	@$(DEPS) $(DEPS_BUILD)
@@ -84,6 +115,8 @@ check: tests
 		"adc-stream-rate=tools/testing/fw-sim/stream_rate $(NANOSIM) $(FIRMWARE)" \
 		"overlay=tools/testing/dt/test-overlay.sh $(ARDUIPI_CACHE)" \
 		"kernel-checks=tools/testing/kernel-checks.sh $(ARDUIPI_CACHE)" \
+		"packaging=tools/testing/packaging.sh $(ARDUIPI_CACHE)" \
+		"docs=tools/testing/doc-commands.sh" \
 		"twin-6.1=tools/testing/vm/twin-tests.sh 6.1" \
 		"twin-6.12=tools/testing/vm/twin-tests.sh 6.12"
 
@@ -102,10 +135,13 @@ clean:
 	$(MAKE) -C firmware clean
 	-$(MAKE) -C kernel clean 2>/dev/null
 	rm -f build/arduipi.dtbo
+	-$(MAKE) -C tools/arduipi clean
 	-$(MAKE) -C tools/nanosim clean
 	-$(MAKE) -C tools/testing/fw-unit clean
 	-$(MAKE) -C tools/testing/fw-sim clean
 	-$(MAKE) -C tools/testing/vm clean
 	-$(MAKE) -C tools/testing/dt clean
 
-.PHONY: all firmware driver dtbo install uninstall sim twin tests check demo shell clean
+.PHONY: all firmware driver dtbo tool install install-module install-overlay \
+	install-tool install-firmware install-doc uninstall sim twin tests check \
+	demo shell clean

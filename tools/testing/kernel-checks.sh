@@ -14,18 +14,7 @@ cache=$1
 	cpp gcc-aarch64-linux-gnu >&2 || exit 1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
-
-result() {	# result DESCRIPTION OUTPUT-FILE: passes when the file is empty
-	n=$((n + 1))
-	if [ -s "$2" ]; then
-		sed 's/^/#   /' "$2" | head -n 40
-		echo "not ok $n - $1"
-		failed=$((failed + 1))
-	else
-		echo "ok $n - $1"
-	fi
-}
+. "$here/tap.sh"
 
 # checkpatch, from the kernel's own source package
 cp_dir=$cache/checkpatch
@@ -56,11 +45,34 @@ done
 # make install, as on a Pi, into a DESTDIR (the last kernel built above)
 make -s -C "$top" install DESTDIR="$tmp/root" KDIR="$KDIR" ARCH=arm64 \
 	CROSS_COMPILE=aarch64-linux-gnu- >"$tmp/inst" 2>&1 || echo "make install failed" >"$tmp/inst.bad"
-(cd "$tmp/root" && find . -type f | sort) >"$tmp/files"
-printf '%s\n' ./boot/firmware/overlays/arduipi.dtbo \
-	"./lib/modules/$KREL/updates/arduipi.ko.xz" >"$tmp/expected"
+(cd "$tmp/root" && find . -type f | LC_ALL=C sort) >"$tmp/files"
+doc=./usr/local/share/doc/arduipi
+{
+	printf '%s\n' ./boot/firmware/overlays/arduipi.dtbo \
+		"./lib/modules/$KREL/updates/arduipi.ko.xz" \
+		./usr/local/bin/arduipi ./usr/local/bin/arduipi-flash \
+		./usr/local/share/arduipi/arduipi-8mhz.hex \
+		./usr/local/share/arduipi/arduipi.hex \
+		./usr/local/share/man/man1/arduipi.1 \
+		./usr/local/share/man/man1/arduipi-flash.1 "$doc/README.md"
+	for f in "$top"/Documentation/*.rst; do echo "$doc/${f##*/}"; done
+	for f in "$top"/examples/car/*; do echo "$doc/examples/car/${f##*/}"; done
+} | LC_ALL=C sort >"$tmp/expected"
 diff "$tmp/expected" "$tmp/files" >>"$tmp/inst.bad"
-result "make install DESTDIR=...: the module and the overlay, nothing else" "$tmp/inst.bad"
+# the tool is built for the Pi (ELF machine 183, AArch64)
+[ "$(od -An -tu2 -j18 -N2 "$tmp/root/usr/local/bin/arduipi" 2>/dev/null | tr -d ' ')" = 183 ] ||
+	echo "usr/local/bin/arduipi is not an arm64 binary" >>"$tmp/inst.bad"
+result "make install DESTDIR=...: module, overlay, tool, man page, firmware, docs, examples" "$tmp/inst.bad"
+make -s -C "$top" uninstall DESTDIR="$tmp/root" >"$tmp/uninst.bad" 2>&1 ||
+	echo "make uninstall failed" >>"$tmp/uninst.bad"
+(cd "$tmp/root" && find . -type f) >>"$tmp/uninst.bad"
+result "make uninstall DESTDIR=...: nothing left" "$tmp/uninst.bad"
+make -s -C "$top" install-tool PREFIX=/usr DESTDIR="$tmp/usr" >"$tmp/pfx.bad" 2>&1 ||
+	echo "make install-tool failed" >>"$tmp/pfx.bad"
+for f in usr/bin/arduipi usr/bin/arduipi-flash usr/share/man/man1/arduipi.1; do
+	[ -f "$tmp/usr/$f" ] || echo "no /$f with PREFIX=/usr" >>"$tmp/pfx.bad"
+done
+result "make install-tool PREFIX=/usr: /usr/bin, /usr/share/man" "$tmp/pfx.bad"
 make -s -C "$top/kernel" KDIR="$KDIR" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- clean >/dev/null 2>&1
 
 # the binding
@@ -82,5 +94,4 @@ dt-mk-schema -j -u /usr/lib/python3/dist-packages/dtschema/schemas "$bindings" \
 dt-validate -s "$tmp/schema.json" "$tmp/ex.dtb" >>"$tmp/val" 2>&1
 result "the example validates against the binding (dt-validate)" "$tmp/val"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done

@@ -5,8 +5,9 @@
 # (examples/car/car.py), as an initramfs part that run-guest --python
 # appends to the base one:
 #
-#   bookworm  python3.11 (minimal) and python3-libgpiod 1.6, the libgpiod
-#             v1 bindings of Raspberry Pi OS bookworm: python3
+#   bookworm  python3.11 with its standard library, python3-libgpiod 1.6 (the libgpiod v1
+#             bindings of Raspberry Pi OS bookworm) and python3-smbus2:
+#             python3
 #   trixie    python3.13 with its standard library and python3-libgpiod
 #             2.x, the v2 bindings of Raspberry Pi OS trixie: python3.13
 #             with PYTHONPATH=/opt/gpiod2/python
@@ -18,7 +19,11 @@ set -eu
 
 cache=$1
 here=$(cd "$(dirname "$0")" && pwd)
-out=$cache/python.cpio
+bookworm="python3.11-minimal:arm64 libpython3.11-minimal:arm64 libpython3.11-stdlib:arm64 libffi8:arm64
+	python3-libgpiod:arm64 python3-smbus2:arm64"
+trixie="python3.13-minimal libpython3.13-minimal libpython3.13-stdlib
+	python3-libgpiod zlib1g libexpat1"
+out=$cache/python-$(echo $bookworm $trixie | md5sum | cut -c1-8).cpio
 if [ -f "$out" ]; then
 	echo "$out"
 	exit 0
@@ -29,11 +34,8 @@ echo "python.sh: unpacking the guest's Python" >&2
 debs=$cache/python-debs
 rm -rf "$debs"
 mkdir -p "$debs/bookworm" "$debs/trixie"
-(cd "$debs/bookworm" && apt-get -q -o APT::Sandbox::User=root download \
-	python3.11-minimal:arm64 libpython3.11-minimal:arm64 \
-	python3-libgpiod:arm64 >/dev/null)
-trixie="python3.13-minimal libpython3.13-minimal libpython3.13-stdlib
-	python3-libgpiod zlib1g libexpat1"
+# shellcheck disable=SC2086 # lists
+(cd "$debs/bookworm" && apt-get -q -o APT::Sandbox::User=root download $bookworm >/dev/null)
 export APT_CONFIG="$cache/apt-trixie/apt.conf"
 # shellcheck disable=SC2086 # a list
 (cd "$debs/trixie" && { apt-get -q download $trixie >/dev/null 2>&1 ||

@@ -35,11 +35,18 @@ boot --driver -o "addr=0x2b int_pin=17" --nano 2a --nano 2b --int 17 \
 	"$here/tests/two.sh"
 boot --driver "$here/tests/adc.sh"
 boot --driver "$here/tests/pwm.sh"
+boot --driver "$here/tests/cli.sh"
+# The user guide's and README's commands; README's Python snippet as it
+# stands there.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+awk '/^ *```python$/ { on = 1; next } /^ *```/ { on = 0 } on' "$here/../../../README.md" |
+	sed 's/^   //' >"$tmp/readme-smbus2.py"
+boot --driver --python --file "$here/../../../examples/raw.py" --file "$tmp/readme-smbus2.py" \
+	"$here/tests/guide.sh"
 # The motor car and its failsafe; twinbus reports D7/D9 after the power-off
 # (the script asks with "simctl bus atexit"): the driver's shutdown hook
 # must have put the safe state in force itself, not the timeout.
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 car=$here/../../../examples/car
 boot --driver -p failsafe_ms=250 --dtso "$car/arduipi-car.dts" \
 	--dtso "$here/tests/motorcar.dtso" --python \

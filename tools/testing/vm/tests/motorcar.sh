@@ -9,6 +9,10 @@
 #   D6/D9: ENA/ENB (PWM), D7 D8 / D10 D11: IN1 IN2 / IN3 IN4
 . /usr/share/twin/lib.sh
 
+# the commands of Documentation/car.rst run as shown there, from /twin
+mkdir -p /twin/examples/car
+cp /twin/car.sh /twin/car.py /twin/examples/car/
+cd /twin
 car=/twin/car.sh
 TIMEOUT=250		# ms, motorcar.dtso
 led=/sys/class/leds/nano:green:d3
@@ -30,7 +34,7 @@ t_run "1 the failsafe is armed" \
 
 # ---- the car, with the v1 tools (bookworm) and the v2 tools (trixie) -------
 # 60 %: D6 (timer0 /64, 4 us ticks) 153 ticks, D9 (timer1 /8) 1228 ticks
-t_run "2 car.sh forward 60 (libgpiod v1)" sh "$car" forward 60
+t_run "2 car.sh forward 60 (libgpiod v1)" examples/car/car.sh forward 60
 t_eq "3 forward: IN1 IN2 IN3 IN4 = 1 0 1 0" 1010 "$(dirs)"
 t_pwm "4 forward: ENA (D6) 977 Hz at 60 %" D6 1024000 612000
 t_pwm "5 forward: ENB (D9) 977 Hz at 60 %" D9 1024000 614000
@@ -38,7 +42,7 @@ t_run "6 car.sh backward 40 (libgpiod v2)" env PATH="/opt/gpiod2/bin:$PATH" sh "
 t_eq "7 backward: IN1 IN2 IN3 IN4 = 0 1 0 1" 0101 "$(dirs)"
 t_pwm "8 backward: ENA at 40 %" D6 1024000 408000
 t_pwm "9 backward: ENB at 40 %" D9 1024000 409500
-t_run "10 car.sh stop" sh "$car" stop
+t_run "10 car.sh stop" examples/car/car.sh stop
 t_eq "11 stop: all direction pins low" 0000 "$(dirs)"
 t_pwm "12 stop: ENA steady low" D6 0 steady
 t_pwm "13 stop: ENB steady low" D9 0 steady
@@ -47,7 +51,7 @@ t_fails_with "15 car.sh sideways: usage" "usage" sh "$car" sideways
 
 # ---- the same from Python: gpiod v1 bindings (bookworm), v2 (trixie) ------
 # 70 %: D6 179 ticks of 4 us, D9 1433 of 0.5 us; 30 %: 76 and 614
-t_run "15.1 car.py forward 70 (python3-libgpiod 1.6)" python3 /twin/car.py forward 70
+t_run "15.1 car.py forward 70 (python3-libgpiod 1.6)" python3 examples/car/car.py forward 70
 t_eq "15.2 forward: 1 0 1 0" 1010 "$(dirs)"
 t_pwm "15.3 forward: ENA at 70 %" D6 1024000 716000
 t_pwm "15.4 forward: ENB at 70 %" D9 1024000 716500
@@ -56,11 +60,28 @@ t_run "15.5 car.py backward 30 (python3-libgpiod 2.x)" \
 t_eq "15.6 backward: 0 1 0 1" 0101 "$(dirs)"
 t_pwm "15.7 backward: ENA at 30 %" D6 1024000 304000
 t_pwm "15.8 backward: ENB at 30 %" D9 1024000 307000
-t_run "15.9 car.py stop" python3 /twin/car.py stop
+t_run "15.9 car.py stop" python3 examples/car/car.py stop
+t_run "15.9.1 car.py backward 30 (python3-libgpiod 1.6)" python3 examples/car/car.py backward 30
+t_eq "15.9.2 ... backward" 0101 "$(dirs)"
+t_run "15.9.3 car.sh backward 40 (libgpiod v1)" examples/car/car.sh backward 40
+t_eq "15.9.4 ... backward" 0101 "$(dirs)"
+python3 examples/car/car.py stop
 t_eq "15.10 stop: 0 0 0 0" 0000 "$(dirs)"
 t_pwm "15.11 stop: ENB steady low" D9 0 steady
 t_fails_with "15.12 car.py forward fast: refused" "car.py: speed 'fast' is not a percentage" \
 	python3 /twin/car.py forward fast
+
+# ---- car.rst's "inside": one gpioset, the PWM class -------------------------
+t_eq "15.13 the Nano is gpiochip2, its PWM chip pwmchip0" "gpiochip2 pwmchip0" \
+	"$(nano_gpiochip 2a) $(basename "$(nano_pwm 2a)")"
+gpioset gpiochip2 7=1 8=0 10=1 11=0
+t_eq "15.14 gpioset gpiochip2 7=1 8=0 10=1 11=0: forward" 1010 "$(dirs)"
+echo 6 > /sys/class/pwm/pwmchip0/export 2>/dev/null
+echo 1024000 > /sys/class/pwm/pwmchip0/pwm6/period
+echo 614400 > /sys/class/pwm/pwmchip0/pwm6/duty_cycle
+echo 1 > /sys/class/pwm/pwmchip0/pwm6/enable
+t_pwm "15.15 ENA through the PWM class: 60 %" D6 1024000 612000
+examples/car/car.sh stop
 
 # ---- a live Pi never trips it ------------------------------------------------
 sh "$car" forward 60

@@ -5,7 +5,7 @@
 # simulator measures on the pins (edges in simulated time).
 . /usr/share/twin/lib.sh
 
-chip=$(nano_pwm 2a)
+chip=$(ls -d /sys/bus/i2c/devices/1-002a/pwm/pwmchip*)
 gc=$(nano_gpiochip 2a)
 
 # t_errno WHAT ERRNO-TEXT FILE VALUE: the sysfs write fails with it
@@ -18,12 +18,15 @@ t_eq "2 twelve channels, numbered by Arduino pin" 12 "$(cat "$chip/npwm")"
 t_errno "3 D4 has no timer output: EINVAL" "Invalid argument" "$chip/export" 4
 t_run "4 ... and the log says which pins have one" \
 	sh -c "dmesg | grep -q 'D4 has no PWM: the PWM pins are D3, D5, D6, D9, D10 and D11'"
-echo 9 >"$chip/export"
+echo 9 > $chip/export
 t_eq "5 D9 before use: what the firmware runs (timer1 at 1 kHz, off)" \
 	"1000000 0 normal 0" "$(pwm_state "$chip" 9)"
 
 # ---- every channel: requested vs measured ----------------------------------
-pwm_set "$chip" 9 20000000 1500000
+# Documentation/pwm.rst, as it stands there
+echo 20000000 > $chip/pwm9/period
+echo 1500000 > $chip/pwm9/duty_cycle
+echo 1 > $chip/pwm9/enable
 t_pwm "6 D9 (timer1) 50 Hz, 1.5 ms: a servo pulse" D9 20000000 1500000
 pwm_set "$chip" 10 20000000 500000
 t_pwm "7 D10, timer1's other channel, same period: 0.5 ms" D10 20000000 500000
