@@ -88,4 +88,19 @@ doc "43 echo 20000000 > .../period" "echo 20000000 > /sys/class/pwm/pwmchip0/pwm
 doc "44 echo 1500000 > .../duty_cycle" "echo 1500000 > /sys/class/pwm/pwmchip0/pwm9/duty_cycle"
 doc "45 echo 1 > .../enable" "echo 1 > /sys/class/pwm/pwmchip0/pwm9/enable"
 t_pwm "46 ... D9 a 1.5 ms servo pulse at 50 Hz" D9 20000000 1500000
+
+# ---- Documentation/adc.rst: a buffered capture, as it stands there ----------
+simctl adc A0 2.5 >/dev/null
+(
+cd /sys/bus/iio/devices/iio:device0
+echo 1 > scan_elements/in_voltage0_en
+echo 1 > scan_elements/in_timestamp_en
+echo 961.538461 > sampling_frequency
+iio_generic_buffer -g -N 0 -c 10
+) >/tmp/cap 2>&1
+# -c 10: ten reads of the buffer, each of the scans it holds
+t_run "47 adc.rst: iio_generic_buffer -g -N 0 -c 10 prints scans (10 or more)" \
+	test "$(grep -cE '^[0-9.]+ [0-9]+ *$' /tmp/cap)" -ge 10
+t_eq "48 ... every one A0 at 2.5 V (2500 mV +- 10)" "" \
+	"$(awk '/^[0-9.]+ [0-9]+ *$/ && ($1 < 2490 || $1 > 2510) { print; exit }' /tmp/cap)"
 t_done
