@@ -54,26 +54,19 @@ commands() {
 		grep -v '^[a-z_]*: ' | grep -vE ' = |[{};]$|^[a-z,-]+;$' | tr -s ' \t' '  '
 }
 
-n=0 failed=0
+. "$here/tap.sh"
 for d in $docs; do
-	n=$((n + 1))
 	: >"$tmp/missing"
 	commands "$top/$d" | while IFS= read -r c; do
 		physical | sed 's/ @@ .*//' | while IFS= read -r p; do
 			printf '%s\n' "$c" | grep -qxE "$p" && echo covered
 		done | grep -q covered && continue
-		grep -qF -- "$c" "$tmp/corpus" || printf '%s\n' "$c" >>"$tmp/missing"
+		grep -qF -- "$c" "$tmp/corpus" || printf 'not in any test: %s\n' "$c" >>"$tmp/missing"
 	done
-	if [ -s "$tmp/missing" ]; then
-		sed 's/^/#   not in any test: /' "$tmp/missing"
-		echo "not ok $n - $d: every command is run by a test"
-		failed=$((failed + 1))
-	else
-		echo "ok $n - $d: every command is run by a test ($(commands "$top/$d" | wc -l) lines)"
-	fi
+	result "$d: every command is run by a test ($(commands "$top/$d" | wc -l) lines)" "$tmp/missing"
 done
+
 # Every reStructuredText file parses (Sphinx's doc role and toctree aside).
-n=$((n + 1))
 "$here/deps.sh" python3-docutils >&2 || exit 1
 /usr/bin/python3 - "$top"/Documentation/*.rst >"$tmp/rst" 2>&1 <<'EOF'
 import sys
@@ -95,12 +88,5 @@ for f in sys.argv[1:]:
                                   settings_overrides={'report_level': 2,
                                                       'halt_level': 5})
 EOF
-if [ -s "$tmp/rst" ]; then
-	sed 's/^/#   /' "$tmp/rst" | head -n 30
-	echo "not ok $n - Documentation/*.rst: docutils parses them without a warning"
-	failed=$((failed + 1))
-else
-	echo "ok $n - Documentation/*.rst: docutils parses them without a warning"
-fi
-echo "1..$n"
-[ "$failed" -eq 0 ]
+result "Documentation/*.rst: docutils parses them without a warning" "$tmp/rst"
+tap_done
