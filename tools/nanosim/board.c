@@ -45,7 +45,7 @@ static struct chain chains[] = {
 	{ .addr = 0x81 }, { .addr = 0xb0 }, { .addr = 0xb1 },
 };
 
-#define EDGES 4
+#define EDGES 16
 static struct {
 	int8_t ext;		/* host drive, -1 = released */
 	uint32_t wires;		/* lines wired to this one */
@@ -335,36 +335,55 @@ uint64_t board_last_edge(int i)
 	return L[i].n ? L[i].et[(L[i].n - 1) % EDGES] : 0;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /*
  * Period and high time of the last complete cycle (rise, fall, rise), or
  * "steady" when the line has not moved for two periods (50 ms if no
  * period is known). With a window (ms > 0): steady if the line has not
- * moved for that long, and only a cycle that began within it counts, so
- * a level held before the window is never taken for a cycle.
+ * moved for that long, else the median period and high time of the
+ * complete cycles that began within it (up to 7): a level held before the
+ * window is never taken for a cycle, and an edge seen late (an interrupt
+ * entry, up to 9 cycles) does not make the answer.
  */
 int board_pwm(int i, double window_ms, char *buf, size_t len)
 {
-	unsigned n = L[i].n;
+	unsigned n = L[i].n, m = 0;
 	uint64_t now = avr->cycle, last = n ? L[i].et[(n - 1) % EDGES] : 0;
 	uint64_t quiet = ms2cyc(window_ms > 0 ? window_ms : 50);
+	uint64_t per[7], hi[7];
 
 	if (n >= 3) {
 		unsigned k = L[i].ev[(n - 1) % EDGES] ? n - 1 : n - 2;	/* last rise */
 
-		if (k >= 2 && L[i].ev[(k - 2) % EDGES]) {
+		/* edges alternate, so k - 2 is a rise too */
+		for (; k >= 2 && n - (k - 2) <= EDGES && m < 7; k -= 2) {
 			uint64_t r1 = L[i].et[(k - 2) % EDGES], f = L[i].et[(k - 1) % EDGES];
 			uint64_t r2 = L[i].et[k % EDGES];
 
-			if (window_ms > 0 ? now - r1 < quiet && now - last < quiet :
-			    now - last <= 2 * (r2 - r1)) {
-				snprintf(buf, len, "ok %llu %llu",
-					 (unsigned long long)cyc2ns(r2 - r1),
-					 (unsigned long long)cyc2ns(f - r1));
-				return 0;
+			if (window_ms > 0 ? now - r1 >= quiet || now - last >= quiet :
+			    now - last > 2 * (r2 - r1)) {
+				if (window_ms <= 0 && !m)
+					quiet = 2 * (r2 - r1);
+				break;
 			}
+			per[m] = r2 - r1;
+			hi[m++] = f - r1;
 			if (window_ms <= 0)
-				quiet = 2 * (r2 - r1);
+				break;	/* the last cycle alone */
 		}
+	}
+	if (m) {
+		qsort(per, m, sizeof(per[0]), cmp_u64);
+		qsort(hi, m, sizeof(hi[0]), cmp_u64);
+		snprintf(buf, len, "ok %llu %llu", (unsigned long long)cyc2ns(per[m / 2]),
+			 (unsigned long long)cyc2ns(hi[m / 2]));
+		return 0;
 	}
 	if (!n || now - last >= quiet) {
 		snprintf(buf, len, "ok steady %d", L[i].level);

@@ -41,7 +41,7 @@ pwm_set "$chip" 11 512000 100000 inversed
 t_pwm "12 D11 (timer2) inversed" D11 512000 412000
 echo 0 >"$chip/pwm10/enable"
 pwm_set "$chip" 9 1234567 617283
-t_pwm "13 D9 at 1234567 ns: timer1 /1, 19753 ticks of 62.5 ns" D9 1234563 617250 563
+t_pwm "13 D9 at 1234567 ns: timer1 /1, 19753 ticks of 62.5 ns" D9 1234563 617250 513
 
 # ---- get_state: a fresh request reads back what the hardware runs ----------
 for p in 9 5 6 3 11; do
@@ -56,7 +56,7 @@ t_eq "17 D3 read back" "512000 128000 normal 1" "$(pwm_state "$chip" 3)"
 t_eq "18 D11 read back" "512000 100000 inversed 1" "$(pwm_state "$chip" 11)"
 echo "$(cat "$chip/pwm9/period")" >"$chip/pwm9/period"
 echo "$(cat "$chip/pwm9/duty_cycle")" >"$chip/pwm9/duty_cycle"
-t_pwm "19 writing back what was read changes nothing" D9 1234563 617250 563
+t_pwm "19 writing back what was read changes nothing" D9 1234563 617250 513
 
 # ---- steady levels: duty 0, 100 %, disabled --------------------------------
 echo 0 >"$chip/pwm3/duty_cycle"
@@ -89,7 +89,7 @@ t_run "32 ... the log names the sibling and its period" \
 t_errno "33 D9 at 100 ns: EINVAL" "Invalid argument" "$chip/pwm9/period" 100
 t_pwm "34 D3 unchanged" D3 512000 256000
 t_pwm "35 D6 unchanged" D6 4096000 3072000
-t_pwm "36 D9 unchanged" D9 1234563 617250 563
+t_pwm "36 D9 unchanged" D9 1234563 617250 513
 echo 8000000 >"$chip/pwm5/period"
 t_pwm "37 a period that rounds to the sibling's is fine (8 ms -> 4.096 ms)" D6 4096000 3072000
 
@@ -101,7 +101,7 @@ echo 10 >"$chip/unexport"
 gpioset "$gc" 10=1
 t_eq "40 D10, timer1's other pin, as a GPIO while D9 runs: high" \
 	"1 out 0" "$(simctl pin D10)"
-t_pwm "41 ... D9 runs on" D9 1234563 617250 563
+t_pwm "41 ... D9 runs on" D9 1234563 617250 513
 echo 11 >"$chip/unexport"
 gpioset --mode=signal "$gc" 11=1 &
 held=$!
@@ -117,7 +117,7 @@ t_run "44 released, D11 can be PWM" sh -c "echo 11 >$chip/export"
 # ---- an MCU restart while running: the configuration comes back ------------
 simctl reset wdt >/dev/null
 usleep 1500000
-t_pwm "45 watchdog reset: D9 restored" D9 1234563 617250 563
+t_pwm "45 watchdog reset: D9 restored" D9 1234563 617250 513
 t_pwm "46 ... D3 restored" D3 512000 256000
 t_pwm "47 ... D6 restored" D6 4096000 3072000
 t_eq "48 ... and D10's GPIO level" "1 out 0" "$(simctl pin D10)"
@@ -126,5 +126,5 @@ t_run "49 the log says so" sh -c "dmesg | grep -q 'MCU restarted (watchdog, boot
 # ---- unexport leaves it running; the module can go --------------------------
 for p in 3 5 6 9 11; do echo "$p" >"$chip/unexport"; done
 t_run "50 rmmod with every channel released" rmmod arduipi
-t_pwm "51 ... D9 as it was left (no failsafe configured)" D9 1234563 617250 563
+t_pwm "51 ... D9 as it was left (no failsafe configured)" D9 1234563 617250 513
 t_done
