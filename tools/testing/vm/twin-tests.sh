@@ -65,7 +65,7 @@ fi
 boot --driver --baudrate 400000 "$here/tests/stream.sh"
 # The ADC's own rate without loss needs the Nano slowed down as far as
 # QEMU is slower than a Pi (Documentation/adc.rst).
-boot --driver --baudrate 400000 --slowdown 6 "$here/tests/stream.sh" max
+boot --driver --baudrate 400000 --slowdown 12 "$here/tests/stream.sh" max
 boot --driver -p addr=0x2b -p noints -o int_pin=4 --nano 2a --nano 2b --int none \
 	--dtso "$here/tests/adc-dt.dtso" "$here/tests/adc-dt.sh"
 # Firmware that answers as another chip, as protocol 2.0 and as 1.9.
