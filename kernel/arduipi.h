@@ -64,6 +64,7 @@ struct arduipi {
 };
 
 int arduipi_gpio_probe(struct arduipi *ap);
+int arduipi_line_output(struct arduipi *ap, unsigned int line, bool value);
 void arduipi_gpio_irq(struct arduipi *ap, u32 pending);
 int arduipi_read_block(struct arduipi *ap, u8 reg, u8 *buf, u8 n);
 int arduipi_adc_probe(struct arduipi *ap);

@@ -303,6 +303,13 @@ static unsigned int arduipi_poll_ms(struct arduipi *ap)
 	return ap->fs_timeout_ms && (!ms || ms > feed) ? feed : ms;
 }
 
+/* High priority: a busy system must not starve the failsafe's feed. */
+static void arduipi_poll_next(struct arduipi *ap)
+{
+	queue_delayed_work(system_highpri_wq, &ap->health,
+			   msecs_to_jiffies(arduipi_poll_ms(ap)));
+}
+
 static void arduipi_health(struct work_struct *work)
 {
 	struct arduipi *ap = container_of(to_delayed_work(work), struct arduipi,
@@ -315,9 +322,7 @@ static void arduipi_health(struct work_struct *work)
 		else if (b[1] & ARDUIPI_STATUS_FS_TRIPPED)
 			arduipi_tripped(ap);
 	}
-	/* high priority: a busy system must not starve the failsafe's feed */
-	queue_delayed_work(system_highpri_wq, &ap->health,
-			   msecs_to_jiffies(arduipi_poll_ms(ap)));
+	arduipi_poll_next(ap);
 }
 
 static int arduipi_identify(struct arduipi *ap)
@@ -452,8 +457,7 @@ static int arduipi_probe(struct i2c_client *client)
 	if (ret)
 		return ret;
 	if (arduipi_poll_ms(ap))
-		queue_delayed_work(system_highpri_wq, &ap->health,
-				   msecs_to_jiffies(arduipi_poll_ms(ap)));
+		arduipi_poll_next(ap);
 	return 0;
 }
 

@@ -157,10 +157,9 @@ static int arduipi_gpio_direction_input(struct gpio_chip *gc, unsigned int line)
 	return arduipi_update_bit(ap, ARDUIPI_REG_GPIO_DIR, line, false);
 }
 
-static int arduipi_gpio_direction_output(struct gpio_chip *gc,
-					 unsigned int line, int value)
+/* Also pwm.c's idle level: a line made an output at a level. */
+int arduipi_line_output(struct arduipi *ap, unsigned int line, bool value)
 {
-	struct arduipi *ap = gpiochip_get_data(gc);
 	int ret;
 
 	/* The level first, so the line never glitches to the old one. */
@@ -170,6 +169,12 @@ static int arduipi_gpio_direction_output(struct gpio_chip *gc,
 	if (ret)
 		return ret;
 	return arduipi_update_bit(ap, ARDUIPI_REG_GPIO_DIR, line, true);
+}
+
+static int arduipi_gpio_direction_output(struct gpio_chip *gc,
+					 unsigned int line, int value)
+{
+	return arduipi_line_output(gpiochip_get_data(gc), line, value);
 }
 
 static int arduipi_gpio_get(struct gpio_chip *gc, unsigned int line)

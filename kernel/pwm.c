@@ -104,12 +104,23 @@ static unsigned int arduipi_presc(unsigned int timer, u8 code)
 	return t->presc[code - t->first_code];
 }
 
+/* 16-bit little-endian registers in the image */
+static u16 arduipi_img16(const u8 *img, unsigned int reg)
+{
+	return img[IMG(reg)] | img[IMG(reg) + 1] << 8;
+}
+
+static void arduipi_img16_set(u8 *img, unsigned int reg, u16 v)
+{
+	img[IMG(reg)] = v & 0xff;
+	img[IMG(reg) + 1] = v >> 8;
+}
+
 static void arduipi_tcfg_get(const u8 *img, unsigned int timer,
 			     struct arduipi_tcfg *cfg)
 {
 	cfg->code = img[IMG(arduipi_timers[timer].clk_reg)];
-	cfg->top = timer == T1 ? img[IMG(ARDUIPI_REG_T1_TOP)] |
-				 img[IMG(ARDUIPI_REG_T1_TOP) + 1] << 8 : 255;
+	cfg->top = timer == T1 ? arduipi_img16(img, ARDUIPI_REG_T1_TOP) : 255;
 }
 
 /* Nanoseconds of ticks timer ticks, rounded up (get_state's rule). */
@@ -195,22 +206,6 @@ static void arduipi_pwm_free(struct pwm_chip *chip, struct pwm_device *pwm)
 	mutex_unlock(&ap->pin_lock);
 }
 
-/* The pin's level while its channel is disabled: the inactive one. */
-static int arduipi_pwm_idle_level(struct arduipi *ap, unsigned int pin,
-				  bool high)
-{
-	unsigned int bit = BIT(pin % 8), reg = pin / 8;
-	int ret;
-
-	mutex_lock(&ap->out_lock);
-	ret = regmap_update_bits(ap->regmap, ARDUIPI_REG_GPIO_OUT + reg, bit,
-				 high ? bit : 0);
-	mutex_unlock(&ap->out_lock);
-	if (ret)
-		return ret;
-	return regmap_update_bits(ap->regmap, ARDUIPI_REG_GPIO_DIR + reg, bit, bit);
-}
-
 /* Write the part of the image that changed, in one frame. */
 static int arduipi_pwm_write(struct arduipi *ap, const u8 *img, const u8 *old)
 {
@@ -272,21 +267,21 @@ static int arduipi_pwm_apply(struct pwm_chip *chip, struct pwm_device *pwm,
 			goto out;
 		}
 		img[IMG(arduipi_timers[timer].clk_reg)] = cfg.code;
-		if (timer == T1) {
-			img[IMG(ARDUIPI_REG_T1_TOP)] = cfg.top & 0xff;
-			img[IMG(ARDUIPI_REG_T1_TOP) + 1] = cfg.top >> 8;
-		}
+		if (timer == T1)
+			arduipi_img16_set(img, ARDUIPI_REG_T1_TOP, cfg.top);
 		duty = arduipi_ns_ticks(ap, state->duty_cycle,
 					arduipi_presc(timer, cfg.code));
 		duty = min_t(u64, duty, cfg.top + 1);
-		img[IMG(ARDUIPI_REG_PWM_DUTY(ch))] = duty & 0xff;
-		img[IMG(ARDUIPI_REG_PWM_DUTY(ch)) + 1] = duty >> 8;
+		arduipi_img16_set(img, ARDUIPI_REG_PWM_DUTY(ch), duty);
 		ctrl |= ARDUIPI_PWM_ENABLE;
 	}
 	img[IMG(ARDUIPI_REG_PWM_CTRL(ch))] = ctrl;
 
-	/* The idle level first: while the channel runs, it does not show. */
-	ret = arduipi_pwm_idle_level(ap, pin, inv);
+	/*
+	 * The pin's level while the channel is disabled, the inactive one,
+	 * first: while the channel runs, it does not show.
+	 */
+	ret = arduipi_line_output(ap, pin, inv);
 	if (!ret)
 		ret = arduipi_pwm_write(ap, img, old);
 out:
@@ -321,8 +316,7 @@ static int arduipi_pwm_get_state(struct pwm_chip *chip, struct pwm_device *pwm,
 	state->polarity = ctrl & ARDUIPI_PWM_INVERT ? PWM_POLARITY_INVERSED :
 						      PWM_POLARITY_NORMAL;
 	state->period = arduipi_ticks_ns(ap, cfg.top + 1, presc);
-	state->duty_cycle = min(arduipi_ticks_ns(ap, img[IMG(ARDUIPI_REG_PWM_DUTY(ch))] |
-						 img[IMG(ARDUIPI_REG_PWM_DUTY(ch)) + 1] << 8,
+	state->duty_cycle = min(arduipi_ticks_ns(ap, arduipi_img16(img, ARDUIPI_REG_PWM_DUTY(ch)),
 						 presc),
 				state->period);
 	return 0;

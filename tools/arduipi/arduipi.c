@@ -93,7 +93,7 @@ static int find_bus(void)
 	return access("/dev/i2c-0", F_OK) || !access("/dev/i2c-1", F_OK) ? 1 : 0;
 }
 
-/* The name of the kernel driver bound at our address, or "". */
+/* The name of the kernel driver bound at our address. */
 static const char *owner(char *buf, size_t len)
 {
 	char link[96];
@@ -102,7 +102,7 @@ static const char *owner(char *buf, size_t len)
 	snprintf(link, sizeof(link), "/sys/bus/i2c/devices/%d-%04x/driver", bus, addr);
 	n = readlink(link, buf, len - 1);
 	if (n <= 0)
-		return "";
+		return "of a device";
 	buf[n] = 0;
 	return strrchr(buf, '/') ? strrchr(buf, '/') + 1 : buf;
 }
@@ -131,7 +131,7 @@ static void bus_open(void)
 	if (ioctl(fd, force ? I2C_SLAVE_FORCE : I2C_SLAVE, addr) < 0) {
 		if (errno == EBUSY)
 			die(EXIT_FAILED, "0x%02x on i2c-%d is in use by the kernel driver %s: use its devices (gpioset, /sys/class/pwm, IIO), or -f to talk to it anyway",
-			    addr, bus, *owner(drv, sizeof(drv)) ? owner(drv, sizeof(drv)) : "of a device");
+			    addr, bus, owner(drv, sizeof(drv)));
 		die(EXIT_FAILED, "cannot use address 0x%02x: %s", addr, strerror(errno));
 	}
 }

@@ -122,8 +122,8 @@ run "sh /twin/car.sh forward 60"
 echo
 echo "  The Pi hangs for a second (QEMU stops the guest; the Nano runs on):"
 e=$(simctl bus pause 1000 2a edges D6 D7 D9)
-end=$(echo "$e" | tr ' ' '\n' | sed -n 's/^end=//p')
-d7=$(echo "$e" | tr ' ' '\n' | sed -n 's/^D7=0@//p')
+end=$(edge_field "$e" end=)
+d7=$(edge_field "$e" D7=0@)
 if [ -n "$d7" ]; then
 	printf '  [Nano: %s ms after the Pi'"'"'s last word, ENA, ENB and IN1..IN4 went low]\n' \
 		"$(awk "BEGIN { printf \"%.1f\", ($d7 - $end) / 1e6 }")"

@@ -218,3 +218,10 @@ t_pwm() {
 		t_fail "$1"
 	fi
 }
+
+# edge_field ANSWER PREFIX: from a nanosim "edges" answer (now=NS end=NS
+# LINE=LEVEL@NS ...), what follows PREFIX in its field: "end=" gives the
+# last transaction's end, "D7=0@" D7's last edge if it is low now.
+edge_field() {
+	echo "$1" | tr ' ' '\n' | sed -n "s/^$2//p"
+}

@@ -92,9 +92,9 @@ t_pwm "17 ... ENB still at 60 %" D9 1024000 614000
 # ---- the Pi hangs: the guest stops for a second ------------------------------
 e=$(simctl bus pause 1000 2a edges D6 D7 D8 D9 D10 D11)
 echo "# while paused: $e"
-lvl() { echo "$e" | tr ' ' '\n' | sed -n "s/^$1=\([01]\)@.*/\1/p"; }
-end=$(echo "$e" | tr ' ' '\n' | sed -n 's/^end=//p')
-d7=$(echo "$e" | tr ' ' '\n' | sed -n 's/^D7=0@//p')
+lvl() { edge_field "$e" "$1=" | cut -c1; }
+end=$(edge_field "$e" end=)
+d7=$(edge_field "$e" D7=0@)
 t_eq "18 Pi hung: D6 D7 D8 D9 D10 D11 all low" 000000 \
 	"$(lvl D6)$(lvl D7)$(lvl D8)$(lvl D9)$(lvl D10)$(lvl D11)"
 late=$(awk "BEGIN { printf \"%d\", ($d7 - $end) / 1000 }" 2>/dev/null)
@@ -135,8 +135,8 @@ echo 9 >"$(nano_pwm 2a)/unexport"
 t_run "31 rmmod arduipi" rmmod arduipi
 e=$(simctl edges D7 D9)
 echo "# after rmmod: $e"
-end=$(echo "$e" | tr ' ' '\n' | sed -n 's/^end=//p')
-d7=$(echo "$e" | tr ' ' '\n' | sed -n 's/^D7=0@//p')
+end=$(edge_field "$e" end=)
+d7=$(edge_field "$e" D7=0@)
 t_run "32 ... D7 went low within 20 ms of the driver's last words, not by timeout" \
 	test -n "$d7" -a $(((${d7:-0} - ${end:-0}) / 1000000)) -lt 20
 t_eq "33 ... the motors are stopped" "000000" "$(simctl pins | cut -c7-12)"
