@@ -16,6 +16,13 @@
  * hands them to the nested handlers.
  * Masks and trigger types are cached and written in irq_bus_sync_unlock.
  *
+ * Why not gpio-regmap and regmap-irq: gpio-regmap (6.1 and 6.12) has no
+ * valid mask (A4/A5 are the bus), no request hook (a line is GPIO or PWM),
+ * no pull-up config and no get/set_multiple in one transaction.
+ * regmap-irq reads its status registers itself; here one transaction reads
+ * the GPIO edges together with the ADC FIFO state, which at 9615 Hz saves
+ * a transaction per INT on a bus the stream already keeps half busy.
+ *
  * Limitations: no level-triggered interrupts (the firmware latches edges);
  * no pull-down (the AVR has none); edges shorter than the firmware's main
  * loop period (a few microseconds) may be missed; edges on several lines

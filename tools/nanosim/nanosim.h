@@ -28,6 +28,7 @@ extern avr_t *avr;
 #define HOLD_BUCKETS	6	/* <=32, <=64, <=128, <=256, <=1024, >1024 */
 struct stats {
 	uint64_t xfers, bytes, nacks, timeouts, buserrs;
+	uint64_t busy;		/* cycles from START to STOP, all transactions */
 	uint64_t hold_count, hold_max, hold_max_cycle, hold_stalled;
 	uint64_t hold_hist[HOLD_BUCKETS];
 	uint8_t hold_max_status;
@@ -139,6 +140,7 @@ uint64_t proto_target(void);
 void proto_poll(void);
 void server_mute(double ms);	/* > 0: for ms wall time, 0: until cleared, < 0: off */
 void server_events(int on);
+int server_slowdown(int n);		/* realtime only: -1 otherwise */
 const char *server_info(void);
 int server_stdio(void);
 int server_socket(const char *path);

@@ -271,13 +271,14 @@ static void cmd_stats(int argc, char **argv)
 	for (int i = 0; i < HOLD_BUCKETS; i++)
 		n += snprintf(hist + n, sizeof(hist) - n, "%s%llu", i ? "/" : "",
 			      (unsigned long long)st.hold_hist[i]);
-	out_line("ok xfers=%llu bytes=%llu nacks=%llu timeouts=%llu buserrs=%llu "
+	out_line("ok xfers=%llu bytes=%llu busy_ns=%llu nacks=%llu timeouts=%llu buserrs=%llu "
 		 "hold_max=%llu hold_max_status=%02x hold_count=%llu hold_hist=%s "
 		 "hold_stalled=%llu hold_max_cycle=%llu stretch_count=%llu stretch_max_ns=%llu "
 		 "int_high_violations=%llu bus_pin_violations=%llu contentions=%llu "
 		 "resets=%llu por=%llu ext=%llu bor=%llu wdt=%llu crashes=%llu "
 		 "rt_overruns=%llu cycles=%llu",
 		 (unsigned long long)st.xfers, (unsigned long long)st.bytes,
+		 (unsigned long long)cyc2ns(st.busy),
 		 (unsigned long long)st.nacks, (unsigned long long)st.timeouts,
 		 (unsigned long long)st.buserrs, (unsigned long long)st.hold_max,
 		 st.hold_max_status, (unsigned long long)st.hold_count, hist,
@@ -393,6 +394,14 @@ void proto_line(char *line)
 		 (!strcmp(argv[1], "on") || !strcmp(argv[1], "off"))) {
 		server_events(argv[1][1] == 'n');
 		out_line("ok");
+	} else if (!strcmp(c, "slowdown")) {
+		long n = opt_slowdown;
+
+		if (argc > 2 || (argc == 2 && decval(argv[1], 1, 100, &n)))
+			REPLY("err usage: slowdown [N] (1..100)");
+		if (n != opt_slowdown && server_slowdown(n))
+			REPLY("err slowdown needs --realtime");
+		out_line("ok %d", opt_slowdown);
 	} else if (!strcmp(c, "time"))
 		out_line("ok %llu %llu", (unsigned long long)avr->cycle,
 			 (unsigned long long)cyc2ns(avr->cycle));
@@ -406,8 +415,8 @@ void proto_line(char *line)
 		out_line("%s", server_info());
 	else if (!strcmp(c, "help"))
 		out_line("ok commands: xfer clock xfer-timeout adc avcc aref temp wire unwire "
-			 "drive intline pin pins pwm edges int events wait time reset fault stats "
-			 "peek poke eeprom info help quit");
+			 "drive intline pin pins pwm edges int events wait slowdown time reset fault "
+			 "stats peek poke eeprom info help quit");
 	else if (!strcmp(c, "quit")) {
 		out_line("ok bye");
 		quit_requested = 1;

@@ -209,6 +209,17 @@ static void rt_run(void)
 	proto_poll();
 }
 
+/* realtime: n wall seconds per simulated second from now on */
+int server_slowdown(int n)
+{
+	if (!opt_realtime)
+		return -1;
+	rt_cycle = avr->cycle;
+	rt_wall = wall();
+	opt_slowdown = n;
+	return 0;
+}
+
 /* ---- setup and main loop ---------------------------------------------------------- */
 
 int server_stdio(void)

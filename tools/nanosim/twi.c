@@ -55,7 +55,7 @@ static struct {
 /* the bus master */
 static struct {
 	int ph, waiting, client, abort, stalled;
-	uint64_t due, wait_from, r, last_stop;
+	uint64_t due, wait_from, r, last_stop, started;
 	struct xact x;
 	int mi, bi, wi;		/* message, byte (-1 = address), wire index */
 	uint8_t sview, mview;	/* the byte as the slave / master sees it */
@@ -347,6 +347,7 @@ uint64_t twi_last_end;
 
 static void finish(void)
 {
+	st.busy += e.last_stop - e.started;
 	e.ph = PH_IDLE;
 	twi_last_end = avr->cycle;
 	if (e.client) {
@@ -497,6 +498,7 @@ static void eng_phase(uint64_t t)
 	bus_t = t;
 	switch (e.ph) {
 	case PH_START:
+		e.started = t;
 		slave_condition();
 		eng_at(t + t_hd + cyc(0.5), PH_RISE);
 		break;

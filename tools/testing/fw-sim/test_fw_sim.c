@@ -716,6 +716,33 @@ static void queue_full_backpressure(void)
  * a NACK, a stalled MCU (stretch, then timeout), a muted simulator, and
  * the VCD trace; and the firmware's TWEA safety net.
  */
+/*
+ * The simulator's own accounting: busy_ns is START to STOP in simulated
+ * time, so at 100 kHz a 4-byte write-then-read (36 clocks) takes about
+ * 360 us and waiting adds nothing; slowdown needs --realtime.
+ */
+static void sim_bus_busy(void)
+{
+	long one, two;
+
+	sim("stats reset");
+	IS("ok 55", "xfer 2a we0 r1");
+	one = sim_stat("busy_ns");
+	sim("wait 5");
+	CHECK(sim_stat("busy_ns") == one);
+	IS("ok 55", "xfer 2a we0 r1");
+	two = sim_stat("busy_ns") - one;
+	if (one < 360000 || one > 460000 || two < one - 10000 || two > one + 10000) {
+		printf("#   busy_ns: %ld, then %ld for the same transaction\n", one, two);
+		failed_checks++;
+	}
+	CHECK(sim_cmd(S, R, sizeof(R), "slowdown 2") < 0 &&
+	      !strcmp(R, "err slowdown needs --realtime"));
+	IS("ok 1", "slowdown");
+	CHECK(sim_cmd(S, R, sizeof(R), "slowdown 0") < 0 &&
+	      !strcmp(R, "err usage: slowdown [N] (1..100)"));
+}
+
 static void sim_faults(void)
 {
 	char vcd[] = "/tmp/arduipi-vcd-XXXXXX", line[256];
@@ -1043,7 +1070,7 @@ static const struct test {
 	T(bad_input, "100000"), T(pec_frames, "400000"),
 	T(resets, "100000"), T(watchdog, "400000"), T(bus_error, "100000"),
 	T(bus_error_late, "400000"), T(queue_full_backpressure, "400000"),
-	T(sim_faults, "100000"),
+	T(sim_faults, "100000"), T(sim_bus_busy, "100000"),
 	T(failsafe, "400000"), T(failsafe_no_stretch, "100000"),
 	T(failsafe_trip_now, "100000"),
 	T(adc, "400000"),
