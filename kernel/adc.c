@@ -172,6 +172,8 @@ static int arduipi_adc_read_raw(struct iio_dev *indio_dev,
 {
 	struct arduipi_adc *adc = iio_priv(indio_dev);
 	struct arduipi *ap = adc->ap;
+	u64 uhz;
+	u32 rem;
 	int ret;
 
 	switch (mask) {
@@ -192,10 +194,10 @@ static int arduipi_adc_read_raw(struct iio_dev *indio_dev,
 		return ret ? ret : IIO_VAL_INT;
 	case IIO_CHAN_INFO_SAMP_FREQ:
 		mutex_lock(&adc->lock);
-		ret = div_u64(ARDUIPI_F_CONV_UHZ, adc->div);
+		uhz = div_u64(ARDUIPI_F_CONV_UHZ, adc->div);
 		mutex_unlock(&adc->lock);
-		*val = ret / 1000000;
-		*val2 = ret % 1000000;
+		*val = div_u64_rem(uhz, 1000000, &rem);
+		*val2 = rem;
 		return IIO_VAL_INT_PLUS_MICRO;
 	case IIO_CHAN_INFO_SCALE:
 		if (chan->type == IIO_TEMP) {
@@ -371,18 +373,38 @@ static int arduipi_adc_postenable(struct iio_dev *indio_dev)
 	return ret;
 }
 
+/* The firmware's stream and its INT off: STREAM and WATERMARK 0. */
+static int arduipi_adc_halt(struct arduipi *ap)
+{
+	u8 off[2] = { 0, 0 };
+
+	return regmap_bulk_write(ap->regmap, ARDUIPI_REG_ADC_STREAM, off,
+				 sizeof(off));
+}
+
 static int arduipi_adc_predisable(struct iio_dev *indio_dev)
 {
 	struct arduipi_adc *adc = iio_priv(indio_dev);
-	u8 off[2] = { 0, 0 };	/* STREAM, WATERMARK */
 	int ret;
 
 	mutex_lock(&adc->lock);
 	adc->running = false;
-	ret = regmap_bulk_write(adc->ap->regmap, ARDUIPI_REG_ADC_STREAM, off,
-				sizeof(off));
+	ret = arduipi_adc_halt(adc->ap);
 	mutex_unlock(&adc->lock);
 	return ret;
+}
+
+/* At shutdown: a capture must not outlive the Pi (core.c). */
+void arduipi_adc_stop(struct arduipi *ap)
+{
+	struct arduipi_adc *adc = ap->adc;
+
+	if (!adc)
+		return;
+	mutex_lock(&adc->lock);
+	adc->running = false;
+	arduipi_adc_halt(ap);
+	mutex_unlock(&adc->lock);
 }
 
 static const struct iio_buffer_setup_ops arduipi_adc_buffer_ops = {
@@ -415,8 +437,11 @@ bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq)
 	if (!adc || !count)
 		return false;
 	mutex_lock(&adc->lock);
-	if (!adc->running)
+	if (!adc->running) {
+		/* Not ours (a stream left running): stop its INT. */
+		arduipi_adc_halt(ap);
 		goto out;
+	}
 	ahead = seq - adc->seq;
 	if (ahead < 0) {
 		n = min_t(unsigned int, -ahead, count);
@@ -556,6 +581,14 @@ int arduipi_adc_probe(struct arduipi *ap)
 	if (ret)
 		return ret;
 
+	/*
+	 * A capture can outlive its host (a Pi that crashed or was reset
+	 * while capturing): stop it, so that the reference can be set and
+	 * INT stays quiet.
+	 */
+	ret = arduipi_adc_halt(ap);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot stop the ADC stream\n");
 	ret = arduipi_adc_vref(adc);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot select the ADC reference\n");

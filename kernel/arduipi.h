@@ -70,6 +70,7 @@ int arduipi_read_block(struct arduipi *ap, u8 reg, u8 *buf, u8 n);
 int arduipi_adc_probe(struct arduipi *ap);
 bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq);
 void arduipi_adc_restarted(struct arduipi *ap);
+void arduipi_adc_stop(struct arduipi *ap);
 int arduipi_pwm_probe(struct arduipi *ap);
 int arduipi_pwm_restore(struct arduipi *ap);
 int arduipi_failsafe_probe(struct arduipi *ap);

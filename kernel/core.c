@@ -103,6 +103,8 @@ static int arduipi_status_errno(u8 status)
 	case ARDUIPI_ERR_NOT_PWM:
 	case ARDUIPI_ERR_BAD_KEY:
 		return -EINVAL;
+	case ARDUIPI_ERR_BUSY:
+		return -EBUSY;		/* the ADC stream runs */
 	default:
 		return -EIO;
 	}
@@ -159,10 +161,13 @@ static int arduipi_regmap_write(void *context, const void *data, size_t count)
 	if (ret == -EINVAL)
 		dev_err_ratelimited(ap->dev, "register 0x%02x refused the value (error %u)\n",
 				    buf[0], status);
+	else if (ret == -EBUSY)
+		dev_err_ratelimited(ap->dev, "register 0x%02x cannot change while the ADC stream runs\n",
+				    buf[0]);
 	else if (ret)
 		dev_err_ratelimited(ap->dev, "writing register 0x%02x failed %d times (%pe)\n",
 				    buf[0], ARDUIPI_TRIES, ERR_PTR(ret));
-	return ret && ret != -EINVAL && ret != -ENXIO ? -EIO : ret;
+	return ret && ret != -EINVAL && ret != -EBUSY && ret != -ENXIO ? -EIO : ret;
 }
 
 static const struct regmap_bus arduipi_regmap_bus = {
@@ -354,8 +359,12 @@ static int arduipi_identify(struct arduipi *ap)
 	ap->boot_count = id[7];
 	dev_info(dev, "ArduiPi firmware, protocol %u.%u, %u MHz, last reset: %s\n",
 		 id[2], id[3], id[5], arduipi_reset_cause(id[6]));
-	/* From here on a set RESTARTED means a restart under the driver. */
-	return regmap_write(ap->regmap, ARDUIPI_REG_STATUS, ARDUIPI_STATUS_RESTARTED);
+	/*
+	 * From here on a set RESTARTED means a restart under the driver, and
+	 * a set FS_TRIPPED a trip under it (not the last unbind's).
+	 */
+	return regmap_write(ap->regmap, ARDUIPI_REG_STATUS,
+			    ARDUIPI_STATUS_RESTARTED | ARDUIPI_STATUS_FS_TRIPPED);
 }
 
 /*
@@ -461,15 +470,19 @@ static int arduipi_probe(struct i2c_client *client)
 	return 0;
 }
 
-/* The Pi goes down: the failsafe state now, not after the timeout. */
+/*
+ * The Pi goes down: the failsafe state now, not after the timeout; and no
+ * capture outlives it, so the next boot finds INT quiet.
+ */
 static void arduipi_shutdown(struct i2c_client *client)
 {
 	struct arduipi *ap = i2c_get_clientdata(client);
 
-	if (!ap || !ap->fs_timeout_ms)
+	if (!ap)
 		return;
 	cancel_delayed_work_sync(&ap->health);
-	if (arduipi_failsafe_trip(ap))
+	arduipi_adc_stop(ap);
+	if (ap->fs_timeout_ms && arduipi_failsafe_trip(ap))
 		dev_err(ap->dev, "cannot put the failsafe state in force at shutdown\n");
 }
 

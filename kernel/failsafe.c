@@ -65,6 +65,8 @@ static void arduipi_failsafe_leave(void *data)
 		dev_err(ap->dev, "cannot put the failsafe state in force: the Nano keeps its outputs\n");
 }
 
+#define ARDUIPI_FS_MIN_MS	50
+
 int arduipi_failsafe_probe(struct arduipi *ap)
 {
 	struct device *dev = ap->dev;
@@ -78,6 +80,11 @@ int arduipi_failsafe_probe(struct arduipi *ap)
 	if (ms > U16_MAX)
 		return dev_err_probe(dev, -EINVAL,
 				     "arduipi,failsafe-timeout-ms: %u ms is more than 65535\n", ms);
+	/* The poll feeds it every quarter: a few jiffies and a transaction. */
+	if (ms < ARDUIPI_FS_MIN_MS)
+		return dev_err_probe(dev, -EINVAL,
+				     "arduipi,failsafe-timeout-ms: %u ms is less than %u, too short for the driver to keep the Nano fed\n",
+				     ms, ARDUIPI_FS_MIN_MS);
 	if (!(ap->caps & ARDUIPI_CAP_FAILSAFE) || ap->proto_minor < 1)
 		return dev_err_probe(dev, -ENODEV,
 				     "this firmware (protocol 1.%u) cannot be told to act at once: flash the firmware that comes with this driver\n",

@@ -374,8 +374,6 @@ static int arduipi_irq_probe(struct arduipi *ap)
 	if (!ret)
 		ret = arduipi_bank_write(ap, ARDUIPI_REG_GPIO_IRQ_STATUS,
 					 ARDUIPI_LINE_MASK);
-	if (!ret)
-		ret = regmap_write(ap->regmap, ARDUIPI_REG_INT_PIN, ap->int_line);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot set up the INT line\n");
 
@@ -399,7 +397,14 @@ int arduipi_gpio_probe(struct arduipi *ap)
 	int ret;
 
 	mutex_init(&ap->out_lock);
-	/* Fill the cache with the device's configuration, for restarts. */
+	/*
+	 * The INT line first (or none, which frees a line an earlier user
+	 * made INT): the firmware resets the INT line's GPIO bits. Then fill
+	 * the cache with the device's configuration, for restarts.
+	 */
+	ret = regmap_write(ap->regmap, ARDUIPI_REG_INT_PIN, ap->int_line);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot set up the INT line\n");
 	ret = arduipi_bank_read(ap, ARDUIPI_REG_GPIO_DIR, &unused);
 	if (!ret)
 		ret = arduipi_bank_read(ap, ARDUIPI_REG_GPIO_OUT, &unused);

@@ -34,7 +34,9 @@
  * Limitations:
  * - The two channels of a timer share its period: a request that needs
  *   another timer setting while the sibling channel is enabled fails with
- *   -EBUSY (a disabled sibling follows).
+ *   -EBUSY (a disabled sibling follows, its duty cut to the new period).
+ * - A disabled state's period and duty are not checked (the PWM core
+ *   ignores them too): a period the timer cannot make fails on enable.
  * - Timer0 and timer2 have only their fixed periods; timer0 also keeps the
  *   firmware's time and cannot go faster than /64.
  * - A new duty on timer0/timer2 takes effect at the next period; timer1's
@@ -225,18 +227,59 @@ static int arduipi_pwm_write(struct arduipi *ap, const u8 *img, const u8 *old)
 	return ret;
 }
 
+/*
+ * An enabled state into img: the timer's setting, the duty, and the
+ * disabled sibling's duty where a new TOP would leave it too long (the
+ * firmware checks every duty against a new TOP). Called with pwm_lock.
+ */
+static int arduipi_pwm_config(struct arduipi *ap, u8 *img, unsigned int pin,
+			      const struct pwm_state *state)
+{
+	unsigned int ch = arduipi_pwm_channel[pin];
+	unsigned int timer = arduipi_channel_timer[ch];
+	unsigned int sib = arduipi_channel_sibling[ch];
+	struct arduipi_tcfg cfg, cur;
+	u64 duty;
+	int ret;
+
+	ret = arduipi_tcfg_for(ap, timer, state->period, &cfg);
+	if (ret) {
+		dev_err(ap->dev, "D%u: a period of %llu ns is shorter than timer%u can make (%llu ns)\n",
+			pin, state->period, timer,
+			arduipi_ticks_ns(ap, timer == T1 ? ARDUIPI_T1_TOP_MIN + 1 : 256,
+					 arduipi_timers[timer].presc[0]));
+		return ret;
+	}
+	arduipi_tcfg_get(img, timer, &cur);
+	if (cfg.code != cur.code || cfg.top != cur.top) {
+		if (img[IMG(ARDUIPI_REG_PWM_CTRL(sib))] & ARDUIPI_PWM_ENABLE) {
+			dev_err(ap->dev, "D%u: D%u runs timer%u at a period of %llu ns: disable it or use that period\n",
+				pin, arduipi_channel_pin[sib], timer,
+				arduipi_ticks_ns(ap, cur.top + 1,
+						 arduipi_presc(timer, cur.code)));
+			return -EBUSY;
+		}
+		if (arduipi_img16(img, ARDUIPI_REG_PWM_DUTY(sib)) > cfg.top + 1)
+			arduipi_img16_set(img, ARDUIPI_REG_PWM_DUTY(sib), cfg.top + 1);
+	}
+	img[IMG(arduipi_timers[timer].clk_reg)] = cfg.code;
+	if (timer == T1)
+		arduipi_img16_set(img, ARDUIPI_REG_T1_TOP, cfg.top);
+	duty = arduipi_ns_ticks(ap, state->duty_cycle,
+				arduipi_presc(timer, cfg.code));
+	arduipi_img16_set(img, ARDUIPI_REG_PWM_DUTY(ch),
+			  min_t(u64, duty, cfg.top + 1));
+	return 0;
+}
+
 static int arduipi_pwm_apply(struct pwm_chip *chip, struct pwm_device *pwm,
 			     const struct pwm_state *state)
 {
 	struct arduipi *ap = arduipi_from_pwm(chip);
 	unsigned int pin = pwm->hwpwm, ch = arduipi_pwm_channel[pin];
-	unsigned int timer = arduipi_channel_timer[ch];
 	bool inv = state->polarity == PWM_POLARITY_INVERSED;
 	u8 img[ARDUIPI_PWM_NREGS], old[ARDUIPI_PWM_NREGS];
 	u8 ctrl = inv ? ARDUIPI_PWM_INVERT : 0;
-	struct arduipi_tcfg cfg, cur;
-	unsigned int sib;
-	u64 duty;
 	int ret;
 
 	mutex_lock(&ap->pwm_lock);
@@ -244,35 +287,11 @@ static int arduipi_pwm_apply(struct pwm_chip *chip, struct pwm_device *pwm,
 	if (ret)
 		goto out;
 	memcpy(old, img, sizeof(img));
-
-	/* checked even for a disabled channel: enabling it would fail later */
-	ret = arduipi_tcfg_for(ap, timer, state->period, &cfg);
-	if (ret) {
-		dev_err(ap->dev, "D%u: a period of %llu ns is shorter than timer%u can make (%llu ns)\n",
-			pin, state->period, timer,
-			arduipi_ticks_ns(ap, timer == T1 ? ARDUIPI_T1_TOP_MIN + 1 : 256,
-					 arduipi_timers[timer].presc[0]));
-		goto out;
-	}
+	/* A disabled state's period and duty mean nothing (the PWM core). */
 	if (state->enabled) {
-		sib = arduipi_channel_sibling[ch];
-		arduipi_tcfg_get(img, timer, &cur);
-		if ((cfg.code != cur.code || cfg.top != cur.top) &&
-		    img[IMG(ARDUIPI_REG_PWM_CTRL(sib))] & ARDUIPI_PWM_ENABLE) {
-			dev_err(ap->dev, "D%u: D%u runs timer%u at a period of %llu ns: disable it or use that period\n",
-				pin, arduipi_channel_pin[sib], timer,
-				arduipi_ticks_ns(ap, cur.top + 1,
-						 arduipi_presc(timer, cur.code)));
-			ret = -EBUSY;
+		ret = arduipi_pwm_config(ap, img, pin, state);
+		if (ret)
 			goto out;
-		}
-		img[IMG(arduipi_timers[timer].clk_reg)] = cfg.code;
-		if (timer == T1)
-			arduipi_img16_set(img, ARDUIPI_REG_T1_TOP, cfg.top);
-		duty = arduipi_ns_ticks(ap, state->duty_cycle,
-					arduipi_presc(timer, cfg.code));
-		duty = min_t(u64, duty, cfg.top + 1);
-		arduipi_img16_set(img, ARDUIPI_REG_PWM_DUTY(ch), duty);
 		ctrl |= ARDUIPI_PWM_ENABLE;
 	}
 	img[IMG(ARDUIPI_REG_PWM_CTRL(ch))] = ctrl;

@@ -62,7 +62,16 @@ else
 	echo "not ok 1 - shutdown: D7 low and D9 off within 20 ms of the driver's last words ($left)"
 	rc=1
 fi
-boot --driver --baudrate 400000 "$here/tests/stream.sh"
+# stream.sh leaves a capture running and asks for INT after the power-off:
+# the driver's shutdown hook must have stopped the stream.
+boot --driver --baudrate 400000 "$here/tests/stream.sh" >"$tmp/stream.out" 2>&1
+cat "$tmp/stream.out"
+if grep -q '^twinbus: at exit: 2a int: ok 1$' "$tmp/stream.out"; then
+	echo "ok 1 - shutdown: no capture outlives the Pi, INT released"
+else
+	echo "not ok 1 - shutdown: no capture outlives the Pi, INT released ($(grep 'at exit' "$tmp/stream.out"))"
+	rc=1
+fi
 # The ADC's own rate without loss: the script slows the Nano down as far
 # as the twin's bus is slower than a Pi's (Documentation/adc.rst).
 boot --driver --baudrate 400000 "$here/tests/stream.sh" max
@@ -81,6 +90,7 @@ minor9=$(variant minor9 -DARDUIPI_FW_PROTO_MINOR=9) || exit 1
 boot --driver -p addr=0x30 -o "addr=0x2b noints" -o "addr=0x2c noints" \
 	-o "addr=0x2d noints" --nano 2a --nano 2b --int none --elf "$badid" \
 	--nano 2c --int none --elf "$proto2" --nano 2d --int none --elf "$minor9" \
+	-o "addr=0x2e noints failsafe_ms=20" --nano 2e --int none \
 	"$here/tests/probe.sh"
 
 # The rig itself: a guest whose kernel panics fails the run.

@@ -70,6 +70,14 @@ echo 1 >"$b/scan_elements/in_voltage0_en"
 t_fails_with "14 0x2b has no interrupts: enabling capture fails" "Invalid" \
 	sh -c "echo 1 >$b/buffer/enable"
 t_run "15 ... saying why" sh -c 'dmesg | grep -q "arduipi 1-002b: buffered capture needs the INT line"'
-t_run "16 no oops" sh -c '! dmesg | grep -qE "Oops|BUG|WARNING|Call trace"'
+# ---- no INT line: a line an earlier user made INT is a GPIO line again -------------
+rmmod arduipi
+i2cset -y 1 0x2b 0x5f 12		# INT_PIN: D12, as a driver with INT left it
+modprobe arduipi
+wait_gpiochip 2b
+t_run "16 0x2b without interrupts: D12, INT before, sets as a GPIO line" \
+	gpioset "$(nano_gpiochip 2b)" 12=1
+t_eq "16.1 ... D12 high" "1 out 0" "$(simctl -n 2b pin D12)"
+t_run "17 no oops" sh -c '! dmesg | grep -qE "Oops|BUG|WARNING|Call trace"'
 
 t_done

@@ -153,4 +153,26 @@ wait_gpiochip 2a
 chip=$(nano_gpiochip 2a)
 t_eq "bound again: D13 still high" 1 "$($v2/gpioget -a -c "$chip" --numeric D13)"
 
+# ---- the INT line is a line an earlier user left as an output ---------------------
+# The firmware clears the INT line's GPIO bits when it becomes INT: the
+# driver must read its cache after that, or every write to the bank (D8..A1)
+# carries D12's stale bit and is refused.
+rmmod arduipi
+i2cset -y 1 0x2a 0x5f 0xff		# INT_PIN: none, D12 free
+i2cset -y 1 0x2a 0x61 0x30		# GPIO_DIR bank 1: D12, D13 outputs
+i2cset -y 1 0x2a 0x64 0x30		# GPIO_OUT bank 1: D12, D13 high
+modprobe arduipi
+wait_gpiochip 2a
+chip=$(nano_gpiochip 2a)
+refused=$(dmesg | grep -c "refused the value")
+t_run "INT on D12, left an output before: gpioset D13=0 (same bank)" gpioset "$chip" 13=0
+t_eq "... D13 low" "0 out 0" "$(simctl pin D13)"
+t_eq "... D12 is INT, released high" 1 "$(simctl int)"
+simctl reset wdt >/dev/null
+usleep 1500000
+t_run "... a watchdog reset: the configuration restored" \
+	sh -c "dmesg | grep -q 'MCU restarted (watchdog, boot [0-9]*): configuration restored'"
+t_eq "... D13 still low" "0 out 0" "$(simctl pin D13)"
+t_eq "... and the firmware refused nothing" "$refused" "$(dmesg | grep -c "refused the value")"
+
 t_done

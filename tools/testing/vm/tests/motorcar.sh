@@ -150,5 +150,7 @@ modprobe arduipi
 wait_gpiochip 2a
 sh "$car" forward 60
 t_eq "36 loaded again: the car runs" 1010 "$(dirs)"
+usleep 300000
+t_eq "36.1 ... and the unbind's own trip is not logged as a trip" 2 "$(trips)"
 t_run "37 ask twinbus for the pins after power-off" simctl bus atexit 2a edges D7 D9
 t_done

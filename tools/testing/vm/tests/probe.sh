@@ -5,6 +5,7 @@
 #   0x2b  firmware with another identity ("NZ")
 #   0x2c  firmware of protocol 2.0
 #   0x2d  firmware of protocol 1.9 (newer minor: accepted)
+#   0x2e  failsafe_ms=20, too short a timeout
 # and the ordinary Nano at 0x2a, which has no overlay instance.
 . /usr/share/twin/lib.sh
 
@@ -30,6 +31,10 @@ t_eq "11 binding again fails the same way" 2 "$(dmesg | grep -c 'no device answe
 echo 1-002c >/sys/bus/i2c/drivers/arduipi/bind 2>/dev/null
 t_eq "12 binding protocol 2.0 again fails the same way" 2 \
 	"$(dmesg | grep -c 'arduipi 1-002c: .*firmware protocol 2.0')"
-t_run "13 no oops" sh -c '! dmesg | grep -qE "Oops|BUG|WARNING|Call trace"'
+t_run "13 failsafe_ms=20: the probe says it is too short" \
+	sh -c 'dmesg | grep -q "arduipi 1-002e: .*arduipi,failsafe-timeout-ms: 20 ms is less than 50, too short for the driver to keep the Nano fed"'
+t_eq "14 failsafe_ms=20: no GPIO chip, the failsafe not armed" "0x0000" \
+	"$(nano_gpiochip 2e)$(i2cget -y 1 0x2e 0x80 w)"
+t_run "15 no oops" sh -c '! dmesg | grep -qE "Oops|BUG|WARNING|Call trace"'
 
 t_done

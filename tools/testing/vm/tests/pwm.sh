@@ -42,6 +42,14 @@ t_pwm "12 D11 (timer2) inversed" D11 512000 412000
 echo 0 >"$chip/pwm10/enable"
 pwm_set "$chip" 9 1234567 617283
 t_pwm "13 D9 at 1234567 ns: timer1 /1, 19753 ticks of 62.5 ns" D9 1234563 617250 513
+# The firmware checks both of timer1's duties against a new period, the
+# disabled channel's too: the driver shortens that one.
+echo 0 >"$chip/pwm9/enable"
+pwm_set "$chip" 10 20000000 15000000
+t_pwm "13.1 D10 alone at 20 ms, 15 ms high" D10 20000000 15000000
+echo 0 >"$chip/pwm10/enable"
+echo 1 >"$chip/pwm9/enable"
+t_pwm "13.2 D9 back at 1234567 ns, shorter than disabled D10's old 15 ms" D9 1234563 617250 513
 
 # ---- get_state: a fresh request reads back what the hardware runs ----------
 for p in 9 5 6 3 11; do
@@ -77,10 +85,14 @@ t_pwm "26 D3 at 50 % before the bad requests" D3 512000 256000
 t_errno "27 period 0: EINVAL" "Invalid argument" "$chip/pwm3/period" 0
 t_errno "28 duty > period: EINVAL" "Invalid argument" "$chip/pwm3/duty_cycle" 600000
 echo 0 >"$chip/pwm11/duty_cycle"
-t_errno "29 D11 (disabled) at 10 us, below timer2's 16 us: EINVAL" "Invalid argument" \
-	"$chip/pwm11/period" 10000
+# A disabled state's period means nothing (the PWM core): it is taken, and
+# enabling it is refused.
+t_run "29 D11 (disabled) at 10 us, below timer2's 16 us: taken while disabled" \
+	sh -c "echo 10000 >$chip/pwm11/period"
+t_errno "29.1 ... enabling it: EINVAL" "Invalid argument" "$chip/pwm11/enable" 1
 t_run "30 ... the log says the shortest period" \
 	sh -c "dmesg | grep -q 'D11: a period of 10000 ns is shorter than timer2 can make (16000 ns)'"
+t_pwm "30.1 ... D11 stays off, at its inactive level (inversed: high)" D11 1 steady
 echo 0 >"$chip/pwm5/duty_cycle"
 t_errno "31 D5 to 16 ms while D6 runs timer0 at 4 ms: EBUSY" \
 	"Device or resource busy" "$chip/pwm5/period" 16384000

@@ -17,6 +17,11 @@ t_eq "1.1 sampling_frequency_available: F_CONV / 1, 2, 5, 10, 20, 100, 1000" \
 	"9615.384615 4807.692307 1923.076923 961.538461 480.769230 96.153846 9.615384" \
 	"$(cat "$iio/sampling_frequency_available")"
 
+for f in 9615.384615 4807.692307 961.538461; do
+	echo "$f" >"$sfreq"
+	t_eq "1.2 sampling_frequency $f reads back" "$f" "$(cat "$sfreq")"
+done
+
 # The inputs: sawtooths of different periods and two steady levels.
 simctl adc A0 saw 0 5 100 >/dev/null
 simctl adc A1 saw 0 5 37 >/dev/null
@@ -158,6 +163,10 @@ if [ "${1:-}" = max ]; then
 fi
 
 # ---- one channel, several rates ------------------------------------------------
+# Lossless at these rates is the driver's part; with the Nano in real time
+# it is also a race with the host (QEMU and the twin's bus, see max above),
+# which a loaded host loses now and then: the Nano runs 8 times slower here.
+simctl slowdown 8 >/dev/null
 set_channels 0
 for f in 96.153846 961.538461 1923.076923; do
 	echo "$f" >"$sfreq"
@@ -174,6 +183,7 @@ done
 
 # ---- the ADC's own rate: what the twin cannot keep up with is counted, and
 # every scan delivered still matches its timestamp ---------------------------
+simctl slowdown 1 >/dev/null
 echo 9615.384615 >"$sfreq"
 l0=$(lost)
 capture 12
@@ -185,6 +195,7 @@ t_eq "5.2 A0 at 9615 Hz: timestamps 104 us apart, but where scans were lost" "$2
 t_eq "5.3 A0 at 9615 Hz: every delivered sample is the sawtooth at its timestamp" 0 "$3"
 
 # ---- all channels ---------------------------------------------------------------
+simctl slowdown 8 >/dev/null
 set_channels 0 1 2 3 6 7
 echo 480.769230 >"$sfreq"
 l0=$(lost)
@@ -194,6 +205,7 @@ t_run "6 all six inputs at 480.8 Hz: scans ($1)" test "$1" -ge 12
 t_eq "7 all six: timestamps 2.08 ms apart" 0 "$2"
 t_eq "8 all six: every sample is its input's waveform" 0 "$3"
 t_eq "9 all six: no scan lost" "$l0" "$(lost)"
+simctl slowdown 1 >/dev/null
 
 # ---- the ABI's rules ----------------------------------------------------------------
 set_channels 0
@@ -255,6 +267,36 @@ grep -E '^[0-9. ]+$' /tmp/cap.raw | awk '
 	END { if (gap) print gap }' >/tmp/gap
 t_run "25 ... and the capture goes on after it (scans after the gap)" \
 	test -s /tmp/gap -a "$(grep -cE '^[0-9. ]+$' /tmp/cap.raw)" -gt "$(cat /tmp/gap 2>/dev/null || echo 0)"
-t_run "26 no oops" sh -c '! dmesg | grep -qE "Oops|BUG|WARNING|Call trace"'
+# ---- a capture that outlived its host ----------------------------------------------
+# A Pi reset while capturing leaves the Nano streaming with INT low, and
+# here with another reference: the next probe stops the stream, sets its
+# reference and binds; INT goes quiet.
+t_run "27 rmmod arduipi" rmmod arduipi
+i2cset -y 1 0x2a 0xc6 1			# ADC_REF: 1.1 V
+i2cset -y 1 0x2a 0x89 0x01		# ADC_SCAN: A0
+i2cset -y 1 0x2a 0x8a 0x000a w		# ADC_DIV: 10
+i2cset -y 1 0x2a 0x8c 1			# ADC_STREAM
+i2cset -y 1 0x2a 0x8d 4			# ADC_WATERMARK
+usleep 200000
+t_eq "28 ... a stream left running holds INT low" 0 "$(simctl int)"
+modprobe arduipi
+for i in $(seq 50); do nano_iio 2a >/dev/null && break; usleep 100000; done
+t_run "29 the driver binds again" nano_iio 2a
+usleep 500000
+t_eq "30 ... stopped the stream, set its reference (AVcc)" "0x00 0x00" \
+	"$(i2cget -f -y 1 0x2a 0x8c) $(i2cget -f -y 1 0x2a 0xc6)"
+t_eq "31 ... and INT is quiet" 1 "$(simctl int)"
+t_run "32 no oops" sh -c '! dmesg | grep -qE "Oops|BUG|WARNING|Call trace"'
+
+# ---- at power-off no capture outlives the Pi ----------------------------------------
+# (twin-tests.sh checks INT after the guest's power-off: the driver's
+# shutdown stopped the stream, nobody else could)
+iio=$(nano_iio 2a)
+echo 1 >"$iio/scan_elements/in_voltage0_en"
+echo 961.538461 >"$iio/sampling_frequency"
+echo 1 >"$iio/buffer/enable"
+usleep 300000
+t_eq "33 a capture nobody reads: INT low" 0 "$(simctl int)"
+t_run "34 ask twinbus for INT after power-off" simctl bus atexit 2a int
 
 t_done
