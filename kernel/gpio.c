@@ -323,6 +323,36 @@ static void arduipi_irq_bus_sync_unlock(struct irq_data *d)
 	mutex_unlock(&ap->irq_lock);
 }
 
+/*
+ * An interrupt consumer that names a line in the device tree takes it
+ * without a GPIO request: the PWM ownership is checked here too.
+ */
+static int arduipi_irq_reqres(struct irq_data *d)
+{
+	struct gpio_chip *gc = irq_data_get_irq_chip_data(d);
+	struct arduipi *ap = gpiochip_get_data(gc);
+	irq_hw_number_t line = irqd_to_hwirq(d);
+	int ret;
+
+	mutex_lock(&ap->pin_lock);
+	if (ap->pwm_owned & BIT(line)) {
+		dev_err(ap->dev, "%s is in use as PWM: release it before using it as an interrupt\n",
+			arduipi_line_names[line]);
+		ret = -EBUSY;
+	} else {
+		ret = gpiochip_reqres_irq(gc, line);
+	}
+	mutex_unlock(&ap->pin_lock);
+	return ret;
+}
+
+static void arduipi_irq_relres(struct irq_data *d)
+{
+	struct gpio_chip *gc = irq_data_get_irq_chip_data(d);
+
+	gpiochip_relres_irq(gc, irqd_to_hwirq(d));
+}
+
 static void arduipi_irq_print_chip(struct irq_data *d, struct seq_file *p)
 {
 	struct gpio_chip *gc = irq_data_get_irq_chip_data(d);
@@ -337,8 +367,9 @@ static const struct irq_chip arduipi_irq_chip = {
 	.irq_bus_lock = arduipi_irq_bus_lock,
 	.irq_bus_sync_unlock = arduipi_irq_bus_sync_unlock,
 	.irq_print_chip = arduipi_irq_print_chip,
+	.irq_request_resources = arduipi_irq_reqres,
+	.irq_release_resources = arduipi_irq_relres,
 	.flags = IRQCHIP_IMMUTABLE,
-	GPIOCHIP_IRQ_RESOURCE_HELPERS,
 };
 
 /* From the INT thread (core.c): the latched edges, pending (line bits). */

@@ -192,6 +192,10 @@ static int arduipi_pwm_request(struct pwm_chip *chip, struct pwm_device *pwm)
 		dev_err(ap->dev, "D%u is in use as a GPIO line: release it before using it as PWM\n",
 			pin);
 		ret = -EBUSY;
+	} else if (gpiochip_line_is_irq(&ap->gc, pin)) {
+		dev_err(ap->dev, "D%u is in use as an interrupt: release it before using it as PWM\n",
+			pin);
+		ret = -EBUSY;
 	} else {
 		ap->pwm_owned |= BIT(pin);
 	}

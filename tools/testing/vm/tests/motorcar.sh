@@ -125,11 +125,23 @@ t_pwm "28 brightness 255: D3 steady high" D3 1 steady
 echo 0 >"$led/brightness"
 t_pwm "29 brightness 0: D3 steady low" D3 0 steady
 t_fails_with "30 D3 belongs to the LED: no gpioset" "busy" gpioset "$(nano_gpiochip 2a)" 3=1
+# motorcar.dtso's gpio-keys buttons name D3 and D5 as interrupts, without a
+# GPIO request: D3 is refused as well, D5 is free and then no PWM channel.
+keys=/sys/bus/platform/drivers/gpio-keys
+modprobe gpio_keys
+t_run "30.1 ... nor an interrupt (gpio-keys), the log says why" \
+	sh -c "dmesg | grep -q 'D3 is in use as PWM: release it before using it as an interrupt'"
+t_eq "30.2 ... that gpio-keys did not bind; the one on D5 did" "no yes" \
+	"$(test -e $keys/keys-d3 && echo yes || echo no) $(test -e $keys/keys-d5 && echo yes || echo no)"
+t_fails_with "30.3 D5, a button's interrupt: no PWM export, EBUSY" "busy" \
+	sh -c "echo 5 >$(nano_pwm 2a)/export"
+t_run "30.4 ... the log says why" \
+	sh -c "dmesg | grep -q 'D5 is in use as an interrupt: release it before using it as PWM'"
 
 # ---- unbinding: the safe state on purpose, at once ---------------------------
 echo 128 >"$led/brightness"
 sh "$car" forward 60
-rmmod leds_pwm
+rmmod leds_pwm gpio_keys
 echo 6 >"$(nano_pwm 2a)/unexport"
 echo 9 >"$(nano_pwm 2a)/unexport"
 t_run "31 rmmod arduipi" rmmod arduipi
