@@ -107,6 +107,17 @@ static int arduipi_update_bit(struct arduipi *ap, unsigned int base,
 				  BIT(line % 8), on ? BIT(line % 8) : 0);
 }
 
+/* With pin_lock held: -EBUSY, said in the log, if the line is PWM. */
+static int arduipi_not_pwm(struct arduipi *ap, unsigned int line,
+			   const char *use)
+{
+	if (!(ap->pwm_owned & BIT(line)))
+		return 0;
+	dev_err(ap->dev, "%s is in use as PWM: release it before using it as %s\n",
+		arduipi_line_names[line], use);
+	return -EBUSY;
+}
+
 /*
  * A line is GPIO or PWM (pwm.c), not both. (Having a request callback also
  * makes gpiolib refuse lines not in valid_mask.)
@@ -114,16 +125,12 @@ static int arduipi_update_bit(struct arduipi *ap, unsigned int base,
 static int arduipi_gpio_request(struct gpio_chip *gc, unsigned int line)
 {
 	struct arduipi *ap = gpiochip_get_data(gc);
-	int ret = 0;
+	int ret;
 
 	mutex_lock(&ap->pin_lock);
-	if (ap->pwm_owned & BIT(line)) {
-		dev_err(ap->dev, "%s is in use as PWM: release it before using it as a GPIO line\n",
-			arduipi_line_names[line]);
-		ret = -EBUSY;
-	} else {
+	ret = arduipi_not_pwm(ap, line, "a GPIO line");
+	if (!ret)
 		ap->gpio_owned |= BIT(line);
-	}
 	mutex_unlock(&ap->pin_lock);
 	return ret;
 }
@@ -335,13 +342,9 @@ static int arduipi_irq_reqres(struct irq_data *d)
 	int ret;
 
 	mutex_lock(&ap->pin_lock);
-	if (ap->pwm_owned & BIT(line)) {
-		dev_err(ap->dev, "%s is in use as PWM: release it before using it as an interrupt\n",
-			arduipi_line_names[line]);
-		ret = -EBUSY;
-	} else {
+	ret = arduipi_not_pwm(ap, line, "an interrupt");
+	if (!ret)
 		ret = gpiochip_reqres_irq(gc, line);
-	}
 	mutex_unlock(&ap->pin_lock);
 	return ret;
 }
