@@ -143,6 +143,7 @@ struct arduipi_adc {
 	struct mutex lock;
 	u16 div;		/* conversions per scan */
 	bool running;
+	unsigned int gen;	/* captures started: the INT thread's FIFO state is of this one */
 	u8 scan;		/* inputs in the capture, bit n = An */
 	u8 scan_bytes;
 	u16 seq;		/* next scan number the FIFO will show */
@@ -342,6 +343,8 @@ static int arduipi_adc_start(struct arduipi_adc *adc)
 	adc->seq = 0;
 	adc->scans = 0;
 	adc->running = true;
+	/* Last: FIFO state read before this is of the stream before. */
+	WRITE_ONCE(adc->gen, adc->gen + 1);
 	return 0;
 }
 
@@ -421,13 +424,21 @@ static int arduipi_adc_pop(struct arduipi_adc *adc, u16 seq)
 				 sizeof(v));
 }
 
+/* For the INT thread, before it reads the FIFO state (arduipi_adc_drain). */
+unsigned int arduipi_adc_gen(struct arduipi *ap)
+{
+	return ap->adc ? READ_ONCE(ap->adc->gen) : 0;
+}
+
 /*
- * From the INT thread: count scans stored, seq the oldest one's number.
+ * From the INT thread: count scans stored, seq the oldest one's number,
+ * as read after arduipi_adc_gen() gave gen.
  * Scans are pushed, then popped; a pop that failed (or landed unseen)
  * leaves scans already pushed at the FIFO's head: they are popped again,
  * not pushed twice. A jump forward is the firmware's overflow.
  */
-bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq)
+bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq,
+		       unsigned int gen)
 {
 	struct arduipi_adc *adc = ap->adc;
 	unsigned int n, i, per, full = 0;
@@ -438,10 +449,13 @@ bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq)
 		return false;
 	mutex_lock(&adc->lock);
 	if (!adc->running) {
-		/* Not ours (a stream left running): stop its INT. */
-		arduipi_adc_halt(ap);
+		/* Not ours (a stream left running): stop it, empty the FIFO. */
+		if (!arduipi_adc_halt(ap))
+			arduipi_adc_pop(adc, seq + count);
 		goto out;
 	}
+	if (gen != adc->gen)	/* a capture started meanwhile: INT again */
+		goto out;
 	ahead = seq - adc->seq;
 	if (ahead < 0) {
 		n = min_t(unsigned int, -ahead, count);

@@ -68,7 +68,9 @@ int arduipi_line_output(struct arduipi *ap, unsigned int line, bool value);
 void arduipi_gpio_irq(struct arduipi *ap, u32 pending);
 int arduipi_read_block(struct arduipi *ap, u8 reg, u8 *buf, u8 n);
 int arduipi_adc_probe(struct arduipi *ap);
-bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq);
+unsigned int arduipi_adc_gen(struct arduipi *ap);
+bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq,
+		       unsigned int gen);
 void arduipi_adc_restarted(struct arduipi *ap);
 void arduipi_adc_stop(struct arduipi *ap);
 int arduipi_pwm_probe(struct arduipi *ap);

@@ -374,13 +374,14 @@ static int arduipi_identify(struct arduipi *ap)
 static irqreturn_t arduipi_irq_thread(int irq, void *data)
 {
 	struct arduipi *ap = data;
+	unsigned int gen = arduipi_adc_gen(ap);
 	u8 b[6];	/* IRQ_STATUS[3], ADC_FIFO_COUNT, ADC_FIFO_SEQ[2] */
 	u32 pending;
 	bool handled;
 
 	if (regmap_bulk_read(ap->regmap, ARDUIPI_REG_GPIO_IRQ_STATUS, b, sizeof(b)))
 		return IRQ_NONE;
-	handled = arduipi_adc_drain(ap, b[3], b[4] | b[5] << 8);
+	handled = arduipi_adc_drain(ap, b[3], b[4] | b[5] << 8, gen);
 	pending = (b[0] | b[1] << 8 | b[2] << 16) & GENMASK(ARDUIPI_NGPIO - 1, 0);
 	if (pending)
 		arduipi_gpio_irq(ap, pending);
@@ -444,6 +445,14 @@ static int arduipi_probe(struct i2c_client *client)
 	ret = arduipi_int_line(ap);
 	if (ret)
 		return ret;
+	/*
+	 * The INT line (or none, which frees a line an earlier user made
+	 * INT) before anything names lines: the firmware refuses the INT
+	 * line in every other register, and resets its GPIO bits.
+	 */
+	ret = regmap_write(ap->regmap, ARDUIPI_REG_INT_PIN, ap->int_line);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot set up the INT line\n");
 	mutex_init(&ap->pin_lock);
 
 	ret = arduipi_failsafe_probe(ap);
@@ -480,6 +489,9 @@ static void arduipi_shutdown(struct i2c_client *client)
 
 	if (!ap)
 		return;
+	/* Without this hook the I2C core would do this much. */
+	if (client->irq > 0)
+		disable_irq(client->irq);
 	cancel_delayed_work_sync(&ap->health);
 	arduipi_adc_stop(ap);
 	if (ap->fs_timeout_ms && arduipi_failsafe_trip(ap))

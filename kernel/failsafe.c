@@ -20,6 +20,7 @@
 #include <linux/bits.h>
 #include <linux/property.h>
 #include <linux/regmap.h>
+#include <linux/string.h>
 
 #include "arduipi.h"
 
@@ -75,8 +76,14 @@ int arduipi_failsafe_probe(struct arduipi *ap)
 	int ret;
 
 	device_property_read_u32(dev, "arduipi,failsafe-timeout-ms", &ms);
-	if (!ms)
-		return 0;
+	if (!ms) {
+		/* None wanted: not even one an earlier host armed and left. */
+		if (!(ap->caps & ARDUIPI_CAP_FAILSAFE))
+			return 0;
+		memset(regs, 0, 2);
+		ret = regmap_bulk_write(ap->regmap, ARDUIPI_REG_FS_TIMEOUT, regs, 2);
+		return ret ? dev_err_probe(dev, ret, "cannot disarm the failsafe\n") : 0;
+	}
 	if (ms > U16_MAX)
 		return dev_err_probe(dev, -EINVAL,
 				     "arduipi,failsafe-timeout-ms: %u ms is more than 65535\n", ms);

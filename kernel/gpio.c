@@ -432,13 +432,9 @@ int arduipi_gpio_probe(struct arduipi *ap)
 
 	mutex_init(&ap->out_lock);
 	/*
-	 * The INT line first (or none, which frees a line an earlier user
-	 * made INT): the firmware resets the INT line's GPIO bits. Then fill
-	 * the cache with the device's configuration, for restarts.
+	 * Fill the cache with the device's configuration, for restarts;
+	 * after INT_PIN (core.c), which resets the INT line's bits.
 	 */
-	ret = regmap_write(ap->regmap, ARDUIPI_REG_INT_PIN, ap->int_line);
-	if (ret)
-		return dev_err_probe(dev, ret, "cannot set up the INT line\n");
 	ret = arduipi_bank_read(ap, ARDUIPI_REG_GPIO_DIR, &unused);
 	if (!ret)
 		ret = arduipi_bank_read(ap, ARDUIPI_REG_GPIO_OUT, &unused);

@@ -175,4 +175,12 @@ t_run "... a watchdog reset: the configuration restored" \
 t_eq "... D13 still low" "0 out 0" "$(simctl pin D13)"
 t_eq "... and the firmware refused nothing" "$refused" "$(dmesg | grep -c "refused the value")"
 
+# ---- a failsafe an earlier host armed, and this device tree has none ------------
+rmmod arduipi
+i2cset -y 1 0x2a 0x80 0x00fa w		# FS_TIMEOUT: 250 ms
+modprobe arduipi
+wait_gpiochip 2a
+t_eq "no failsafe in the device tree: the one left armed is disarmed" 0x0000 \
+	"$(i2cget -f -y 1 0x2a 0x80 w)"
+
 t_done
