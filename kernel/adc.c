@@ -385,9 +385,9 @@ static int arduipi_adc_halt(struct arduipi *ap)
 				 sizeof(off));
 }
 
-static int arduipi_adc_predisable(struct iio_dev *indio_dev)
+/* The end of a capture: buffer disabled, or the Pi shutting down. */
+static int arduipi_adc_end(struct arduipi_adc *adc)
 {
-	struct arduipi_adc *adc = iio_priv(indio_dev);
 	int ret;
 
 	mutex_lock(&adc->lock);
@@ -397,17 +397,16 @@ static int arduipi_adc_predisable(struct iio_dev *indio_dev)
 	return ret;
 }
 
+static int arduipi_adc_predisable(struct iio_dev *indio_dev)
+{
+	return arduipi_adc_end(iio_priv(indio_dev));
+}
+
 /* At shutdown: a capture must not outlive the Pi (core.c). */
 void arduipi_adc_stop(struct arduipi *ap)
 {
-	struct arduipi_adc *adc = ap->adc;
-
-	if (!adc)
-		return;
-	mutex_lock(&adc->lock);
-	adc->running = false;
-	arduipi_adc_halt(ap);
-	mutex_unlock(&adc->lock);
+	if (ap->adc)
+		arduipi_adc_end(ap->adc);
 }
 
 static const struct iio_buffer_setup_ops arduipi_adc_buffer_ops = {

@@ -20,7 +20,6 @@
 #include <linux/bits.h>
 #include <linux/property.h>
 #include <linux/regmap.h>
-#include <linux/string.h>
 
 #include "arduipi.h"
 
@@ -56,13 +55,19 @@ int arduipi_failsafe_trip(struct arduipi *ap)
 	return regmap_write(ap->regmap, ARDUIPI_REG_FS_TRIP, 1);
 }
 
+/* No timeout: the Nano keeps its outputs whatever the host does. */
+static int arduipi_failsafe_disarm(struct arduipi *ap)
+{
+	u8 off[2] = { };
+
+	return regmap_bulk_write(ap->regmap, ARDUIPI_REG_FS_TIMEOUT, off, sizeof(off));
+}
+
 static void arduipi_failsafe_leave(void *data)
 {
 	struct arduipi *ap = data;
-	u8 off[2] = { };
 
-	if (arduipi_failsafe_trip(ap) ||
-	    regmap_bulk_write(ap->regmap, ARDUIPI_REG_FS_TIMEOUT, off, sizeof(off)))
+	if (arduipi_failsafe_trip(ap) || arduipi_failsafe_disarm(ap))
 		dev_err(ap->dev, "cannot put the failsafe state in force: the Nano keeps its outputs\n");
 }
 
@@ -78,10 +83,7 @@ int arduipi_failsafe_probe(struct arduipi *ap)
 	device_property_read_u32(dev, "arduipi,failsafe-timeout-ms", &ms);
 	if (!ms) {
 		/* None wanted: not even one an earlier host armed and left. */
-		if (!(ap->caps & ARDUIPI_CAP_FAILSAFE))
-			return 0;
-		memset(regs, 0, 2);
-		ret = regmap_bulk_write(ap->regmap, ARDUIPI_REG_FS_TIMEOUT, regs, 2);
+		ret = ap->caps & ARDUIPI_CAP_FAILSAFE ? arduipi_failsafe_disarm(ap) : 0;
 		return ret ? dev_err_probe(dev, ret, "cannot disarm the failsafe\n") : 0;
 	}
 	if (ms > U16_MAX)

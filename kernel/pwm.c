@@ -176,6 +176,7 @@ static int arduipi_pwm_request(struct pwm_chip *chip, struct pwm_device *pwm)
 {
 	struct arduipi *ap = arduipi_from_pwm(chip);
 	unsigned int pin = pwm->hwpwm;
+	const char *use = NULL;
 	int ret = 0;
 
 	if (arduipi_pwm_channel[pin] < 0) {
@@ -188,13 +189,13 @@ static int arduipi_pwm_request(struct pwm_chip *chip, struct pwm_device *pwm)
 		return -EBUSY;
 	}
 	mutex_lock(&ap->pin_lock);
-	if (ap->gpio_owned & BIT(pin)) {
-		dev_err(ap->dev, "D%u is in use as a GPIO line: release it before using it as PWM\n",
-			pin);
-		ret = -EBUSY;
-	} else if (gpiochip_line_is_irq(&ap->gc, pin)) {
-		dev_err(ap->dev, "D%u is in use as an interrupt: release it before using it as PWM\n",
-			pin);
+	if (ap->gpio_owned & BIT(pin))
+		use = "a GPIO line";
+	else if (gpiochip_line_is_irq(&ap->gc, pin))
+		use = "an interrupt";
+	if (use) {
+		dev_err(ap->dev, "D%u is in use as %s: release it before using it as PWM\n",
+			pin, use);
 		ret = -EBUSY;
 	} else {
 		ap->pwm_owned |= BIT(pin);

@@ -342,12 +342,14 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+#define PWM_CYCLES	7	/* at most, for a median */
+
 /*
  * Period and high time of the last complete cycle (rise, fall, rise), or
  * "steady" when the line has not moved for two periods (50 ms if no
  * period is known). With a window (ms > 0): steady if the line has not
  * moved for that long, else the median period and high time of the
- * complete cycles that began within it (up to 7): a level held before the
+ * complete cycles that began within it (up to PWM_CYCLES): a level held before the
  * window is never taken for a cycle, and an edge seen late (an interrupt
  * entry, up to 9 cycles) does not make the answer.
  */
@@ -356,13 +358,13 @@ int board_pwm(int i, double window_ms, char *buf, size_t len)
 	unsigned n = L[i].n, m = 0;
 	uint64_t now = avr->cycle, last = n ? L[i].et[(n - 1) % EDGES] : 0;
 	uint64_t quiet = ms2cyc(window_ms > 0 ? window_ms : 50);
-	uint64_t per[7], hi[7];
+	uint64_t per[PWM_CYCLES], hi[PWM_CYCLES];
 
 	if (n >= 3) {
 		unsigned k = L[i].ev[(n - 1) % EDGES] ? n - 1 : n - 2;	/* last rise */
 
 		/* edges alternate, so k - 2 is a rise too */
-		for (; k >= 2 && n - (k - 2) <= EDGES && m < 7; k -= 2) {
+		for (; k >= 2 && n - (k - 2) <= EDGES && m < PWM_CYCLES; k -= 2) {
 			uint64_t r1 = L[i].et[(k - 2) % EDGES], f = L[i].et[(k - 1) % EDGES];
 			uint64_t r2 = L[i].et[k % EDGES];
 

@@ -712,11 +712,6 @@ static void queue_full_backpressure(void)
 }
 
 /*
- * The simulator's fault injection itself, as the driver tests will use it:
- * a NACK, a stalled MCU (stretch, then timeout), a muted simulator, and
- * the VCD trace; and the firmware's TWEA safety net.
- */
-/*
  * The simulator's own accounting: busy_ns is START to STOP in simulated
  * time, so at 100 kHz a 4-byte write-then-read (36 clocks) takes about
  * 360 us and waiting adds nothing; slowdown needs --realtime.
@@ -743,6 +738,11 @@ static void sim_bus_busy(void)
 	      !strcmp(R, "err usage: slowdown [N] (1..100)"));
 }
 
+/*
+ * The simulator's fault injection itself, as the driver tests will use it:
+ * a NACK, a stalled MCU (stretch, then timeout), a muted simulator, and
+ * the VCD trace; and the firmware's TWEA safety net.
+ */
 static void sim_faults(void)
 {
 	char vcd[] = "/tmp/arduipi-vcd-XXXXXX", line[256];

@@ -143,6 +143,15 @@ wait_gpiochip() {
 	return 1
 }
 
+# wait_iio NANO: until the Nano's IIO device is there (5 s at most).
+wait_iio() {
+	for _i in $(seq 50); do
+		nano_iio "$1" >/dev/null && return 0
+		usleep 100000
+	done
+	return 1
+}
+
 # Reload the ArduiPi driver with module parameters.
 reload_driver() {
 	rmmod arduipi 2>/dev/null

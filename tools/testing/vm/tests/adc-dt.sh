@@ -12,7 +12,7 @@ modprobe ntc_thermistor
 # On 6.1, run-guest builds iio-hwmon from linux-source-6.1: Debian's
 # kernel does not (CONFIG_SENSORS_IIO_HWMON).
 modprobe iio-hwmon
-for i in $(seq 50); do nano_iio 2a >/dev/null && break; usleep 100000; done
+wait_iio 2a
 a=$(nano_iio 2a)
 b=$(nano_iio 2b)
 t_run "1 both Nanos have an IIO device" test -n "$a" -a -n "$b"

@@ -88,6 +88,10 @@ check() {
 }
 
 lost() { cat "$iio/lost_scans"; }
+# show_loss L0: the driver's last words on it, if scans were lost since L0
+show_loss() {
+	[ "$(lost)" = "$1" ] || dmesg | grep arduipi | tail -n 2 | sed 's/^/#   /'
+}
 
 # stream.sh max: the ADC's own rate without loss. Two things decide it on
 # a Pi: the bus time the driver's transactions take, which the simulator
@@ -140,7 +144,7 @@ if [ "${1:-}" = max ]; then
 	st=$(simctl stats)
 	ns=$(($(sim_ns) - ns0))
 	set -- $(check 104000 1:100)
-	[ "$(lost)" = 0 ] || dmesg | grep arduipi | tail -n 2 | sed 's/^/#   /'
+	show_loss 0
 	t_run "1 A0 at 9615 Hz: scans ($1)" test "$1" -ge 1000
 	t_eq "2 A0 at 9615 Hz: timestamps 104 us apart" 0 "$2"
 	t_eq "3 A0 at 9615 Hz: every sample is the sawtooth at its timestamp" 0 "$3"
@@ -153,7 +157,7 @@ if [ "${1:-}" = max ]; then
 	echo 1602.564102 >"$sfreq"
 	capture 12
 	set -- $(check 624000 1:100 2:37 3:v1.0 4:250 5:v4.0 6:60)
-	[ "$(lost)" = 0 ] || dmesg | grep arduipi | tail -n 2 | sed 's/^/#   /'
+	show_loss 0
 	t_run "5 all six at 1602.6 Hz, the most for six: scans ($1)" test "$1" -ge 200
 	t_eq "6 all six at 1602.6 Hz: timestamps 624 us apart" 0 "$2"
 	t_eq "7 all six at 1602.6 Hz: every sample is its input's waveform" 0 "$3"
@@ -174,7 +178,7 @@ for f in 96.153846 961.538461 1923.076923; do
 	l0=$(lost)
 	capture 12
 	set -- $(check "$per" 1:100)
-	[ "$(lost)" = "$l0" ] || dmesg | grep arduipi | tail -n 2 | sed 's/^/#   /'
+	show_loss "$l0"
 	t_run "2 A0 at $f Hz: iio_generic_buffer read scans ($1)" test "$1" -ge 12
 	t_eq "3 A0 at $f Hz: timestamps $per ns apart" 0 "$2"
 	t_eq "4 A0 at $f Hz: every sample is the sawtooth at its timestamp (2 LSB)" 0 "$3"
@@ -280,8 +284,7 @@ i2cset -y 1 0x2a 0x8d 4			# ADC_WATERMARK
 usleep 200000
 t_eq "28 ... a stream left running holds INT low" 0 "$(simctl int)"
 modprobe arduipi
-for i in $(seq 50); do nano_iio 2a >/dev/null && break; usleep 100000; done
-t_run "29 the driver binds again" nano_iio 2a
+t_run "29 the driver binds again" wait_iio 2a
 usleep 500000
 t_eq "30 ... stopped the stream, set its reference (AVcc)" "0x00 0x00" \
 	"$(i2cget -f -y 1 0x2a 0x8c) $(i2cget -f -y 1 0x2a 0xc6)"
