@@ -57,6 +57,7 @@
 #include <linux/regulator/consumer.h>
 
 #include "arduipi.h"
+#include "compat.h"
 
 #define ARDUIPI_ADC_TEMP	8	/* io-channels cell of the sensor */
 #define ARDUIPI_ADC_SUPPLY	9	/* ... of AVcc */
@@ -111,15 +112,16 @@ static const struct iio_chan_spec arduipi_adc_channels[] = {
 	IIO_CHAN_SOFT_TIMESTAMP(ARDUIPI_ADC_NSCAN),
 };
 
-/* F_CONV / n for a few n, as IIO_VAL_INT_PLUS_MICRO pairs. */
+/*
+ * F_CONV / n for n = 65535 .. 1 as an IIO range, IIO_VAL_INT_PLUS_MICRO
+ * pairs: [min step max]. The steps between F_CONV / n are not even, and
+ * writes take any value in the range to the nearest F_CONV / n: the step
+ * is the attribute's resolution.
+ */
 static const int arduipi_adc_freq_avail[] = {
-	9615, 384615,	/* 1 */
-	4807, 692307,	/* 2 */
-	1923, 76923,	/* 5 */
-	961, 538461,	/* 10 */
-	480, 769230,	/* 20 */
-	96, 153846,	/* 100 */
-	9, 615384,	/* 1000 */
+	0, 146721,	/* F_CONV / 65535 */
+	0, 1,
+	9615, 384615,	/* F_CONV / 1 */
 };
 
 /* One scan as pushed: the enabled inputs, packed, then the timestamp. */
@@ -181,9 +183,8 @@ static int arduipi_adc_read_raw(struct iio_dev *indio_dev,
 	case IIO_CHAN_INFO_RAW:
 	case IIO_CHAN_INFO_PROCESSED:
 		/* The firmware only converts the captured inputs meanwhile. */
-		ret = iio_device_claim_direct_mode(indio_dev);
-		if (ret)
-			return ret;
+		if (!iio_device_claim_direct(indio_dev))
+			return -EBUSY;
 		if (chan->type == IIO_TEMP)
 			ret = arduipi_adc_read16(ap, ARDUIPI_REG_ADC_TEMP, val);
 		else if (chan->channel == ARDUIPI_ADC_SUPPLY)
@@ -191,7 +192,7 @@ static int arduipi_adc_read_raw(struct iio_dev *indio_dev,
 		else
 			ret = arduipi_adc_read16(ap, ARDUIPI_REG_ADC_RESULT +
 						 2 * chan->channel, val);
-		iio_device_release_direct_mode(indio_dev);
+		iio_device_release_direct(indio_dev);
 		return ret ? ret : IIO_VAL_INT;
 	case IIO_CHAN_INFO_SAMP_FREQ:
 		mutex_lock(&adc->lock);
@@ -232,7 +233,7 @@ static int arduipi_adc_read_avail(struct iio_dev *indio_dev,
 	*vals = arduipi_adc_freq_avail;
 	*type = IIO_VAL_INT_PLUS_MICRO;
 	*length = ARRAY_SIZE(arduipi_adc_freq_avail);
-	return IIO_AVAIL_LIST;
+	return IIO_AVAIL_RANGE;
 }
 
 static int arduipi_adc_write_raw(struct iio_dev *indio_dev,
@@ -241,7 +242,6 @@ static int arduipi_adc_write_raw(struct iio_dev *indio_dev,
 {
 	struct arduipi_adc *adc = iio_priv(indio_dev);
 	u64 uhz, div;
-	int ret;
 
 	if (mask != IIO_CHAN_INFO_SAMP_FREQ)
 		return -EINVAL;
@@ -254,13 +254,12 @@ static int arduipi_adc_write_raw(struct iio_dev *indio_dev,
 			val, val2);
 		return -EINVAL;
 	}
-	ret = iio_device_claim_direct_mode(indio_dev);
-	if (ret)
-		return ret;
+	if (!iio_device_claim_direct(indio_dev))
+		return -EBUSY;
 	mutex_lock(&adc->lock);
 	adc->div = div;
 	mutex_unlock(&adc->lock);
-	iio_device_release_direct_mode(indio_dev);
+	iio_device_release_direct(indio_dev);
 	return 0;
 }
 
@@ -355,10 +354,6 @@ static int arduipi_adc_postenable(struct iio_dev *indio_dev)
 	unsigned int i, nch;
 	int ret;
 
-	if (adc->ap->client->irq <= 0) {
-		dev_err(dev, "buffered capture needs the INT line, and the device tree has no interrupts (overlay parameter noints?)\n");
-		return -EINVAL;
-	}
 	mutex_lock(&adc->lock);
 	adc->scan = 0;
 	for (i = 0; i < ARDUIPI_ADC_NSCAN; i++)
@@ -615,9 +610,12 @@ int arduipi_adc_probe(struct arduipi *ap)
 	indio_dev->modes = INDIO_DIRECT_MODE;
 	indio_dev->channels = arduipi_adc_channels;
 	indio_dev->num_channels = ARRAY_SIZE(arduipi_adc_channels);
-	ret = devm_iio_kfifo_buffer_setup(dev, indio_dev, &arduipi_adc_buffer_ops);
-	if (ret)
-		return ret;
+	/* Capture needs INT: without it, no buffer (noints: raw reads only). */
+	if (ap->client->irq > 0) {
+		ret = devm_iio_kfifo_buffer_setup(dev, indio_dev, &arduipi_adc_buffer_ops);
+		if (ret)
+			return ret;
+	}
 	ret = devm_iio_device_register(dev, indio_dev);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot register the IIO device\n");

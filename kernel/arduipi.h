@@ -27,6 +27,7 @@ struct arduipi {
 	u8 mhz;			/* the Nano's clock */
 	u8 boot_count;
 	u8 int_line;		/* Nano line wired as INT, or ARDUIPI_INT_PIN_NONE */
+	unsigned int irq_retry_ms;	/* the INT thread's pause after a failed read */
 	struct delayed_work health;	/* restarts, failsafe trips; feeds it */
 
 	/* failsafe.c: host-loss timeout in ms, 0 = not armed */

@@ -13,6 +13,7 @@
  * undoes a trip once the host is back.
  */
 #include <linux/bits.h>
+#include <linux/delay.h>
 #include <linux/devm-helpers.h>
 #include <linux/i2c.h>
 #include <linux/interrupt.h>
@@ -25,6 +26,9 @@
 
 #define ARDUIPI_TRIES		3	/* per transaction, on PEC or bus error */
 #define ARDUIPI_DEFAULT_INT_LINE	12	/* D12 */
+/* After failed status reads in the INT thread: 20 ms, doubling to 1 s. */
+#define ARDUIPI_IRQ_RETRY_MS	20
+#define ARDUIPI_IRQ_RETRY_MAX_MS	1000
 
 static unsigned int restart_poll_ms = 1000;
 module_param(restart_poll_ms, uint, 0444);
@@ -116,19 +120,31 @@ static bool arduipi_retry(int ret)
 	       ret == -EIO || ret == -EAGAIN;
 }
 
+/*
+ * What a transaction that failed after "tries" tries returns: a timeout
+ * (the bus is stuck, not tried again) and ENXIO (no device) as they are,
+ * the errors that were retried as EIO.
+ */
+static int arduipi_failed(struct arduipi *ap, const char *what, u8 reg,
+			  int tries, int ret)
+{
+	dev_err_ratelimited(ap->dev, "%s register 0x%02x failed %d time%s (%pe)\n",
+			    what, reg, tries, tries > 1 ? "s" : "", ERR_PTR(ret));
+	return ret != -ENXIO && arduipi_retry(ret) ? -EIO : ret;
+}
+
 /* A PEC read, retried; buf holds n + 1 bytes. */
 int arduipi_read_block(struct arduipi *ap, u8 reg, u8 *buf, u8 n)
 {
 	int i, ret;
 
-	for (i = 0; i < ARDUIPI_TRIES; i++) {
+	for (i = 1; ; i++) {
 		ret = arduipi_read_frame(ap->client, reg, buf, n);
-		if (!arduipi_retry(ret))
-			return ret;
+		if (!ret)
+			return 0;
+		if (i == ARDUIPI_TRIES || !arduipi_retry(ret))
+			return arduipi_failed(ap, "reading", reg, i, ret);
 	}
-	dev_err_ratelimited(ap->dev, "reading register 0x%02x failed %d times (%pe)\n",
-			    reg, ARDUIPI_TRIES, ERR_PTR(ret));
-	return ret == -ENXIO ? ret : -EIO;
 }
 
 static int arduipi_regmap_read(void *context, const void *reg_buf,
@@ -150,12 +166,12 @@ static int arduipi_regmap_write(void *context, const void *data, size_t count)
 	u8 status = ARDUIPI_OK;
 	int i, ret;
 
-	for (i = 0; i < ARDUIPI_TRIES; i++) {
+	for (i = 1; ; i++) {
 		ret = arduipi_write_frame(ap->client, buf[0], buf + 1, count - 1,
 					  &status);
 		if (!ret)
 			ret = arduipi_status_errno(status);
-		if (!arduipi_retry(ret))
+		if (i == ARDUIPI_TRIES || !arduipi_retry(ret))
 			break;
 	}
 	if (ret == -EINVAL)
@@ -165,9 +181,8 @@ static int arduipi_regmap_write(void *context, const void *data, size_t count)
 		dev_err_ratelimited(ap->dev, "register 0x%02x cannot change while the ADC stream runs\n",
 				    buf[0]);
 	else if (ret)
-		dev_err_ratelimited(ap->dev, "writing register 0x%02x failed %d times (%pe)\n",
-				    buf[0], ARDUIPI_TRIES, ERR_PTR(ret));
-	return ret && ret != -EINVAL && ret != -EBUSY && ret != -ENXIO ? -EIO : ret;
+		return arduipi_failed(ap, "writing", buf[0], i, ret);
+	return ret;
 }
 
 static const struct regmap_bus arduipi_regmap_bus = {
@@ -379,8 +394,20 @@ static irqreturn_t arduipi_irq_thread(int irq, void *data)
 	u32 pending;
 	bool handled;
 
-	if (regmap_bulk_read(ap->regmap, ARDUIPI_REG_GPIO_IRQ_STATUS, b, sizeof(b)))
-		return IRQ_NONE;
+	/*
+	 * INT is ours alone and level-low: a status read that failed (and
+	 * was retried) leaves it asserted, and the interrupt comes again.
+	 * That is not a spurious interrupt: IRQ_NONE would have the
+	 * spurious-IRQ detector disable the line for good on a long
+	 * outage. A growing pause keeps a dead bus from spinning the thread.
+	 */
+	if (regmap_bulk_read(ap->regmap, ARDUIPI_REG_GPIO_IRQ_STATUS, b, sizeof(b))) {
+		ap->irq_retry_ms = clamp_t(unsigned int, ap->irq_retry_ms * 2,
+					   ARDUIPI_IRQ_RETRY_MS, ARDUIPI_IRQ_RETRY_MAX_MS);
+		msleep(ap->irq_retry_ms);
+		return IRQ_HANDLED;
+	}
+	ap->irq_retry_ms = 0;
 	handled = arduipi_adc_drain(ap, b[3], b[4] | b[5] << 8, gen);
 	pending = (b[0] | b[1] << 8 | b[2] << 16) & GENMASK(ARDUIPI_NGPIO - 1, 0);
 	if (pending)
@@ -433,6 +460,11 @@ static int arduipi_probe(struct i2c_client *client)
 	ap->dev = dev;
 	ap->client = client;
 	i2c_set_clientdata(client, ap);
+	/* Every access is a write and a read joined by a repeated START. */
+	if (!i2c_check_functionality(client->adapter, I2C_FUNC_I2C))
+		return dev_err_probe(dev, -EOPNOTSUPP,
+				     "the I2C adapter %s does SMBus only: ArduiPi frames need plain I2C transfers with repeated START (the Pi's i2c-arm bus has them)\n",
+				     dev_name(&client->adapter->dev));
 
 	ap->regmap = devm_regmap_init(dev, &arduipi_regmap_bus, ap,
 				      &arduipi_regmap_config);

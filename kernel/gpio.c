@@ -210,28 +210,51 @@ static int arduipi_gpio_get_multiple(struct gpio_chip *gc, unsigned long *mask,
 	return 0;
 }
 
-static void arduipi_gpio_set(struct gpio_chip *gc, unsigned int line, int value)
+static int arduipi_gpio_set(struct gpio_chip *gc, unsigned int line, int value)
 {
 	struct arduipi *ap = gpiochip_get_data(gc);
+	int ret;
 
 	mutex_lock(&ap->out_lock);
-	arduipi_update_bit(ap, ARDUIPI_REG_GPIO_OUT, line, value);
+	ret = arduipi_update_bit(ap, ARDUIPI_REG_GPIO_OUT, line, value);
 	mutex_unlock(&ap->out_lock);
+	return ret;
 }
 
-static void arduipi_gpio_set_multiple(struct gpio_chip *gc, unsigned long *mask,
-				      unsigned long *bits)
+static int arduipi_gpio_set_multiple(struct gpio_chip *gc, unsigned long *mask,
+				     unsigned long *bits)
 {
 	struct arduipi *ap = gpiochip_get_data(gc);
 	u32 out;
+	int ret;
 
 	/* OUT is cached: the read costs nothing, the write is one frame. */
 	mutex_lock(&ap->out_lock);
-	if (!arduipi_bank_read(ap, ARDUIPI_REG_GPIO_OUT, &out))
-		arduipi_bank_write(ap, ARDUIPI_REG_GPIO_OUT,
-				   (out & ~*mask) | (*bits & *mask));
+	ret = arduipi_bank_read(ap, ARDUIPI_REG_GPIO_OUT, &out);
+	if (!ret)
+		ret = arduipi_bank_write(ap, ARDUIPI_REG_GPIO_OUT,
+					 (out & ~*mask) | (*bits & *mask));
 	mutex_unlock(&ap->out_lock);
+	return ret;
 }
+
+/*
+ * gpio_chip.set and .set_multiple return the error since 6.17 (as .set_rv
+ * and .set_multiple_rv in 6.15, 6.16 and stable lines that took them, such
+ * as Debian's 6.12); before, an error stops here.
+ */
+#if !defined(ARDUIPI_HAVE_GPIO_SET_INT) && !defined(ARDUIPI_HAVE_GPIO_SET_RV)
+static void arduipi_gpio_set_void(struct gpio_chip *gc, unsigned int line, int value)
+{
+	arduipi_gpio_set(gc, line, value);
+}
+
+static void arduipi_gpio_set_multiple_void(struct gpio_chip *gc, unsigned long *mask,
+					   unsigned long *bits)
+{
+	arduipi_gpio_set_multiple(gc, mask, bits);
+}
+#endif
 
 static int arduipi_gpio_set_config(struct gpio_chip *gc, unsigned int line,
 				   unsigned long config)
@@ -464,8 +487,16 @@ int arduipi_gpio_probe(struct arduipi *ap)
 	gc->direction_output = arduipi_gpio_direction_output;
 	gc->get = arduipi_gpio_get;
 	gc->get_multiple = arduipi_gpio_get_multiple;
+#if defined(ARDUIPI_HAVE_GPIO_SET_INT)
 	gc->set = arduipi_gpio_set;
 	gc->set_multiple = arduipi_gpio_set_multiple;
+#elif defined(ARDUIPI_HAVE_GPIO_SET_RV)
+	gc->set_rv = arduipi_gpio_set;
+	gc->set_multiple_rv = arduipi_gpio_set_multiple;
+#else
+	gc->set = arduipi_gpio_set_void;
+	gc->set_multiple = arduipi_gpio_set_multiple_void;
+#endif
 	gc->set_config = arduipi_gpio_set_config;
 
 	ret = devm_gpiochip_add_data(dev, gc, ap);

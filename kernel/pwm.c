@@ -351,7 +351,7 @@ static const struct pwm_ops arduipi_pwm_ops = {
 	.free = arduipi_pwm_free,
 	.apply = arduipi_pwm_apply,
 	.get_state = arduipi_pwm_get_state,
-#ifndef ARDUIPI_HAVE_PWMCHIP_ALLOC
+#ifdef ARDUIPI_HAVE_PWM_OPS_OWNER
 	.owner = THIS_MODULE,
 #endif
 };

@@ -1,94 +1,246 @@
 #!/bin/sh
 # SPDX-License-Identifier: (GPL-2.0-only OR MIT)
 #
-# Fetch one of Debian's arm64 kernels (the two kernel lines Raspberry Pi OS
-# ships) into the twin's cache, ready to boot and to build modules against.
+# Fetch one of Debian's kernels into the twin's cache, ready to boot and to
+# build modules against.
 #
-#   kernels.sh CACHE 6.1|6.12
+#   kernels.sh CACHE LINE [ARCH]
+#
+#   LINE   6.1      bookworm's linux-image-arm64 (Raspberry Pi OS bookworm's
+#                   first line; arm64 only)
+#          6.12     bookworm-security's linux-image-6.12-arm64; for armhf,
+#                   trixie's 6.12 (Raspberry Pi OS bookworm and trixie)
+#          6.18     the newest 6.18.y of trixie-backports (the line Raspberry
+#                   Pi OS ships since May 2026)
+#          newest   the newest kernel of trixie-backports and sid (the
+#                   forward canary)
+#   ARCH   arm64 (default) or armhf (Debian's armmp flavour: 32-bit Raspberry
+#          Pi OS on a Pi Zero 2 W, Pi 3 and older)
 #
 # Prints the path of an env file with KREL (the release), IMAGE (the kernel
 # to boot), MODROOT (a root with lib/modules/KREL, depmod'ed, modules
-# uncompressed for busybox's insmod) and KDIR (the headers, for
-# "make -C KDIR M=... ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-").
+# uncompressed for busybox's insmod), KDIR (the headers), KARCH and KCROSS
+# (make's ARCH and CROSS_COMPILE), GUEST_ARCH (arm64 or armhf) and BUILDROOT
+# (empty: modules build on this host; else a build root of the Debian
+# release whose compiler built the kernel, buildroot.sh).
 #
-# Versions come from apt's metadata: 6.1 is bookworm's linux-image-arm64,
-# 6.12 is bookworm-security's linux-image-6.12-arm64. The packages are
-# fetched with apt-get download and unpacked with dpkg-deb -x: arm64
-# packages are never installed on the host.
+# Versions come from apt's metadata: 6.1 and arm64 6.12 through the host's
+# apt, the others through an apt configuration private to the rig
+# (aptconf.sh; trixie, trixie-backports and sid). A line that apt no
+# longer offers fails with a message naming it. The packages are fetched
+# with apt-get download and unpacked with dpkg-deb -x: nothing arm64 or
+# armhf is ever installed on the host.
+#
+# Debian's backports keep one upload of the "linux" source in their index:
+# an older line's headers and armhf image drop out of it while the files
+# stay in the archive's pool (6.18 now: only its signed arm64 image is
+# still listed). Packages apt no longer lists are fetched from the pool by
+# name, at the version apt gives for the line's listed image.
 set -eu
 
 cache=$1
 line=$2
+arch=${3:-arm64}
 here=$(cd "$(dirname "$0")" && pwd)
 deps=$here/../deps.sh
+. "$here/aptconf.sh"
 
-case $line in
-6.1)	meta=linux-image-arm64 ;;
-6.12)	meta=linux-image-6.12-arm64 ;;
-*)	echo "kernels.sh: unknown kernel line '$line' (6.1 or 6.12)" >&2; exit 1 ;;
-esac
-
-"$deps" gcc-aarch64-linux-gnu dwarves kmod xz-utils bc bison flex libelf-dev
-
-if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-	echo "kernels.sh: adding the arm64 architecture to dpkg (for apt-get download)" >&2
-	dpkg --add-architecture arm64
-	apt-get update -qq
-fi
-
-# "Depends: linux-image-6.1.0-NN-arm64:arm64" -> linux-image-6.1.0-NN-arm64
-resolve() {
-	apt-cache depends "$1:arm64" 2>/dev/null |
-		sed -n 's/^ *Depends: \(linux-image-[^:]*\).*/\1/p' | head -n1
+die() {
+	echo "kernels.sh: $*" >&2
+	exit 1
 }
-image_pkg=$(resolve "$meta")
-if [ -z "$image_pkg" ]; then
-	apt-get update -qq
-	image_pkg=$(resolve "$meta")
-fi
-[ -n "$image_pkg" ] || { echo "kernels.sh: apt knows no $meta:arm64" >&2; exit 1; }
+
+case $arch in
+arm64)	flavour=arm64 karch=arm64 kcross=aarch64-linux-gnu- ;;
+armhf)	flavour=armmp karch=arm kcross=arm-linux-gnueabihf- ;;
+*)	die "unknown architecture '$arch' (arm64 or armhf)" ;;
+esac
+case $line in
+6.1|6.12|6.18|newest) ;;
+*)	die "unknown kernel line '$line' (6.1, 6.12, 6.18 or newest)" ;;
+esac
+[ "$line/$arch" != 6.1/armhf ] || die "the 6.1 line is arm64 only"
+
+"$deps" gcc-aarch64-linux-gnu dwarves kmod xz-utils bc bison flex libelf-dev curl util-linux
+# one at a time: test suites run in parallel share the cache and apt's lists
+mkdir -p "$cache"
+exec 9>"$cache/.lock-kernels"
+flock 9
+
+"$deps" --arch arm64
+"$deps" --arch "$arch"
+
+# ---- which kernel: KREL, and the version of its packages -----------------
+case $line/$arch in
+6.1/arm64|6.12/arm64)
+	[ "$line" = 6.1 ] && meta=linux-image-arm64 || meta=linux-image-6.12-arm64
+	# "Depends: linux-image-6.1.0-NN-arm64:arm64" -> linux-image-6.1.0-NN-arm64
+	resolve() {
+		apt-cache depends "$meta:arm64" 2>/dev/null |
+			sed -n 's/^ *Depends: \(linux-image-[^:]*\).*/\1/p' | head -n1
+	}
+	image_pkg=$(resolve)
+	if [ -z "$image_pkg" ]; then
+		flock /var/lock/arduipi-apt.lock apt-get update -qq
+		image_pkg=$(resolve)
+	fi
+	[ -n "$image_pkg" ] || die "line $line: apt knows no $meta:arm64"
+	version=$(apt-cache show "$image_pkg:arm64" | sed -n 's/^Version: //p' | head -n1)
+	;;
+*)
+	apt_dir=$cache/apt-kernels
+	apt_private "$apt_dir" arm64,armhf,amd64 trixie trixie-backports sid
+	export APT_CONFIG="$apt_dir/apt.conf"
+	# the lists once a day
+	if [ -z "$(find "$apt_dir/updated" -mtime -1 2>/dev/null)" ]; then
+		apt-get -q update >/dev/null || die "apt-get update failed (private configuration $APT_CONFIG)"
+		touch "$apt_dir/updated"
+	fi
+	if [ "$line" = newest ]; then
+		# The newest version whose image the archive really has: a mirror
+		# can list an upload before (or without) its files for an
+		# architecture.
+		image_pkg=
+		for v in $(apt-cache madison "linux-image-$flavour:$arch" | awk '{ print $3 }' | sort -rV); do
+			p=$(apt-cache show "linux-image-$flavour:$arch=$v" |
+				sed -n 's/^Depends:.*\(linux-image-[0-9][^ ,:]*\).*/\1/p' | head -n1)
+			uri=$(apt-get download --print-uris "$p:$arch=$v" 2>/dev/null | cut -d"'" -f2)
+			if [ -n "$p" ] && [ -n "$uri" ] && curl -fsI "$uri" >/dev/null 2>&1; then
+				image_pkg=$p version=$v
+				break
+			fi
+			echo "kernels.sh: line newest: $p $v is listed but the archive does not have it: trying an older one" >&2
+		done
+		[ -n "$image_pkg" ] || die "line newest: apt knows no linux-image-$flavour:$arch the archive has"
+	else
+		# linux-image-6.18.15+deb13-arm64: the newest ABI of the line that
+		# apt lists, in either architecture's flavour
+		esc=$(echo "$line" | sed 's/\./\\./g')
+		abi=$(apt-cache pkgnames "linux-image-$line." |
+			sed -n "s/^linux-image-\($esc\.[0-9]*+deb[0-9]*\)-\(arm64\|armmp\)$/\1/p" |
+			sort -uV | tail -n1)
+		[ -n "$abi" ] || die "line $line: apt lists no linux-image-$line.*-$flavour in trixie, trixie-backports or sid"
+		listed=$(apt-cache pkgnames "linux-image-$abi-" |
+			grep -E -x -- "linux-image-$esc\.[0-9]*\+deb[0-9]*-(arm64|armmp)" | head -n1)
+		version=$(apt-cache show "$listed" | sed -n 's/^Version: //p' | sort -V | tail -n1)
+		image_pkg=linux-image-$abi-$flavour
+	fi
+	[ -n "$image_pkg" ] && [ -n "$version" ] || die "line $line: cannot resolve its $flavour image"
+	;;
+esac
 krel=${image_pkg#linux-image-}
+krel=${krel%-unsigned}
 
 dir=$cache/kernel-$krel
-env=$dir/env
+env=$dir/kernel.env
 if [ -f "$env" ]; then
 	echo "$env"
 	exit 0
 fi
 
-echo "kernels.sh: fetching Debian's arm64 kernel $krel" >&2
+# ---- fetch and unpack ------------------------------------------------------
+echo "kernels.sh: fetching Debian's $arch kernel $krel ($version)" >&2
 rm -rf "$dir"
 mkdir -p "$dir/debs" "$dir/root"
-headers=linux-headers-$krel
-common=$(apt-cache depends "$headers:arm64" | sed -n 's/^ *Depends: <\?\(linux-headers-[^:>]*-common\).*/\1/p' | head -n1)
-kbuild=$(apt-cache depends "$headers:arm64" | sed -n 's/^ *Depends: \(linux-kbuild-[^:]*\).*/\1/p' | head -n1)
-[ -n "$common" ] && [ -n "$kbuild" ] ||
-	{ echo "kernels.sh: cannot resolve the headers of $krel" >&2; exit 1; }
-(
-	cd "$dir/debs"
+mirror=$(apt_mirror)
+# fetch NAME ARCH: the package at $version, through apt, else from the pool
+# (of the "linux" source: the lines of the private configuration)
+fetch() {
 	# _apt cannot write into a private cache directory: download as root.
-	apt-get -q -o APT::Sandbox::User=root download \
-		"$image_pkg:arm64" "$headers:arm64" "$common" "$kbuild:amd64" >/dev/null
-)
+	_p=$1:$2
+	[ "$2" != all ] || _p=$1
+	if [ -n "$(apt-cache show "$_p=$version" 2>/dev/null | head -n1)" ]; then
+		(cd "$dir/debs" && apt-get -q -o APT::Sandbox::User=root download "$_p=$version" >/dev/null) &&
+			return 0
+	fi
+	_v=$(echo "$version" | sed 's/^[0-9]*://')
+	_url=$mirror/pool/main/l/linux/${1}_${_v}_$2.deb
+	echo "kernels.sh: $1 $version is no longer in apt's lists: fetching $_url" >&2
+	curl -fsS -o "$dir/debs/${1}_${_v}_$2.deb" "$_url" ||
+		die "line $line: $1 $version is neither in apt's lists nor in the archive's pool"
+}
+# the image, and the packages a split image (7.x) depends on
+fetch "$image_pkg" "$arch"
+for p in $(dpkg-deb -f "$dir/debs/$image_pkg"_*.deb Depends | tr ',|' '\n\n' |
+	sed -n "s/^ *\(linux-[a-z]*-$krel\)\( .*\)\{0,1\}$/\1/p"); do
+	fetch "$p" "$arch"
+done
+fetch "linux-headers-$krel" "$arch"
+hdeb=$(ls "$dir/debs/linux-headers-$krel"_*.deb)
+common=$(dpkg-deb -f "$hdeb" Depends | tr ',' '\n' | sed -n 's/^ *\(linux-headers-[^ ]*-common[^ ]*\).*/\1/p' | head -n1)
+kbuild=$(dpkg-deb -f "$hdeb" Depends | tr ',' '\n' | sed -n 's/^ *\(linux-kbuild-[^ ]*\).*/\1/p' | head -n1)
+[ -n "$common" ] && [ -n "$kbuild" ] || die "cannot resolve the headers of $krel"
+fetch "$common" all
+fetch "$kbuild" amd64
 for deb in "$dir"/debs/*.deb; do
 	dpkg-deb -x "$deb" "$dir/root"
 done
 
 root=$dir/root
-kdir=$root/usr/src/$headers
-# The arch headers include the -common tree by absolute path.
-sed -i "s|^include /usr/src/|include $root/usr/src/|" "$kdir/Makefile"
+kdir=$root/usr/src/linux-headers-$krel
+# The arch headers include the -common tree, and newer ones name their
+# output directory, by absolute path.
+sed -i "s|^include /usr/src/|include $root/usr/src/|; s|^KBUILD_OUTPUT=/usr/src/|KBUILD_OUTPUT=$root/usr/src/|" \
+	"$kdir/Makefile"
+
+# The compiler that built the kernel: the host's (bookworm, gcc-12) or a
+# build root of the release that has it (buildroot.sh).
+gcc_major=$(sed -n 's/^CONFIG_GCC_VERSION=\([0-9]*\)[0-9][0-9][0-9][0-9]$/\1/p' "$kdir/include/config/auto.conf")
+buildroot=
+case $gcc_major in
+12) ;;
+*)	buildroot=$("$here/buildroot.sh" "$cache" "$gcc_major") || die "no build root for gcc-$gcc_major" ;;
+esac
+# On an amd64 host, Debian's modpost for 32-bit targets knows amd64's
+# structure sizes and refuses armhf modules ("type mismatch"): run the
+# armhf kbuild's own modpost under qemu-user in the build root.
+if [ "$arch" = armhf ]; then
+	[ -n "$buildroot" ] || die "armhf modules build in a build root (qemu-user for modpost)"
+	fetch "$kbuild" armhf
+	kb32=$dir/kbuild-armhf
+	dpkg-deb -x "$(ls "$dir/debs/${kbuild}"_*_armhf.deb)" "$kb32"
+	mp=$(ls -d "$root"/usr/lib/linux-kbuild-*/scripts/mod)
+	cat >"$mp/modpost.real-lsb-32.qemu" <<EOF
+#!/bin/sh
+exec qemu-arm $(ls -d "$kb32"/usr/lib/linux-kbuild-*/scripts/mod)/modpost.real-lsb-32 "\$@"
+EOF
+	chmod +x "$mp/modpost.real-lsb-32.qemu"
+	mv "$mp/modpost.real-lsb-32.qemu" "$mp/modpost.real-lsb-32"
+fi
+# Debian's kbuild lacks scripts/checker-valid.sh, which Kbuild (6.19 and
+# later) runs to decide whether C=1/C=2 run sparse at all: without it they
+# silently check nothing. Ours runs the checker on what Kbuild needs of it.
+sdir=$(ls -d "$root"/usr/lib/linux-kbuild-*/scripts)
+if grep -qs 'checker-valid.sh' "$root"/usr/src/linux-headers-*-common/Makefile &&
+   [ ! -e "$sdir/checker-valid.sh" ]; then
+	cp "$here/checker-valid.sh" "$sdir/checker-valid.sh"
+fi
 
 # Modules: busybox's insmod takes plain .ko files; depmod for modprobe.
-find "$root/lib/modules/$krel" -name '*.ko.xz' -exec xz -d {} +
+# Newer images keep them under /usr/lib/modules.
+if [ -d "$root/usr/lib/modules/$krel" ] && [ ! -e "$root/lib/modules" ]; then
+	mkdir -p "$root/lib"
+	ln -s ../usr/lib/modules "$root/lib/modules"
+fi
+find "$root/lib/modules/$krel/" -name '*.ko.xz' -exec xz -d {} +
 depmod -b "$root" "$krel"
 
-image=$(ls "$root"/boot/vmlinuz-"$krel")
+image=
+for f in "$root/boot/vmlinuz-$krel" "$root/usr/lib/modules/$krel/vmlinuz"; do
+	[ -f "$f" ] && image=$f && break
+done
+[ -n "$image" ] || die "no kernel image in the $krel packages"
 cat >"$env.tmp" <<EOF
 KREL=$krel
+KLINE=$line
 IMAGE=$image
 MODROOT=$root
 KDIR=$kdir
+KARCH=$karch
+KCROSS=$kcross
+GUEST_ARCH=$arch
+BUILDROOT=$buildroot
 EOF
+rm -rf "$dir/debs"
 mv "$env.tmp" "$env"
 echo "$env"

@@ -12,31 +12,40 @@
 #             2.x, the v2 bindings of Raspberry Pi OS trixie: python3.13
 #             with PYTHONPATH=/opt/gpiod2/python
 #
-#   python.sh CACHE      prints the path of the cpio archive
+#   python.sh CACHE [ARCH]   prints the path of the cpio archive (ARCH
+#                            arm64, the default, or armhf)
 #
 # Trixie's packages come through userland.sh's private apt configuration.
 set -eu
 
 cache=$1
+arch=${2:-arm64}
 here=$(cd "$(dirname "$0")" && pwd)
-bookworm="python3.11-minimal:arm64 libpython3.11-minimal:arm64 libpython3.11-stdlib:arm64 libffi8:arm64
-	python3-libgpiod:arm64 python3-smbus2:arm64"
+bookworm=$(for p in python3.11-minimal libpython3.11-minimal libpython3.11-stdlib libffi8 \
+	libgcc-s1 python3-libgpiod python3-smbus2; do echo "$p:$arch"; done)
 trixie="python3.13-minimal libpython3.13-minimal libpython3.13-stdlib
 	python3-libgpiod zlib1g libexpat1"
+apt_dir=$cache/apt-trixie
+[ "$arch" = arm64 ] || apt_dir=$cache/apt-trixie-$arch
+# shellcheck disable=SC2086 # lists
 out=$cache/python-$(echo $bookworm $trixie | md5sum | cut -c1-8).cpio
+# one at a time: test suites run in parallel share the cache
+mkdir -p "$cache"
+exec 8>"$cache/.lock-python-$arch"
+flock 8
 if [ -f "$out" ]; then
 	echo "$out"
 	exit 0
 fi
-"$here/userland.sh" "$cache" >/dev/null
+"$here/userland.sh" "$cache" "$arch" >/dev/null
 echo "python.sh: unpacking the guest's Python" >&2
 
-debs=$cache/python-debs
+debs=$cache/python-debs-$arch
 rm -rf "$debs"
 mkdir -p "$debs/bookworm" "$debs/trixie"
 # shellcheck disable=SC2086 # lists
 (cd "$debs/bookworm" && apt-get -q -o APT::Sandbox::User=root download $bookworm >/dev/null)
-export APT_CONFIG="$cache/apt-trixie/apt.conf"
+export APT_CONFIG="$apt_dir/apt.conf"
 # shellcheck disable=SC2086 # a list
 (cd "$debs/trixie" && { apt-get -q download $trixie >/dev/null 2>&1 ||
 	{ apt-get -q update >/dev/null && apt-get -q download $trixie >/dev/null; }; })
@@ -55,7 +64,13 @@ mkdir -p "$root/opt/gpiod2/python"
 cp -a "$v2/usr/lib/python3/dist-packages/gpiod" "$root/opt/gpiod2/python/"
 ln -sfn python3.11 "$root/usr/bin/python3"
 rm -rf "$root/usr/share" "$root/etc"
-# the base has merged /usr: everything must be below usr/ (or opt/)
+# the base has merged /usr: libgcc-s1 still ships /lib
+if [ -d "$root/lib" ]; then
+	mkdir -p "$root/usr/lib"
+	cp -a "$root/lib/." "$root/usr/lib/"
+	rm -rf "${root:?}/lib"
+fi
+# everything must be below usr/ (or opt/)
 for d in "$root"/*; do
 	case ${d##*/} in usr | opt) ;; *) echo "python.sh: unexpected /${d##*/}" >&2; exit 1 ;; esac
 done

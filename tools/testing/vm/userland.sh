@@ -11,35 +11,32 @@
 #   trixie's libc6            one C library for all of them (a newer glibc
 #                             runs binaries built for an older one)
 #
-#   userland.sh CACHE         prints the root directory
+#   userland.sh CACHE [ARCH]  prints the root directory (ARCH arm64, the
+#                             default, or armhf for 32-bit Raspberry Pi OS)
 #
 # Trixie's packages come through an apt configuration private to the rig
-# (its own sources list, lists and cache under CACHE/apt-trixie); the host's
-# apt sources are never changed.
+# (aptconf.sh: its own sources list, lists and cache under CACHE/apt-trixie,
+# or apt-trixie-armhf); the host's apt sources are never changed.
 set -eu
 
 cache=$1
-root=$cache/userland
+arch=${2:-arm64}
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/aptconf.sh"
+case $arch in
+arm64)	root=$cache/userland; apt_dir=$cache/apt-trixie; triplet=aarch64-linux-gnu ;;
+armhf)	root=$cache/userland-armhf; apt_dir=$cache/apt-trixie-armhf; triplet=arm-linux-gnueabihf ;;
+*)	echo "userland.sh: unknown architecture '$arch' (arm64 or armhf)" >&2; exit 1 ;;
+esac
+
+# one at a time: test suites run in parallel share the cache
+mkdir -p "$cache"
+exec 9>"$cache/.lock-userland-$arch"
+flock 9
 
 # Trixie's packages come through an apt configuration of the rig's own:
-# APT_CONFIG=$cache/apt-trixie/apt.conf (python.sh uses it too).
-apt_dir=$cache/apt-trixie
-mirror=$(sed -n 's|^URIs: *\(http[^ ]*/debian\)$|\1|p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n1)
-[ -n "$mirror" ] || mirror=$(sed -n 's|^deb \(http[^ ]*/debian\) .*|\1|p' /etc/apt/sources.list 2>/dev/null | head -n1)
-[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
-mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/etc/preferences.d"
-echo "deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror trixie main" \
-	>"$apt_dir/etc/sources.list"
-[ -f "$apt_dir/status" ] || : >"$apt_dir/status"
-for o in "Dir::Etc::SourceList $apt_dir/etc/sources.list" \
-	 "Dir::Etc::SourceParts /nonexistent" \
-	 "Dir::Etc::Preferences $apt_dir/etc/preferences" \
-	 "Dir::Etc::PreferencesParts $apt_dir/etc/preferences.d" \
-	 "Dir::State::Lists $apt_dir/lists" "Dir::State::status $apt_dir/status" \
-	 "Dir::Cache $apt_dir/cache" "APT::Architecture arm64" \
-	 "APT::Architectures arm64" "APT::Sandbox::User root"; do
-	echo "${o%% *} \"${o#* }\";"
-done >"$apt_dir/apt.conf"
+# APT_CONFIG=$apt_dir/apt.conf (python.sh uses it too).
+apt_private "$apt_dir" "$arch" trixie
 
 if [ -f "$root/.done" ]; then
 	echo "$root"
@@ -47,38 +44,34 @@ if [ -f "$root/.done" ]; then
 fi
 echo "userland.sh: unpacking the guest userland" >&2
 
-if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-	dpkg --add-architecture arm64
-	apt-get update -qq
-fi
+"$here/../deps.sh" --arch "$arch"
 
-rm -rf "$root" "$cache/userland-debs"
-mkdir -p "$root" "$cache/userland-debs/bookworm" "$cache/userland-debs/trixie"
+debs=$cache/userland-debs-$arch
+rm -rf "$root" "$debs"
+mkdir -p "$root" "$debs/bookworm" "$debs/trixie"
 
 # bookworm, through the host's apt
-(cd "$cache/userland-debs/bookworm" &&
+(cd "$debs/bookworm" &&
 	apt-get -q -o APT::Sandbox::User=root download \
-		busybox-static:arm64 gpiod:arm64 libgpiod2:arm64 \
-		i2c-tools:arm64 libi2c0:arm64 >/dev/null)
+		busybox-static:"$arch" gpiod:"$arch" libgpiod2:"$arch" \
+		i2c-tools:"$arch" libi2c0:"$arch" >/dev/null)
 
 # trixie, through the private apt configuration
 export APT_CONFIG="$apt_dir/apt.conf"
 apt-get -q update >/dev/null
-(cd "$cache/userland-debs/trixie" && apt-get -q download gpiod libgpiod3 libc6 >/dev/null)
+(cd "$debs/trixie" && apt-get -q download gpiod libgpiod3 libc6 >/dev/null)
 
-for deb in "$cache"/userland-debs/trixie/libc6_*.deb \
-	   "$cache"/userland-debs/bookworm/*.deb; do
+for deb in "$debs"/trixie/libc6_*.deb "$debs"/bookworm/*.deb; do
 	dpkg-deb -x "$deb" "$root"
 done
 # libgpiod v2: its tools beside v1's, its library beside v1's (new soname)
 v2=$(mktemp -d)
-for deb in "$cache"/userland-debs/trixie/gpiod_*.deb \
-	   "$cache"/userland-debs/trixie/libgpiod3_*.deb; do
+for deb in "$debs"/trixie/gpiod_*.deb "$debs"/trixie/libgpiod3_*.deb; do
 	dpkg-deb -x "$deb" "$v2"
 done
 mkdir -p "$root/opt/gpiod2/bin"
 cp -a "$v2"/usr/bin/* "$root/opt/gpiod2/bin/"
-cp -a "$v2"/usr/lib/aarch64-linux-gnu/libgpiod.so.3* "$root/usr/lib/aarch64-linux-gnu/"
+cp -a "$v2"/usr/lib/$triplet/libgpiod.so.3* "$root/usr/lib/$triplet/"
 rm -rf "$v2" "$root/usr/share/doc" "$root/usr/share/man" "$root/usr/share/lintian" \
 	"$root/usr/share/locale"
 

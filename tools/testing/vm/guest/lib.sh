@@ -6,6 +6,17 @@
 t_n=0
 t_failed=0
 
+# libgpiod: v1's tools (Raspberry Pi OS bookworm) on PATH, v2's (trixie) in
+# $v2. v1's tools need the kernel's uAPI v1 (CONFIG_GPIO_CDEV_V1), which
+# Debian's 7.x kernels leave out: GPIO_V1 is 1 where the kernel has it. The
+# suites act on lines with v2's tools, which every kernel line serves, and
+# test v1's where the kernel has uAPI v1 (gpio_v1).
+v2=/opt/gpiod2/bin
+GPIO_V1=
+gpioinfo gpiochip0 >/dev/null 2>&1 && GPIO_V1=1
+# ... and what the kernel's configuration says (run-guest)
+TWIN_GPIO_V1=$(sed -n "s/^TWIN_GPIO_V1='\(.*\)'$/\1/p" /etc/twin.conf 2>/dev/null)
+
 t_ok() {
 	t_n=$((t_n + 1))
 	echo "ok $t_n - $*"
@@ -65,6 +76,20 @@ t_fails_with() {
 		echo "#   expected: $_msg"
 		t_fail "$_what"
 	fi
+}
+
+# gpio_v1 WHAT: true where the kernel serves libgpiod v1's tools; else one
+# test that they fail there as a v1 user sees it ("Invalid argument"), and
+# false: "if gpio_v1 'the v1 tests'; then ...; fi".
+gpio_v1() {
+	if [ "$GPIO_V1" != "$TWIN_GPIO_V1" ]; then
+		t_fail "$1: libgpiod v1 works: '$GPIO_V1', the kernel's CONFIG_GPIO_CDEV_V1: '$TWIN_GPIO_V1'"
+		return 1
+	fi
+	[ -n "$GPIO_V1" ] && return 0
+	t_fails_with "$1: libgpiod v1 fails on a kernel without uAPI v1" "Invalid argument" \
+		gpioinfo gpiochip0
+	return 1
 }
 
 t_done() {
@@ -167,7 +192,7 @@ monitored() {
 	for _i in $(seq 100); do
 		_all=1
 		for _l in "$@"; do
-			gpioinfo "$_chip" | grep -q "^[[:space:]]*line *$_l:.*\"gpiomon\"" || _all=
+			$v2/gpioinfo -c "$_chip" | grep -q "^[[:space:]]*line *$_l:.*\"gpiomon\"" || _all=
 		done
 		[ -n "$_all" ] && return 0
 		usleep 50000

@@ -109,8 +109,8 @@ i2cset -y 1 0x2a 0x5f 0x0c
 i2cset -y 1 0x2a 0x02 0xd2
 i2cset -y 1 0x2a 0x75 0x04
 settle
-t_eq "INT is high (released) at rest" "1" "$(gpioget "$chip" 4)"
-gpiomon --num-events=2 "$chip" 4 >/tmp/ev 2>&1 &
+t_eq "INT is high (released) at rest" "1" "$($v2/gpioget --numeric -c "$chip" 4)"
+$v2/gpiomon -F %E --num-events=2 -c "$chip" 4 >/tmp/ev 2>&1 &
 mon=$!
 monitored "$chip" 4
 simctl drive D2 0
@@ -118,22 +118,33 @@ usleep 300000
 t_near "the guest took one interrupt when D2 fell" 1 "$(irqs)" 0
 i2cset -y 1 0x2a 0x78 0x04	# IRQ_STATUS: write 1 to clear
 wait_for 5 $mon
-t_eq "gpiomon (libgpiod v1) ends after two events" 0 $?
-t_eq "... INT fell, then rose when the status was cleared" "FALLING RISING" \
-	"$(grep -o 'FALLING\|RISING' /tmp/ev | tr '\n' ' ' | sed 's/ $//')"
+t_eq "gpiomon (libgpiod v2) ends after two events" 0 $?
+t_eq "... INT fell, then rose when the status was cleared" "falling rising" \
+	"$(tr '\n' ' ' </tmp/ev | sed 's/ $//')"
 
-/opt/gpiod2/bin/gpiomon --num-events=1 --edges=falling -c "$chip" 4 >/tmp/ev2 2>&1 &
+$v2/gpiomon --num-events=1 --edges=falling -c "$chip" 4 >/tmp/ev2 2>&1 &
 mon=$!
 monitored "$chip" 4
 simctl drive D2 1; settle; simctl drive D2 0
 wait_for 5 $mon
 t_eq "gpiomon (libgpiod v2) sees INT fall on the next D2 edge" 0 $?
 t_eq "gpioget (libgpiod v2) reads INT held low" "\"4\"=inactive" \
-	"$(/opt/gpiod2/bin/gpioget -c "$chip" 4)"
+	"$($v2/gpioget -c "$chip" 4)"
 i2cset -y 1 0x2a 0x78 0x04
 settle
 t_eq "gpioget (libgpiod v2) reads INT released again" "\"4\"=active" \
-	"$(/opt/gpiod2/bin/gpioget -c "$chip" 4)"
+	"$($v2/gpioget -c "$chip" 4)"
+if gpio_v1 "gpiomon, gpioget (v1) on the Pi's GPIO"; then
+	t_eq "gpioget (libgpiod v1) reads INT released" 1 "$(gpioget "$chip" 4)"
+	gpiomon --num-events=1 --falling-edge "$chip" 4 >/tmp/ev 2>&1 &
+	mon=$!
+	monitored "$chip" 4
+	simctl drive D2 1; settle; simctl drive D2 0
+	wait_for 5 $mon
+	t_eq "gpiomon (libgpiod v1) sees INT fall on the next D2 edge" 0 $?
+	i2cset -y 1 0x2a 0x78 0x04
+	settle
+fi
 
 # ---- a silent host and a dead simulator: errors, never a hung guest ------
 simctl bus mute 3000 >/dev/null

@@ -64,17 +64,22 @@ doc "27 dmesg | grep arduipi" "dmesg | grep arduipi"
 t_run "28 ... the probe line" grep -q "arduipi 1-002a: ArduiPi firmware, protocol 1.1, 16 MHz, last reset: power-on" /tmp/doc.out
 doc "29 gpiodetect" "gpiodetect"
 t_run "30 ... the Nano is gpiochip2 [1-002a] (20 lines)" grep -qx "gpiochip2 \[1-002a\] (20 lines)" /tmp/doc.out
-doc "31 gpioset gpiochip2 13=1" "gpioset gpiochip2 13=1"
-t_eq "32 ... D13 high" "1 out 0" "$(simctl pin D13)"
-simctl drive D2 1 >/dev/null
-settle
-doc "33 gpioget gpiochip2 2" "gpioget gpiochip2 2"
-t_eq "34 ... 1" 1 "$(cat /tmp/doc.out)"
-(usleep 700000; simctl drive D2 0 >/dev/null) &
-doc "35 gpiomon --num-events=1 --falling-edge gpiochip2 2" \
-	"gpiomon --num-events=1 --falling-edge gpiochip2 2"
-t_run "36 ... the edge" grep -q "FALLING EDGE offset: 2" /tmp/doc.out
-wait
+# README's libgpiod v1 commands, where the kernel serves uAPI v1 (lib.sh)
+if gpio_v1 "README's gpioset, gpioget, gpiomon (libgpiod v1)"; then
+	doc "31 gpioset gpiochip2 13=1" "gpioset gpiochip2 13=1"
+	t_eq "32 ... D13 high" "1 out 0" "$(simctl pin D13)"
+	simctl drive D2 1 >/dev/null
+	settle
+	doc "33 gpioget gpiochip2 2" "gpioget gpiochip2 2"
+	t_eq "34 ... 1" 1 "$(cat /tmp/doc.out)"
+	(usleep 700000; simctl drive D2 0 >/dev/null) &
+	doc "35 gpiomon --num-events=1 --falling-edge gpiochip2 2" \
+		"gpiomon --num-events=1 --falling-edge gpiochip2 2"
+	t_run "36 ... the edge" grep -q "FALLING EDGE offset: 2" /tmp/doc.out
+	wait
+else
+	$v2/gpioset -t 0 -c gpiochip2 D13=1
+fi
 doc "37 v2: gpioset -c gpiochip2 D13=0 (stopped after 1 s)" \
 	"timeout -s INT 1 /opt/gpiod2/bin/gpioset -c gpiochip2 D13=0; true"
 t_eq "38 ... D13 low" "0 out 0" "$(simctl pin D13)"

@@ -39,12 +39,12 @@ i2cset -y 1 0x2b 0x5f 0x0c	# INT on D12
 i2cset -y 1 0x2b 0x02 0xd2	# D2 input, pull-up
 i2cset -y 1 0x2b 0x75 0x04	# falling edge of D2
 settle
-gpiomon --num-events=1 --falling-edge "$chip" 17 >/tmp/ev 2>&1 &
+$v2/gpiomon --num-events=1 --edges=falling -c "$chip" 17 >/tmp/ev 2>&1 &
 mon=$!
 monitored "$chip" 17
 simctl -n 2b drive D2 0
 wait_for 5 $mon
 t_eq "Nano 0x2b's INT reaches the guest on GPIO 17" 0 $?
-t_eq "GPIO 4 is not involved" 1 "$(gpioget "$chip" 4)"
+t_eq "GPIO 4 is not involved" 1 "$($v2/gpioget --numeric -c "$chip" 4)"
 
 t_done

@@ -106,16 +106,16 @@ echo 8000000 >"$chip/pwm5/period"
 t_pwm "37 a period that rounds to the sibling's is fine (8 ms -> 4.096 ms)" D6 4096000 3072000
 
 # ---- a pin is PWM or GPIO, not both ------------------------------------------
-t_fails_with "38 gpioset on D9 (PWM): EBUSY" "busy" gpioset "$gc" 9=1
+t_fails_with "38 gpioset on D9 (PWM): EBUSY" "busy" $v2/gpioset -t 0 -c "$gc" 9=1
 t_run "39 ... the log says why" \
 	sh -c "dmesg | grep -q 'D9 is in use as PWM: release it before using it as a GPIO line'"
 echo 10 >"$chip/unexport"
-gpioset "$gc" 10=1
+$v2/gpioset -t 0 -c "$gc" 10=1
 t_eq "40 D10, timer1's other pin, as a GPIO while D9 runs: high" \
 	"1 out 0" "$(simctl pin D10)"
 t_pwm "41 ... D9 runs on" D9 1234563 617250 513
 echo 11 >"$chip/unexport"
-gpioset --mode=signal "$gc" 11=1 &
+$v2/gpioset -c "$gc" 11=1 &
 held=$!
 usleep 300000
 t_errno "42 export of D11 while gpioset holds it: EBUSY" "Device or resource busy" \

@@ -13,8 +13,8 @@ t_run "1 an IIO device with a buffer" test -d "$iio/buffer0" -a -n "$num"
 # Timestamps since boot: awk's doubles hold them exactly (not so the
 # default wall-clock nanoseconds).
 echo monotonic >"$iio/current_timestamp_clock"
-t_eq "1.1 sampling_frequency_available: F_CONV / 1, 2, 5, 10, 20, 100, 1000" \
-	"9615.384615 4807.692307 1923.076923 961.538461 480.769230 96.153846 9.615384" \
+t_eq "1.1 sampling_frequency_available: the range F_CONV / 65535 .. F_CONV / 1" \
+	"[0.146721 0.000001 9615.384615]" \
 	"$(cat "$iio/sampling_frequency_available")"
 
 for f in 9615.384615 4807.692307 961.538461; do

@@ -3,18 +3,17 @@
 # In the twin guest: the overlay applied twice (defaults, and addr=0x2b
 # int_pin=17), two Nanos, the ArduiPi driver loaded.
 . /usr/share/twin/lib.sh
-v2=/opt/gpiod2/bin
 
 a=$(nano_gpiochip 2a)
 b=$(nano_gpiochip 2b)
 t_run "two chips: 1-002a and 1-002b" test -n "$a" -a -n "$b" -a "$a" != "$b"
-gpioset "$a" 13=1
-gpioset "$b" 13=0
+$v2/gpioset -t 0 -c "$a" 13=1
+$v2/gpioset -t 0 -c "$b" 13=0
 settle
 t_eq "gpioset on each drives its own Nano" "1 out 0/0 out 0" \
 	"$(simctl -n 2a pin D13)/$(simctl -n 2b pin D13)"
-gpioget -B disable "$a" 2 >/dev/null
-gpioget -B disable "$b" 2 >/dev/null
+$v2/gpioget -b disabled -c "$a" 2 >/dev/null
+$v2/gpioget -b disabled -c "$b" 2 >/dev/null
 $v2/gpiomon -e rising -n 1 -c "$b" D2 >/tmp/ev 2>&1 &
 mon=$!
 monitored "$b" 2

@@ -30,6 +30,9 @@
 #include <linux/completion.h>
 #include <linux/devm-helpers.h>
 #include <linux/gpio/driver.h>
+#ifdef TWIN_HAVE_HEX_H
+#include <linux/hex.h>
+#endif
 #include <linux/i2c.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
@@ -174,9 +177,14 @@ out:
 	return ret;
 }
 
+/* smbus_only=1: the bus says it does SMBus only, as some adapters do. */
+static bool smbus_only;
+module_param(smbus_only, bool, 0444);
+MODULE_PARM_DESC(smbus_only, "Advertise SMBus transfers only, not plain I2C");
+
 static u32 twin_func(struct i2c_adapter *adap)
 {
-	return I2C_FUNC_I2C | I2C_FUNC_SMBUS_EMUL;
+	return smbus_only ? I2C_FUNC_SMBUS_EMUL : I2C_FUNC_I2C | I2C_FUNC_SMBUS_EMUL;
 }
 
 static const struct i2c_algorithm twin_algo = {
@@ -215,13 +223,21 @@ static void twin_gpio_report(struct twin *t, unsigned int off, int val)
 	twin_send(t, line);
 }
 
-static void twin_gpio_set(struct gpio_chip *gc, unsigned int off, int val)
+static int twin_gpio_set(struct gpio_chip *gc, unsigned int off, int val)
 {
 	struct twin *t = gpiochip_get_data(gc);
 
 	assign_bit(off, t->level, val);
 	twin_gpio_report(t, off, val);
+	return 0;
 }
+
+#ifndef TWIN_GPIO_SET_INT
+static void twin_gpio_set_void(struct gpio_chip *gc, unsigned int off, int val)
+{
+	twin_gpio_set(gc, off, val);
+}
+#endif
 
 static int twin_gpio_direction_input(struct gpio_chip *gc, unsigned int off)
 {
@@ -590,7 +606,11 @@ static int twin_probe(struct serdev_device *serdev)
 	t->gc.direction_input = twin_gpio_direction_input;
 	t->gc.direction_output = twin_gpio_direction_output;
 	t->gc.get = twin_gpio_get;
+#ifdef TWIN_GPIO_SET_INT
 	t->gc.set = twin_gpio_set;
+#else
+	t->gc.set = twin_gpio_set_void;
+#endif
 	t->gc.can_sleep = true;
 	girq = &t->gc.irq;
 	gpio_irq_chip_set_chip(girq, &twin_irq_chip);
