@@ -191,6 +191,7 @@ case $gcc_major in
 12) ;;
 *)	buildroot=$("$here/buildroot.sh" "$cache" "$gcc_major") || die "no build root for gcc-$gcc_major" ;;
 esac
+sdir=$(ls -d "$root"/usr/lib/linux-kbuild-*/scripts)
 # On an amd64 host, Debian's modpost for 32-bit targets knows amd64's
 # structure sizes and refuses armhf modules ("type mismatch"): run the
 # armhf kbuild's own modpost under qemu-user in the build root.
@@ -199,18 +200,16 @@ if [ "$arch" = armhf ]; then
 	fetch "$kbuild" armhf
 	kb32=$dir/kbuild-armhf
 	dpkg-deb -x "$(ls "$dir/debs/${kbuild}"_*_armhf.deb)" "$kb32"
-	mp=$(ls -d "$root"/usr/lib/linux-kbuild-*/scripts/mod)
-	cat >"$mp/modpost.real-lsb-32.qemu" <<EOF
+	cat >"$sdir/mod/modpost.real-lsb-32.qemu" <<EOF
 #!/bin/sh
 exec qemu-arm $(ls -d "$kb32"/usr/lib/linux-kbuild-*/scripts/mod)/modpost.real-lsb-32 "\$@"
 EOF
-	chmod +x "$mp/modpost.real-lsb-32.qemu"
-	mv "$mp/modpost.real-lsb-32.qemu" "$mp/modpost.real-lsb-32"
+	chmod +x "$sdir/mod/modpost.real-lsb-32.qemu"
+	mv "$sdir/mod/modpost.real-lsb-32.qemu" "$sdir/mod/modpost.real-lsb-32"
 fi
 # Debian's kbuild lacks scripts/checker-valid.sh, which Kbuild (6.19 and
 # later) runs to decide whether C=1/C=2 run sparse at all: without it they
 # silently check nothing. Ours runs the checker on what Kbuild needs of it.
-sdir=$(ls -d "$root"/usr/lib/linux-kbuild-*/scripts)
 if grep -qs 'checker-valid.sh' "$root"/usr/src/linux-headers-*-common/Makefile &&
    [ ! -e "$sdir/checker-valid.sh" ]; then
 	cp "$here/checker-valid.sh" "$sdir/checker-valid.sh"

@@ -16,6 +16,7 @@ shift
 [ $# -eq 0 ] || shift
 suites=" ${*:-all} "
 for s in $suites; do
+	# the boots below, in their order
 	case " all bus params noints gpio two adc pwm cli guide motorcar stream stream-max adc-dt probe panic " in
 	*" $s "*) ;;
 	*) echo "twin-tests.sh: no suite '$s'" >&2; exit 2 ;;
