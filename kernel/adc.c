@@ -548,6 +548,11 @@ static int arduipi_vref_uv(struct device *dev)
 }
 #endif
 
+static int arduipi_adc_ref(struct arduipi *ap, u8 ref)
+{
+	return arduipi_write(ap, ARDUIPI_REG_ADC_REF, &ref, 1);
+}
+
 static int arduipi_adc_vref(struct arduipi_adc *adc)
 {
 	struct device *dev = adc->ap->dev;
@@ -555,8 +560,7 @@ static int arduipi_adc_vref(struct arduipi_adc *adc)
 
 	if (device_property_read_bool(dev, "arduipi,internal-vref")) {
 		adc->vref_mv = ARDUIPI_BANDGAP_MV;
-		return regmap_write(adc->ap->regmap, ARDUIPI_REG_ADC_REF,
-				    ARDUIPI_ADC_REF_1V1);
+		return arduipi_adc_ref(adc->ap, ARDUIPI_ADC_REF_1V1);
 	}
 	uv = arduipi_vref_uv(dev);
 	if (uv == -ENODEV)
@@ -564,8 +568,7 @@ static int arduipi_adc_vref(struct arduipi_adc *adc)
 	if (uv < 0)
 		return dev_err_probe(dev, uv, "cannot read the vref-supply voltage\n");
 	adc->vref_mv = uv / 1000;
-	return regmap_write(adc->ap->regmap, ARDUIPI_REG_ADC_REF,
-			    ARDUIPI_ADC_REF_AVCC);
+	return arduipi_adc_ref(adc->ap, ARDUIPI_ADC_REF_AVCC);
 }
 
 int arduipi_adc_probe(struct arduipi *ap)

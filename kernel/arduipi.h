@@ -14,21 +14,38 @@
 
 #include "arduipi-regs.h"
 
+/* ID0 ID1 PROTO_MAJOR PROTO_MINOR CAPS CLOCK_MHZ: what a reflash changes */
+#define ARDUIPI_ID_LEN	6
+
 struct arduipi_adc;
 struct i2c_client;
 struct regmap;
+struct task_struct;
 
 struct arduipi {
 	struct device *dev;
 	struct i2c_client *client;
 	struct regmap *regmap;
+	u8 id[ARDUIPI_ID_LEN];	/* ID0..CLOCK_MHZ at probe */
 	u8 caps;
 	u8 proto_minor;
 	u8 mhz;			/* the Nano's clock */
 	u8 boot_count;
+	bool foreign;		/* restarted with another identity */
 	u8 int_line;		/* Nano line wired as INT, or ARDUIPI_INT_PIN_NONE */
 	unsigned int irq_retry_ms;	/* the INT thread's pause after a failed read */
 	struct delayed_work health;	/* restarts, failsafe trips; feeds it */
+
+	/*
+	 * bus.c: cfg_lock serializes writes of cached registers with their
+	 * undo; behind: an undo failed, the poll writes the cache back.
+	 */
+	struct mutex cfg_lock;
+	struct task_struct *writer;	/* in arduipi_write(): its bus error */
+	int write_err;
+	bool behind;
+	unsigned int restore_ms;	/* core.c: pause after a failed write-back */
+	unsigned long restore_at;
 
 	/* failsafe.c: host-loss timeout in ms, 0 = not armed */
 	u16 fs_timeout_ms;
@@ -53,6 +70,8 @@ struct arduipi {
 	u32 irq_fall;
 	u32 irq_hw_rise;
 	u32 irq_hw_fall;
+	u32 irq_wake;		/* lines that may wake the system */
+	bool irq_wake_on;	/* core.c: INT made a wake interrupt */
 
 	/* adc.c */
 	struct arduipi_adc *adc;
@@ -64,10 +83,14 @@ struct arduipi {
 #endif
 };
 
+struct regmap *arduipi_regmap_init(struct arduipi *ap);
+int arduipi_read_block(struct arduipi *ap, u8 reg, u8 *buf, u8 n);
+int arduipi_write(struct arduipi *ap, unsigned int reg, const void *val,
+		  size_t n);
+int arduipi_update_bits(struct arduipi *ap, unsigned int reg, u8 mask, u8 val);
 int arduipi_gpio_probe(struct arduipi *ap);
 int arduipi_line_output(struct arduipi *ap, unsigned int line, bool value);
 void arduipi_gpio_irq(struct arduipi *ap, u32 pending);
-int arduipi_read_block(struct arduipi *ap, u8 reg, u8 *buf, u8 n);
 int arduipi_adc_probe(struct arduipi *ap);
 unsigned int arduipi_adc_gen(struct arduipi *ap);
 bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq,

@@ -4,13 +4,13 @@
  * I2C, as a GPIO controller (gpio.c), an ADC (adc.c) and a PWM controller
  * (pwm.c), with a host-loss failsafe (failsafe.c).
  *
- * The core: a regmap over the firmware's register bank in which every
- * access is a PEC-protected frame (kernel/arduipi-regs.h has the format),
- * the identity and protocol check, and restart tracking: the firmware
- * counts its boots and flags a restart, and the driver then writes the
- * register cache back, so a watchdog or brown-out reset of the Nano loses
- * nothing the user configured. The same poll feeds the failsafe and
- * undoes a trip once the host is back.
+ * The core: the identity and protocol check, and restart tracking over
+ * the register cache of bus.c: the firmware counts its boots and flags a
+ * restart, and the driver then writes the cache back, so a watchdog or
+ * brown-out reset of the Nano loses nothing the user configured. Firmware
+ * with another identity (a Nano reflashed while bound) gets nothing. The
+ * same poll feeds the failsafe, undoes a trip once the host is back, and
+ * writes the cache back after a write that failed with its undo (bus.c).
  */
 #include <linux/bits.h>
 #include <linux/delay.h>
@@ -19,234 +19,24 @@
 #include <linux/interrupt.h>
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
+#include <linux/pm.h>
 #include <linux/property.h>
 #include <linux/regmap.h>
 
 #include "arduipi.h"
 
-#define ARDUIPI_TRIES		3	/* per transaction, on PEC or bus error */
 #define ARDUIPI_DEFAULT_INT_LINE	12	/* D12 */
 /* After failed status reads in the INT thread: 20 ms, doubling to 1 s. */
 #define ARDUIPI_IRQ_RETRY_MS	20
 #define ARDUIPI_IRQ_RETRY_MAX_MS	1000
+/* After a failed write-back: 1 s, doubling to a minute (regmap logs too). */
+#define ARDUIPI_RESTORE_RETRY_MS	1000U
+#define ARDUIPI_RESTORE_RETRY_MAX_MS	60000U
 
 static unsigned int restart_poll_ms = 1000;
 module_param(restart_poll_ms, uint, 0444);
 MODULE_PARM_DESC(restart_poll_ms,
 		 "How often to check the Nano for a restart, in ms (0: never)");
-
-/* ---- PEC-framed register access ------------------------------------------ */
-
-static u8 arduipi_pec(u8 crc, u8 byte)
-{
-	return i2c_smbus_pec(crc, &byte, 1);
-}
-
-/* S a|W  ae reg n  Sr a|R  d0 .. dn-1 pec  P; buf holds n + 1 bytes */
-static int arduipi_read_frame(struct i2c_client *c, u8 reg, u8 *buf, u8 n)
-{
-	u8 cmd[3] = { ARDUIPI_CMD_PEC_READ, reg, n };
-	struct i2c_msg msgs[] = {
-		{ .addr = c->addr, .len = sizeof(cmd), .buf = cmd },
-		{ .addr = c->addr, .flags = I2C_M_RD, .len = n + 1, .buf = buf },
-	};
-	u8 pec;
-	int ret;
-
-	ret = i2c_transfer(c->adapter, msgs, ARRAY_SIZE(msgs));
-	if (ret != ARRAY_SIZE(msgs))
-		return ret < 0 ? ret : -EIO;
-	pec = arduipi_pec(0, c->addr << 1);
-	pec = i2c_smbus_pec(pec, cmd, sizeof(cmd));
-	pec = arduipi_pec(pec, c->addr << 1 | 1);
-	pec = i2c_smbus_pec(pec, buf, n);
-	return pec == buf[n] ? 0 : -EBADMSG;
-}
-
-/* S a|W  a9 reg n d0 .. dn-1 pec  Sr a|R  status pec2  P */
-static int arduipi_write_frame(struct i2c_client *c, u8 reg, const u8 *val,
-			       u8 n, u8 *status)
-{
-	u8 frame[ARDUIPI_PEC_MAX_LEN + 4], reply[2];
-	struct i2c_msg msgs[] = {
-		{ .addr = c->addr, .len = n + 4, .buf = frame },
-		{ .addr = c->addr, .flags = I2C_M_RD, .len = 2, .buf = reply },
-	};
-	u8 pec;
-	int ret;
-
-	frame[0] = ARDUIPI_CMD_PEC_WRITE;
-	frame[1] = reg;
-	frame[2] = n;
-	memcpy(&frame[3], val, n);
-	pec = arduipi_pec(0, c->addr << 1);
-	frame[n + 3] = i2c_smbus_pec(pec, frame, n + 3);
-
-	ret = i2c_transfer(c->adapter, msgs, ARRAY_SIZE(msgs));
-	if (ret != ARRAY_SIZE(msgs))
-		return ret < 0 ? ret : -EIO;
-	pec = i2c_smbus_pec(pec, frame, n + 4);
-	pec = arduipi_pec(pec, c->addr << 1 | 1);
-	if (arduipi_pec(pec, reply[0]) != reply[1])
-		return -EBADMSG;	/* the status itself is unreliable */
-	*status = reply[0];
-	return 0;
-}
-
-static int arduipi_status_errno(u8 status)
-{
-	switch (status) {
-	case ARDUIPI_OK:
-		return 0;
-	case ARDUIPI_ERR_PEC:
-	case ARDUIPI_ERR_BUS:
-		return -EBADMSG;	/* corrupted on the way: retry */
-	case ARDUIPI_ERR_BAD_PIN:
-	case ARDUIPI_ERR_BAD_VALUE:
-	case ARDUIPI_ERR_RESERVED_PIN:
-	case ARDUIPI_ERR_NOT_PWM:
-	case ARDUIPI_ERR_BAD_KEY:
-		return -EINVAL;
-	case ARDUIPI_ERR_BUSY:
-		return -EBUSY;		/* the ADC stream runs */
-	default:
-		return -EIO;
-	}
-}
-
-static bool arduipi_retry(int ret)
-{
-	return ret == -EBADMSG || ret == -ENXIO || ret == -EREMOTEIO ||
-	       ret == -EIO || ret == -EAGAIN;
-}
-
-/*
- * What a transaction that failed after "tries" tries returns: a timeout
- * (the bus is stuck, not tried again) and ENXIO (no device) as they are,
- * the errors that were retried as EIO.
- */
-static int arduipi_failed(struct arduipi *ap, const char *what, u8 reg,
-			  int tries, int ret)
-{
-	dev_err_ratelimited(ap->dev, "%s register 0x%02x failed %d time%s (%pe)\n",
-			    what, reg, tries, tries > 1 ? "s" : "", ERR_PTR(ret));
-	return ret != -ENXIO && arduipi_retry(ret) ? -EIO : ret;
-}
-
-/* A PEC read, retried; buf holds n + 1 bytes. */
-int arduipi_read_block(struct arduipi *ap, u8 reg, u8 *buf, u8 n)
-{
-	int i, ret;
-
-	for (i = 1; ; i++) {
-		ret = arduipi_read_frame(ap->client, reg, buf, n);
-		if (!ret)
-			return 0;
-		if (i == ARDUIPI_TRIES || !arduipi_retry(ret))
-			return arduipi_failed(ap, "reading", reg, i, ret);
-	}
-}
-
-static int arduipi_regmap_read(void *context, const void *reg_buf,
-			       size_t reg_size, void *val, size_t val_size)
-{
-	u8 buf[ARDUIPI_PEC_MAX_LEN + 1];
-	int ret;
-
-	ret = arduipi_read_block(context, *(const u8 *)reg_buf, buf, val_size);
-	if (!ret)
-		memcpy(val, buf, val_size);
-	return ret;
-}
-
-static int arduipi_regmap_write(void *context, const void *data, size_t count)
-{
-	struct arduipi *ap = context;
-	const u8 *buf = data;
-	u8 status = ARDUIPI_OK;
-	int i, ret;
-
-	for (i = 1; ; i++) {
-		ret = arduipi_write_frame(ap->client, buf[0], buf + 1, count - 1,
-					  &status);
-		if (!ret)
-			ret = arduipi_status_errno(status);
-		if (i == ARDUIPI_TRIES || !arduipi_retry(ret))
-			break;
-	}
-	if (ret == -EINVAL)
-		dev_err_ratelimited(ap->dev, "register 0x%02x refused the value (error %u)\n",
-				    buf[0], status);
-	else if (ret == -EBUSY)
-		dev_err_ratelimited(ap->dev, "register 0x%02x cannot change while the ADC stream runs\n",
-				    buf[0]);
-	else if (ret)
-		return arduipi_failed(ap, "writing", buf[0], i, ret);
-	return ret;
-}
-
-static const struct regmap_bus arduipi_regmap_bus = {
-	.read = arduipi_regmap_read,
-	.write = arduipi_regmap_write,
-	.max_raw_read = ARDUIPI_PEC_MAX_LEN,
-	.max_raw_write = ARDUIPI_PEC_MAX_LEN,
-};
-
-static const struct regmap_range arduipi_rd_ranges[] = {
-	regmap_reg_range(ARDUIPI_REG_ID0, ARDUIPI_REG_ADDR_NEW),
-	regmap_reg_range(ARDUIPI_REG_INT_PIN, ARDUIPI_REG_GPIO_PULLUP + 2),
-	regmap_reg_range(ARDUIPI_REG_GPIO_IRQ_RISE, ARDUIPI_REG_ADC_FIFO_SEQ + 1),
-	regmap_reg_range(ARDUIPI_REG_FS_TIMEOUT, ARDUIPI_REG_ADC_WATERMARK),
-	regmap_reg_range(ARDUIPI_REG_ADC_RESULT, ARDUIPI_REG_LAST),
-};
-
-static const struct regmap_access_table arduipi_rd_table = {
-	.yes_ranges = arduipi_rd_ranges,
-	.n_yes_ranges = ARRAY_SIZE(arduipi_rd_ranges),
-};
-
-static const struct regmap_range arduipi_wr_ranges[] = {
-	regmap_reg_range(ARDUIPI_REG_STATUS, ARDUIPI_REG_PEC_ERR_COUNT),
-	regmap_reg_range(ARDUIPI_REG_ADDR_NEW, ARDUIPI_REG_GPIO_OUT + 2),
-	regmap_reg_range(ARDUIPI_REG_GPIO_PULLUP, ARDUIPI_REG_GPIO_IRQ_STATUS + 2),
-	regmap_reg_range(ARDUIPI_REG_ADC_FIFO_SEQ, ARDUIPI_REG_ADC_FIFO_SEQ + 1),
-	regmap_reg_range(ARDUIPI_REG_FS_TIMEOUT, ARDUIPI_REG_FS_PWM),
-	regmap_reg_range(ARDUIPI_REG_ADC_SCAN, ARDUIPI_REG_ADC_WATERMARK),
-	regmap_reg_range(ARDUIPI_REG_FS_TRIP, ARDUIPI_REG_FS_TRIP),
-	regmap_reg_range(ARDUIPI_REG_ADC_REF, ARDUIPI_REG_LAST),
-};
-
-static const struct regmap_access_table arduipi_wr_table = {
-	.yes_ranges = arduipi_wr_ranges,
-	.n_yes_ranges = ARRAY_SIZE(arduipi_wr_ranges),
-};
-
-/* Not cached: what the device changes, and what is not configuration. */
-static const struct regmap_range arduipi_volatile_ranges[] = {
-	regmap_reg_range(ARDUIPI_REG_ID0, ARDUIPI_REG_ADDR_COMMIT),
-	regmap_reg_range(ARDUIPI_REG_GPIO_IN, ARDUIPI_REG_GPIO_IN + 2),
-	regmap_reg_range(ARDUIPI_REG_GPIO_SET, ARDUIPI_REG_GPIO_CLR + 2),
-	regmap_reg_range(ARDUIPI_REG_GPIO_IRQ_STATUS, ARDUIPI_REG_ADC_FIFO_SEQ + 1),
-	/* the stream is restarted by adc.c after an MCU restart */
-	regmap_reg_range(ARDUIPI_REG_ADC_SCAN, ARDUIPI_REG_ADC_WATERMARK),
-	regmap_reg_range(ARDUIPI_REG_FS_TRIP, ARDUIPI_REG_FS_TRIP),
-	regmap_reg_range(ARDUIPI_REG_ADC_RESULT, ARDUIPI_REG_ADC_BANDGAP + 1),
-};
-
-static const struct regmap_access_table arduipi_volatile_table = {
-	.yes_ranges = arduipi_volatile_ranges,
-	.n_yes_ranges = ARRAY_SIZE(arduipi_volatile_ranges),
-};
-
-static const struct regmap_config arduipi_regmap_config = {
-	.reg_bits = 8,
-	.val_bits = 8,
-	.max_register = ARDUIPI_REG_LAST,
-	.rd_table = &arduipi_rd_table,
-	.wr_table = &arduipi_wr_table,
-	.volatile_table = &arduipi_volatile_table,
-	.cache_type = REGCACHE_RBTREE,
-};
 
 /* ---- identity and restarts ----------------------------------------------- */
 
@@ -265,41 +55,68 @@ static const char *arduipi_reset_cause(u8 cause)
 
 /*
  * Write the configuration back from the cache, then acknowledge the
- * status bit that asked for it. The PWM registers go last, in one frame:
- * the firmware checks each frame's duties against its periods.
+ * status bit that asked for it (none: 0). The PWM registers go last, in
+ * one frame: the firmware checks each frame's duties against its periods.
+ * A write that fails from here on marks the device behind again.
  */
 static int arduipi_restore(struct arduipi *ap, u8 status_bit)
 {
 	int ret;
 
+	WRITE_ONCE(ap->behind, false);
 	regcache_mark_dirty(ap->regmap);
 	ret = regcache_sync_region(ap->regmap, ARDUIPI_REG_FIRST,
 				   ARDUIPI_REG_PWM_BASE - 1);
 	if (!ret)
-		ret = regcache_sync_region(ap->regmap, ARDUIPI_REG_T1_TOP + 2,
-					   ARDUIPI_REG_LAST);
-	if (!ret)
 		ret = arduipi_pwm_restore(ap);
-	if (!ret)
+	if (!ret && status_bit)
 		ret = regmap_write(ap->regmap, ARDUIPI_REG_STATUS, status_bit);
+	if (!ret) {
+		ap->restore_ms = 0;
+		return 0;
+	}
+	/* Tried again at the next poll after 1 s, 2 s, ... a minute. */
+	WRITE_ONCE(ap->behind, true);
+	ap->restore_ms = clamp(ap->restore_ms * 2, ARDUIPI_RESTORE_RETRY_MS,
+			       ARDUIPI_RESTORE_RETRY_MAX_MS);
+	ap->restore_at = jiffies + msecs_to_jiffies(ap->restore_ms);
 	return ret;
 }
 
+/*
+ * The identity a reflash can change: ID0 ID1 PROTO_MAJOR PROTO_MINOR
+ * CAPS CLOCK_MHZ (ARDUIPI_ID_LEN). The cache was made for the firmware
+ * identified at probe.
+ */
 static void arduipi_restarted(struct arduipi *ap, u8 boot_count)
 {
-	unsigned int cause = 0;
+	u8 id[ARDUIPI_ID_LEN + 1];	/* ..., RESET_CAUSE */
+	const char *cause;
 	int ret;
 
-	regmap_read(ap->regmap, ARDUIPI_REG_RESET_CAUSE, &cause);
+	if (regmap_bulk_read(ap->regmap, ARDUIPI_REG_ID0, id, sizeof(id)))
+		return;		/* logged; the next poll asks again */
+	cause = arduipi_reset_cause(id[ARDUIPI_ID_LEN]);
+	if (memcmp(id, ap->id, ARDUIPI_ID_LEN)) {
+		/* Said once per restart: the poll sees RESTARTED till a rebind. */
+		if (!ap->foreign || boot_count != ap->boot_count)
+			dev_err(ap->dev, "MCU restarted (%s) with other firmware (identity %02x %02x, protocol %u.%u, capabilities 0x%02x, %u MHz; bound to %u.%u, 0x%02x, %u MHz): its configuration is not written back; unbind and bind the driver\n",
+				cause, id[0], id[1], id[2], id[3], id[4], id[5],
+				ap->id[2], ap->id[3], ap->id[4], ap->id[5]);
+		ap->foreign = true;
+		ap->boot_count = boot_count;
+		return;
+	}
+	ap->foreign = false;
 	ret = arduipi_restore(ap, ARDUIPI_STATUS_RESTARTED);
 	if (ret) {
-		dev_err(ap->dev, "MCU restarted (%s), restoring its configuration failed: %pe\n",
-			arduipi_reset_cause(cause), ERR_PTR(ret));
+		dev_err_ratelimited(ap->dev, "MCU restarted (%s), restoring its configuration failed: %pe\n",
+				    cause, ERR_PTR(ret));
 		return;
 	}
 	ap->boot_count = boot_count;
 	dev_warn(ap->dev, "MCU restarted (%s, boot %u): configuration restored\n",
-		 arduipi_reset_cause(cause), boot_count);
+		 cause, boot_count);
 	arduipi_adc_restarted(ap);
 }
 
@@ -308,11 +125,18 @@ static void arduipi_tripped(struct arduipi *ap)
 	int ret = arduipi_restore(ap, ARDUIPI_STATUS_FS_TRIPPED);
 
 	if (ret)
-		dev_err(ap->dev, "failsafe tripped, restoring the configuration failed: %pe\n",
-			ERR_PTR(ret));
+		dev_err_ratelimited(ap->dev, "failsafe tripped, restoring the configuration failed: %pe\n",
+				    ERR_PTR(ret));
 	else
 		dev_warn(ap->dev, "failsafe tripped: no word from the host for %u ms, the Nano went to its safe state; configuration restored\n",
 			 ap->fs_timeout_ms);
+}
+
+/* A write and its undo failed (bus.c): the Nano may differ from the cache. */
+static void arduipi_catch_up(struct arduipi *ap)
+{
+	if (!arduipi_restore(ap, 0))
+		dev_info(ap->dev, "the bus works again: configuration written back, the Nano has what the kernel reports\n");
 }
 
 /* How often to poll: for restarts, and a quarter of the failsafe timeout. */
@@ -326,8 +150,11 @@ static unsigned int arduipi_poll_ms(struct arduipi *ap)
 /* High priority: a busy system must not starve the failsafe's feed. */
 static void arduipi_poll_next(struct arduipi *ap)
 {
-	queue_delayed_work(system_highpri_wq, &ap->health,
-			   msecs_to_jiffies(arduipi_poll_ms(ap)));
+	unsigned int ms = arduipi_poll_ms(ap);
+
+	if (ms)
+		queue_delayed_work(system_highpri_wq, &ap->health,
+				   msecs_to_jiffies(ms));
 }
 
 static void arduipi_health(struct work_struct *work)
@@ -336,11 +163,19 @@ static void arduipi_health(struct work_struct *work)
 					  health);
 	u8 b[2];	/* BOOT_COUNT, STATUS */
 
-	if (!regmap_bulk_read(ap->regmap, ARDUIPI_REG_BOOT_COUNT, b, sizeof(b))) {
+	/*
+	 * The read feeds the failsafe: every poll, also while a write-back
+	 * that failed waits. Foreign firmware leaves RESTARTED set: its
+	 * identity is asked each poll.
+	 */
+	if (!regmap_bulk_read(ap->regmap, ARDUIPI_REG_BOOT_COUNT, b, sizeof(b)) &&
+	    (!ap->restore_ms || time_after_eq(jiffies, ap->restore_at))) {
 		if (b[1] & ARDUIPI_STATUS_RESTARTED || b[0] != ap->boot_count)
 			arduipi_restarted(ap, b[0]);
 		else if (b[1] & ARDUIPI_STATUS_FS_TRIPPED)
 			arduipi_tripped(ap);
+		else if (READ_ONCE(ap->behind))
+			arduipi_catch_up(ap);
 	}
 	arduipi_poll_next(ap);
 }
@@ -368,6 +203,7 @@ static int arduipi_identify(struct arduipi *ap)
 		return dev_err_probe(dev, -ENODEV,
 				     "firmware protocol %u.%u, this driver speaks %u.x: flash the firmware that comes with this driver\n",
 				     id[2], id[3], ARDUIPI_PROTO_MAJOR);
+	memcpy(ap->id, id, ARDUIPI_ID_LEN);
 	ap->proto_minor = id[3];
 	ap->caps = id[4];
 	ap->mhz = id[5] == 8 ? 8 : 16;
@@ -466,8 +302,8 @@ static int arduipi_probe(struct i2c_client *client)
 				     "the I2C adapter %s does SMBus only: ArduiPi frames need plain I2C transfers with repeated START (the Pi's i2c-arm bus has them)\n",
 				     dev_name(&client->adapter->dev));
 
-	ap->regmap = devm_regmap_init(dev, &arduipi_regmap_bus, ap,
-				      &arduipi_regmap_config);
+	mutex_init(&ap->cfg_lock);
+	ap->regmap = arduipi_regmap_init(ap);
 	if (IS_ERR(ap->regmap))
 		return dev_err_probe(dev, PTR_ERR(ap->regmap), "regmap\n");
 
@@ -482,7 +318,7 @@ static int arduipi_probe(struct i2c_client *client)
 	 * INT) before anything names lines: the firmware refuses the INT
 	 * line in every other register, and resets its GPIO bits.
 	 */
-	ret = regmap_write(ap->regmap, ARDUIPI_REG_INT_PIN, ap->int_line);
+	ret = arduipi_write(ap, ARDUIPI_REG_INT_PIN, &ap->int_line, 1);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot set up the INT line\n");
 	mutex_init(&ap->pin_lock);
@@ -506,10 +342,36 @@ static int arduipi_probe(struct i2c_client *client)
 	ret = devm_delayed_work_autocancel(dev, &ap->health, arduipi_health);
 	if (ret)
 		return ret;
-	if (arduipi_poll_ms(ap))
-		arduipi_poll_next(ap);
+	arduipi_poll_next(ap);
 	return 0;
 }
+
+/*
+ * System sleep: no poll on a suspended bus, so an armed failsafe trips
+ * while the Pi sleeps (it is a silent host). At resume the Nano is asked
+ * at once: a restart or a trip meanwhile gets the configuration back.
+ */
+static int arduipi_suspend(struct device *dev)
+{
+	struct arduipi *ap = dev_get_drvdata(dev);
+
+	cancel_delayed_work_sync(&ap->health);
+	ap->irq_wake_on = ap->client->irq > 0 && ap->irq_wake &&
+			  !enable_irq_wake(ap->client->irq);
+	return 0;
+}
+
+static int arduipi_resume(struct device *dev)
+{
+	struct arduipi *ap = dev_get_drvdata(dev);
+
+	if (ap->irq_wake_on)
+		disable_irq_wake(ap->client->irq);
+	queue_delayed_work(system_highpri_wq, &ap->health, 0);
+	return 0;
+}
+
+static DEFINE_SIMPLE_DEV_PM_OPS(arduipi_pm, arduipi_suspend, arduipi_resume);
 
 /*
  * The Pi goes down: the failsafe state now, not after the timeout; and no
@@ -546,6 +408,7 @@ static struct i2c_driver arduipi_driver = {
 	.driver = {
 		.name = "arduipi",
 		.of_match_table = arduipi_of_match,
+		.pm = pm_sleep_ptr(&arduipi_pm),
 	},
 #ifdef ARDUIPI_I2C_PROBE_NEW
 	.probe_new = arduipi_probe,

@@ -60,7 +60,7 @@ static int arduipi_failsafe_disarm(struct arduipi *ap)
 {
 	u8 off[2] = { };
 
-	return regmap_bulk_write(ap->regmap, ARDUIPI_REG_FS_TIMEOUT, off, sizeof(off));
+	return arduipi_write(ap, ARDUIPI_REG_FS_TIMEOUT, off, sizeof(off));
 }
 
 static void arduipi_failsafe_leave(void *data)
@@ -116,7 +116,7 @@ int arduipi_failsafe_probe(struct arduipi *ap)
 	regs[6] = high >> 8;
 	regs[7] = high >> 16;
 	regs[8] = GENMASK(ARDUIPI_NPWM - 1, 0);
-	ret = regmap_bulk_write(ap->regmap, ARDUIPI_REG_FS_TIMEOUT, regs, sizeof(regs));
+	ret = arduipi_write(ap, ARDUIPI_REG_FS_TIMEOUT, regs, sizeof(regs));
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot arm the failsafe\n");
 	ap->fs_timeout_ms = ms;

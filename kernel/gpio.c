@@ -93,18 +93,28 @@ static int arduipi_bank_read(struct arduipi *ap, unsigned int base, u32 *bits)
 	return 0;
 }
 
+/* A cached bank: on an error nothing the kernel reports changed (bus.c). */
 static int arduipi_bank_write(struct arduipi *ap, unsigned int base, u32 bits)
 {
 	u8 b[ARDUIPI_GPIO_BANKS] = { bits, bits >> 8, bits >> 16 };
 
-	return regmap_bulk_write(ap->regmap, base, b, sizeof(b));
+	return arduipi_write(ap, base, b, sizeof(b));
 }
 
 static int arduipi_update_bit(struct arduipi *ap, unsigned int base,
 			      unsigned int line, bool on)
 {
-	return regmap_update_bits(ap->regmap, arduipi_reg(base, line),
-				  BIT(line % 8), on ? BIT(line % 8) : 0);
+	return arduipi_update_bits(ap, arduipi_reg(base, line), BIT(line % 8),
+				   on ? BIT(line % 8) : 0);
+}
+
+/* Write-1-to-clear latched edges (not cached, nothing to undo). */
+static int arduipi_irq_clear(struct arduipi *ap, u32 bits)
+{
+	u8 b[ARDUIPI_GPIO_BANKS] = { bits, bits >> 8, bits >> 16 };
+
+	return regmap_bulk_write(ap->regmap, ARDUIPI_REG_GPIO_IRQ_STATUS, b,
+				 sizeof(b));
 }
 
 /* With pin_lock held: -EBUSY, said in the log, if the line is PWM. */
@@ -329,6 +339,24 @@ static int arduipi_irq_set_type(struct irq_data *d, unsigned int type)
 	return 0;
 }
 
+/*
+ * A consumer that may wake the system (gpio-keys with wakeup-source): the
+ * lines are counted here, under the bus lock, and core.c makes INT a wake
+ * interrupt at suspend: the parent's irq_set_wake may sleep, this may not.
+ */
+static int arduipi_irq_set_wake(struct irq_data *d, unsigned int on)
+{
+	struct gpio_chip *gc = irq_data_get_irq_chip_data(d);
+	struct arduipi *ap = gpiochip_get_data(gc);
+	irq_hw_number_t line = irqd_to_hwirq(d);
+
+	if (on)
+		ap->irq_wake |= BIT(line);
+	else
+		ap->irq_wake &= ~BIT(line);
+	return 0;
+}
+
 static void arduipi_irq_bus_lock(struct irq_data *d)
 {
 	struct gpio_chip *gc = irq_data_get_irq_chip_data(d);
@@ -390,6 +418,7 @@ static const struct irq_chip arduipi_irq_chip = {
 	.irq_mask = arduipi_irq_mask,
 	.irq_unmask = arduipi_irq_unmask,
 	.irq_set_type = arduipi_irq_set_type,
+	.irq_set_wake = arduipi_irq_set_wake,
 	.irq_bus_lock = arduipi_irq_bus_lock,
 	.irq_bus_sync_unlock = arduipi_irq_bus_sync_unlock,
 	.irq_print_chip = arduipi_irq_print_chip,
@@ -405,7 +434,7 @@ void arduipi_gpio_irq(struct arduipi *ap, u32 pending)
 	unsigned int line;
 
 	/* Clear what we take before handling it: a new edge latches again. */
-	arduipi_bank_write(ap, ARDUIPI_REG_GPIO_IRQ_STATUS, bits);
+	arduipi_irq_clear(ap, bits);
 	for_each_set_bit(line, &bits, ARDUIPI_NGPIO) {
 		int nested = irq_find_mapping(ap->gc.irq.domain, line);
 
@@ -429,8 +458,7 @@ static int arduipi_irq_probe(struct arduipi *ap)
 	if (!ret)
 		ret = arduipi_bank_write(ap, ARDUIPI_REG_GPIO_IRQ_FALL, 0);
 	if (!ret)
-		ret = arduipi_bank_write(ap, ARDUIPI_REG_GPIO_IRQ_STATUS,
-					 ARDUIPI_LINE_MASK);
+		ret = arduipi_irq_clear(ap, ARDUIPI_LINE_MASK);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot set up the INT line\n");
 

@@ -216,7 +216,7 @@ static void arduipi_pwm_free(struct pwm_chip *chip, struct pwm_device *pwm)
 /* Write the part of the image that changed, in one frame. */
 static int arduipi_pwm_write(struct arduipi *ap, const u8 *img, const u8 *old)
 {
-	int first = 0, last = ARDUIPI_PWM_NREGS - 1, ret;
+	int first = 0, last = ARDUIPI_PWM_NREGS - 1;
 
 	while (first <= last && img[first] == old[first])
 		first++;
@@ -224,12 +224,9 @@ static int arduipi_pwm_write(struct arduipi *ap, const u8 *img, const u8 *old)
 		last--;
 	if (first > last)
 		return 0;
-	ret = regmap_bulk_write(ap->regmap, ARDUIPI_REG_PWM_BASE + first,
-				img + first, last - first + 1);
-	if (ret)	/* the device has old or new: read it next time */
-		regcache_drop_region(ap->regmap, ARDUIPI_REG_PWM_BASE,
-				     ARDUIPI_REG_PWM_BASE + ARDUIPI_PWM_NREGS - 1);
-	return ret;
+	/* On an error the cache keeps old, the Nano gets it back (bus.c). */
+	return arduipi_write(ap, ARDUIPI_REG_PWM_BASE + first, img + first,
+			     last - first + 1);
 }
 
 /*

@@ -15,10 +15,16 @@
  *              answers its response line; "bus COMMAND" is for twinbus:
  *                bus nanos        ok NAME@ADDR...
  *                bus kill NANO    kill that simulator (SIGKILL)
+ *                bus reflash NANO 16|8
+ *                                 start that Nano's simulator again with
+ *                                 the 16 or 8 MHz firmware, as avrdude
+ *                                 would leave it: pins as inputs, boot 1
  *                bus mute MS      ignore the guest's transfers for MS ms
  *                bus gpio LINE    ok LEVEL DIR PULL of a guest GPIO line
- *                bus flip N       corrupt the next N transfers that read:
- *                                 bit 0 of their last byte flips on the wire
+ *                bus flip N [HEX] corrupt the next N transfers that read
+ *                                 (that begin by writing HEX, a9 63 for a
+ *                                 PEC write of 0x63): bit 0 of their last
+ *                                 byte read flips on the wire
  *                bus pause MS [NANO CMD]
  *                                 stop the guest (QEMU's "stop" through
  *                                 --qmp) for MS ms of wall-clock time, as a
@@ -52,6 +58,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -89,10 +96,12 @@ static int nnanos;
 static struct conn bus, ctl;
 static int verbose;
 static const char *qmp_path;
+static const char *nanosim_path, *fw_elf, *fw_elf8;
 static struct nano *atexit_nano;
 static char atexit_cmd[256];
 static long long mute_until;
 static int flip_count;
+static char flip_match[64];
 static struct {
 	int out, level;
 	const char *pull;
@@ -195,16 +204,16 @@ static int nano_cmd(struct nano *n, char *resp, size_t len, const char *req)
 	return r;
 }
 
-static void nano_start(struct nano *n, const char *nanosim, const char *elf,
-		       const char *elf8)
+static void nano_start(struct nano *n)
 {
 	const char *argv[] = { "--realtime", "--slowdown", n->slowdown, "--mhz", n->mhz,
-			       n->elf ? n->elf : strcmp(n->mhz, "8") ? elf : elf8,
+			       n->elf ? n->elf : strcmp(n->mhz, "8") ? fw_elf : fw_elf8,
 			       NULL };
 	char resp[256], req[64];
 	unsigned int a = n->addr;
 
-	n->s = sim_spawn(nanosim, argv);
+	n->dead = 0;
+	n->s = sim_spawn(nanosim_path, argv);
 	if (!n->s)
 		die("cannot start nanosim for %s", n->name);
 	sim_set_timeout(n->s, 1500);
@@ -270,6 +279,8 @@ static void bus_xfer(char *args)
 				nano_cmd(n, w, sizeof(w), "wait 0.1");
 			}
 			if (flip_count > 0 && r == 0 && strlen(resp) > 3 &&
+			    args[off] == 'w' &&
+			    !strncasecmp(args + off + 1, flip_match, strlen(flip_match)) &&
 			    strchr("0123456789abcdef", resp[strlen(resp) - 1])) {
 				/* the last hex digit of the answer is bit 0..3
 				 * of the last byte read */
@@ -436,10 +447,28 @@ static void ctl_bus(char *cmd)
 		waitpid(sim_pid(n->s), NULL, 0);
 		n->dead = 1;
 		put(&ctl, "ok");
+	} else if (sscanf(cmd, "reflash %15s %u", name, &l) == 2) {
+		n = nano_by_name(name);
+		if (!n || (l != 16 && l != 8) || (l == 8 && !fw_elf8)) {
+			put(&ctl, "err usage: reflash NANO 16|8 (8 needs --firmware8)");
+			return;
+		}
+		sim_close(n->s);
+		n->mhz = l == 8 ? "8" : "16";
+		n->elf = NULL;
+		nano_start(n);
+		if (n->int_gpio >= 0)
+			put(&bus, "g %d %d", n->int_gpio, n->int_level);
+		put(&ctl, "ok");
 	} else if (sscanf(cmd, "mute %u", &ms) == 1) {
 		mute_until = now_ms() + ms;
 		put(&ctl, "ok");
-	} else if (sscanf(cmd, "flip %u", &ms) == 1) {
+	} else if (sscanf(cmd, "flip %u%n", &ms, &off) == 1) {
+		flip_match[0] = 0;
+		if (sscanf(cmd + off, " %63[0-9a-fA-F]", flip_match) != 1 && cmd[off]) {
+			put(&ctl, "err usage: flip N [HEX]");
+			return;
+		}
 		flip_count = ms;
 		put(&ctl, "ok");
 	} else if (!strncmp(cmd, "pause ", 6)) {
@@ -527,7 +556,7 @@ static int parse_gpio(const char *s)
 
 int main(int argc, char **argv)
 {
-	const char *nanosim = NULL, *elf = NULL, *elf8 = NULL, *bus_path = NULL, *ctl_path = NULL;
+	const char *bus_path = NULL, *ctl_path = NULL;
 	struct nano *cur = NULL;
 
 	for (int i = 1; i < argc; i++) {
@@ -541,11 +570,11 @@ int main(int argc, char **argv)
 			die("%s needs a value", o);
 		i++;
 		if (!strcmp(o, "--nanosim")) {
-			nanosim = v;
+			nanosim_path = v;
 		} else if (!strcmp(o, "--firmware")) {
-			elf = v;
+			fw_elf = v;
 		} else if (!strcmp(o, "--firmware8")) {
-			elf8 = v;
+			fw_elf8 = v;
 		} else if (!strcmp(o, "--bus")) {
 			bus_path = v;
 		} else if (!strcmp(o, "--ctl")) {
@@ -586,12 +615,12 @@ int main(int argc, char **argv)
 			die("unknown option %s", o);
 		}
 	}
-	if (!nanosim || !elf || !bus_path || !ctl_path || !nnanos)
+	if (!nanosim_path || !fw_elf || !bus_path || !ctl_path || !nnanos)
 		die("usage: twinbus [-v] --nanosim PATH --firmware ELF [--firmware8 ELF] --bus SOCK --ctl SOCK [--qmp SOCK] --nano ADDR [--mhz 8] [--int GPIO|none] [--elf ELF] [--slowdown N] [--sim CMD]...");
 	signal(SIGPIPE, SIG_IGN);
 
 	for (int i = 0; i < nnanos; i++)
-		nano_start(&nanos[i], nanosim, elf, elf8);
+		nano_start(&nanos[i]);
 	bus.listen_fd = listen_on(bus_path);
 	ctl.listen_fd = listen_on(ctl_path);
 	bus.fd = ctl.fd = -1;

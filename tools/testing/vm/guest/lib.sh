@@ -177,6 +177,15 @@ wait_iio() {
 	return 1
 }
 
+# The kernel log from here on: log_mark, then log_since prints what came
+# after (by timestamp: line numbers shift once the ring buffer is full).
+log_mark() {
+	_log_mark=$(dmesg | tail -n 1 | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p')
+}
+log_since() {
+	dmesg | awk -v t="${_log_mark:-0}" '{ s = $0; sub(/^\[ */, "", s); sub(/\].*/, "", s); if (s + 0 > t + 0) print }'
+}
+
 # Reload the ArduiPi driver with module parameters.
 reload_driver() {
 	rmmod arduipi 2>/dev/null

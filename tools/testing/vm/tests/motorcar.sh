@@ -157,6 +157,21 @@ t_fails_with "30.3 D5, a button's interrupt: no PWM export, EBUSY" "busy" \
 	sh -c "echo 5 >$(nano_pwm 2a)/export"
 t_run "30.4 ... the log says why" \
 	sh -c "dmesg | grep -q 'D5 is in use as an interrupt: release it before using it as PWM'"
+# The D5 button may wake the system (wakeup-source): gpio-keys makes its
+# interrupt a wake source at suspend, which the Nano's irqchip must accept.
+# Suspend to idle, the devices stage only (pm_test), for 1 s: the driver
+# stops polling, so the failsafe (250 ms) trips, and at resume the driver
+# asks the Nano at once and writes the configuration back.
+log_mark
+echo devices >/sys/power/pm_test
+echo 1 >/sys/module/suspend/parameters/pm_test_delay
+t_run "30.5 suspend with a wake-up button on D5: devices suspended and resumed" \
+	sh -c 'echo freeze >/sys/power/state'
+echo none >/sys/power/pm_test
+usleep 300000
+t_eq "30.6 ... no wake-up refused" 0 "$(log_since | grep -c 'failed to configure IRQ')"
+t_eq "30.7 ... the trip while the Pi slept undone at resume" 1 \
+	"$(log_since | grep -c 'failsafe tripped: no word from the host')"
 
 # ---- unbinding: the safe state on purpose, at once ---------------------------
 echo 128 >"$led/brightness"
