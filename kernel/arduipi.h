@@ -43,6 +43,7 @@ struct arduipi {
 	struct mutex cfg_lock;
 	struct task_struct *writer;	/* in arduipi_write(): its bus error */
 	int write_err;
+	bool undo_skip_bus;	/* the undo after a timeout: cache only */
 	bool behind;
 	unsigned int restore_ms;	/* core.c: pause after a failed write-back */
 	unsigned long restore_at;

@@ -176,14 +176,20 @@ static int arduipi_write_regs(struct arduipi *ap, const u8 *buf, size_t count)
 static int arduipi_regmap_write(void *context, const void *data, size_t count)
 {
 	struct arduipi *ap = context;
-	int ret = arduipi_write_regs(ap, data, count);
+	int ret;
+
+	if (READ_ONCE(ap->writer) == current && ap->undo_skip_bus) {
+		ap->write_err = -ETIMEDOUT;
+		return 0;
+	}
+	ret = arduipi_write_regs(ap, data, count);
 
 	/*
 	 * A write of arduipi_write(): the error goes to it, and regmap sees
 	 * none, so that it keeps the cache as written (see the top).
 	 */
 	if (READ_ONCE(ap->writer) == current) {
-		ap->write_err = ret;
+		ap->write_err = ap->write_err ?: ret;	/* the first */
 		return 0;
 	}
 	return ret;
@@ -290,9 +296,15 @@ static int arduipi_write_locked(struct arduipi *ap, unsigned int reg,
 	ret = arduipi_write_cached(ap, reg, val, n);
 	if (!ret)
 		return 0;
-	/* The cache gets old back in any case, the Nano if the bus lets it. */
+	/*
+	 * The cache gets old back in any case, the Nano if the bus lets it:
+	 * not after a timeout (the bus is stuck: the undo would only wait as
+	 * long again). A write the Nano refused changed nothing there.
+	 */
+	ap->undo_skip_bus = ret == -ETIMEDOUT;
 	undo = arduipi_write_cached(ap, reg, old, n);
-	if (undo && !arduipi_refused(undo)) {
+	ap->undo_skip_bus = false;
+	if (undo && !arduipi_refused(ret)) {
 		WRITE_ONCE(ap->behind, true);
 		dev_warn_ratelimited(ap->dev,
 				     "registers 0x%02x-0x%02zx may hold values the kernel does not report: written back once the bus works\n",

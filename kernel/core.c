@@ -36,7 +36,7 @@
 static unsigned int restart_poll_ms = 1000;
 module_param(restart_poll_ms, uint, 0444);
 MODULE_PARM_DESC(restart_poll_ms,
-		 "How often to check the Nano for a restart, in ms (0: never)");
+		 "How often to check the Nano for a restart, in ms (0: never, and a failed write's write-back waits for a resume)");
 
 /* ---- identity and restarts ----------------------------------------------- */
 

@@ -52,7 +52,14 @@ static int arduipi_failsafe_lines(struct arduipi *ap, const char *prop, u32 *mas
 /* The safe state now, as on a timeout. */
 int arduipi_failsafe_trip(struct arduipi *ap)
 {
-	return regmap_write(ap->regmap, ARDUIPI_REG_FS_TRIP, 1);
+	int ret = regmap_write(ap->regmap, ARDUIPI_REG_FS_TRIP, 1);
+
+	/*
+	 * regmap takes a register it cannot read for a cached one, whatever
+	 * the volatile table says: no write-back may trip it again.
+	 */
+	regcache_drop_region(ap->regmap, ARDUIPI_REG_FS_TRIP, ARDUIPI_REG_FS_TRIP);
+	return ret;
 }
 
 /* No timeout: the Nano keeps its outputs whatever the host does. */

@@ -191,6 +191,8 @@ simctl bus flip 3 a963 >/dev/null
 t_fails_with "gpioset D4=1 with its three answers corrupted: EIO" \
 	"Input/output error" $v2/gpioset -t 0 -c "$chip" 4=1
 t_eq "... D4 as before: the write landed, its undo too" "$d4" "$(simctl pin D4)"
+t_eq "... D4's output latch (GPIO_OUT, i2cget) back to 0" 0 \
+	"$(( $(i2cget -f -y 1 0x2a 0x63) >> 4 & 1 ))"
 simctl reset wdt >/dev/null
 usleep 800000
 t_eq "... a watchdog reset: D5, D13, A2 high and D11 low again" \
