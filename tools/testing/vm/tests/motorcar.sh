@@ -162,12 +162,15 @@ t_run "30.4 ... the log says why" \
 # Suspend to idle, the devices stage only (pm_test), for 1 s: the driver
 # stops polling, so the failsafe (250 ms) trips, and at resume the driver
 # asks the Nano at once and writes the configuration back.
-# Debian's newest line (7.x) did not come back from this suspend in the
-# twin (the boot timed out): not understood yet, so not run there.
+# Where the twin does not come back from this suspend, it is not tried:
+# Debian's 6.12 hangs in device suspend once motorcar.dtso's devices that
+# use the Nano exist (without them it resumes, driver and all); 7.x even
+# without the overlay (run-guest -k newest --no-overlay and the same two
+# writes to /sys/power). Not understood yet: 6.18 is where it runs.
 case $(uname -r) in
-7.*)
+6.12.* | 7.*)
 	for t in "30.5 suspend" "30.6 ... no wake-up refused" "30.7 ... the trip undone at resume"; do
-		t_ok "$t # SKIP the newest line hangs in suspend to idle with pm_test=devices in the twin"
+		t_ok "$t # SKIP this kernel line does not resume from suspend to idle in the twin"
 	done
 	;;
 *)
