@@ -78,7 +78,7 @@ static int arduipi_write_frame(struct i2c_client *c, u8 reg, const u8 *val,
 	pec = i2c_smbus_pec(pec, frame, n + 4);
 	pec = arduipi_pec(pec, c->addr << 1 | 1);
 	if (arduipi_pec(pec, reply[0]) != reply[1])
-		return -EBADMSG;	/* the status itself is unreliable */
+		return -EPROTO;	/* the status itself is unreliable */
 	*status = reply[0];
 	return 0;
 }
@@ -106,8 +106,30 @@ static int arduipi_status_errno(u8 status)
 
 static bool arduipi_retry(int ret)
 {
-	return ret == -EBADMSG || ret == -ENXIO || ret == -EREMOTEIO ||
-	       ret == -EIO || ret == -EAGAIN;
+	return ret == -EBADMSG || ret == -EPROTO || ret == -ENXIO ||
+	       ret == -EREMOTEIO || ret == -EIO || ret == -EAGAIN;
+}
+
+/*
+ * Write-1-to-clear (STATUS, GPIO_IRQ_STATUS) is not idempotent: a second
+ * try after a first that landed would clear an edge or a trip latched in
+ * between. It is tried again only when nothing can have landed: the Nano
+ * said the frame came corrupted (EBADMSG), or nobody took the address
+ * (ENXIO). Otherwise a bit still set is seen again: reported twice, not
+ * lost. (The ADC FIFO's pop names a scan number: idempotent.)
+ */
+static bool arduipi_w1c(u8 reg)
+{
+	return reg == ARDUIPI_REG_STATUS ||
+	       (reg >= ARDUIPI_REG_GPIO_IRQ_STATUS &&
+		reg <= ARDUIPI_REG_GPIO_IRQ_STATUS + 2);
+}
+
+static bool arduipi_retry_write(u8 reg, int ret)
+{
+	if (arduipi_w1c(reg))
+		return ret == -EBADMSG || ret == -ENXIO;
+	return arduipi_retry(ret);
 }
 
 /*
@@ -159,7 +181,7 @@ static int arduipi_write_regs(struct arduipi *ap, const u8 *buf, size_t count)
 					  &status);
 		if (!ret)
 			ret = arduipi_status_errno(status);
-		if (i == ARDUIPI_TRIES || !arduipi_retry(ret))
+		if (i == ARDUIPI_TRIES || !arduipi_retry_write(buf[0], ret))
 			break;
 	}
 	if (ret == -EINVAL)

@@ -27,7 +27,9 @@
  * no pull-down (the AVR has none); edges shorter than the firmware's main
  * loop period (a few microseconds) may be missed; edges on several lines
  * latched before one status read are reported in line order, and a second
- * edge of one line before the read is one event.
+ * edge of one line before the read is one event. An acknowledgment whose
+ * answer is lost on the bus is not tried again (bus.c): had it not landed,
+ * the edge is reported twice, never lost.
  */
 #include <linux/bitmap.h>
 #include <linux/i2c.h>
