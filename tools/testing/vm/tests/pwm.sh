@@ -128,7 +128,13 @@ t_run "44 released, D11 can be PWM" sh -c "echo 11 >$chip/export"
 
 # ---- an MCU restart while running: the configuration comes back ------------
 simctl reset wdt >/dev/null
-usleep 1500000
+# until the driver says it is done (its poll: 1 s; then some 20 frames),
+# 5 s at most
+for i in $(seq 50); do
+	dmesg | grep -q 'MCU restarted (watchdog, boot 2): configuration restored' && break
+	usleep 100000
+done
+usleep 100000
 t_pwm "45 watchdog reset: D9 restored" D9 1234563 617250 513
 t_pwm "46 ... D3 restored" D3 512000 256000
 t_pwm "47 ... D6 restored" D6 4096000 3072000
