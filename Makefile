@@ -109,8 +109,6 @@ twin: sim
 
 # Up to two suites at once (-j 2) on the two cores. Which of the twin's
 # boots run on which kernel line, and why: Documentation/twin.rst.
-# TWIN_DRIVER: the boots that exercise the driver more than the rig.
-TWIN_DRIVER := gpio two adc pwm cli motorcar stream adc-dt probe
 check: tests
 	@tools/testing/run-suites.sh -j 2 \
 		"firmware=tools/testing/firmware-checks.sh" \
@@ -124,8 +122,8 @@ check: tests
 		"packaging=tools/testing/packaging.sh $(ARDUIPI_CACHE)" \
 		"docs=tools/testing/doc-commands.sh" \
 		"twin-6.18=tools/testing/vm/twin-tests.sh 6.18" \
-		"twin-newest=tools/testing/vm/twin-tests.sh newest arm64 $(TWIN_DRIVER)" \
-		"twin-6.12=tools/testing/vm/twin-tests.sh 6.12 arm64 gpio adc pwm motorcar probe stream" \
+		"twin-newest=tools/testing/vm/twin-tests.sh newest" \
+		"twin-6.12=tools/testing/vm/twin-tests.sh 6.12" \
 		"twin-6.18-armhf=tools/testing/vm/twin-tests.sh 6.18 armhf gpio adc pwm motorcar probe panic" \
 		"twin-6.1=tools/testing/vm/twin-tests.sh 6.1 arm64 gpio"
 

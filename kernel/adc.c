@@ -29,8 +29,9 @@
  * watermark of scans (about 20 ms worth) is stored. The interrupt thread
  * reads the FIFO state together with the GPIO edges, then per burst of up
  * to 240 bytes one PEC read and one write that consumes what was read.
- * Timestamps come from the scan numbers: scan k of a capture is
- * t0 + k * period, t0 taken when the capture started (to about 0.1 ms).
+ * Timestamps come from the scan numbers, on the host's clock: scan k of a
+ * capture is on a line through the host times at which the FIFO state was
+ * read, with the period the Nano's clock really has (adc-clock.c).
  * A full FIFO drops whole scans and counts them; the driver sees the jump
  * in scan numbers, logs it, keeps the timestamps right and adds it to
  * lost_scans. An MCU restart during capture restarts the stream and logs
@@ -56,6 +57,7 @@
 #include <linux/regmap.h>
 #include <linux/regulator/consumer.h>
 
+#include "adc-clock.h"
 #include "arduipi.h"
 #include "compat.h"
 
@@ -149,8 +151,8 @@ struct arduipi_adc {
 	u8 scan;		/* inputs in the capture, bit n = An */
 	u8 scan_bytes;
 	u16 seq;		/* next scan number the FIFO will show */
-	u64 scans;		/* scans since t0, the lost ones included */
-	s64 t0;
+	u64 scans;		/* scans since the start, the lost ones included */
+	struct arduipi_clock clock;
 	u64 lost;
 	u8 buf[ARDUIPI_ADC_FIFO_READ_MAX + 1];
 	struct arduipi_adc_scan out;
@@ -338,7 +340,9 @@ static int arduipi_adc_start(struct arduipi_adc *adc)
 	if (ret)
 		return ret;
 	/* The first conversion starts once the one in flight is done. */
-	adc->t0 = iio_get_time_ns(adc->indio_dev) + ARDUIPI_ADC_CONV_NS / 2;
+	arduipi_clock_start(&adc->clock, iio_get_time_ns(adc->indio_dev) +
+			    ARDUIPI_ADC_CONV_NS / 2,
+			    (u64)adc->div * ARDUIPI_ADC_CONV_NS, cfg[4]);
 	adc->seq = 0;
 	adc->scans = 0;
 	adc->running = true;
@@ -418,29 +422,39 @@ static int arduipi_adc_pop(struct arduipi_adc *adc, u16 seq)
 				 sizeof(v));
 }
 
-/* For the INT thread, before it reads the FIFO state (arduipi_adc_drain). */
-unsigned int arduipi_adc_gen(struct arduipi *ap)
+/*
+ * For the INT thread, before it reads the FIFO state (arduipi_adc_drain):
+ * the capture's number, and the host time in now.
+ */
+unsigned int arduipi_adc_gen(struct arduipi *ap, s64 *now)
 {
-	return ap->adc ? READ_ONCE(ap->adc->gen) : 0;
+	if (!ap->adc) {
+		*now = 0;
+		return 0;
+	}
+	*now = iio_get_time_ns(ap->adc->indio_dev);
+	return READ_ONCE(ap->adc->gen);
 }
 
 /*
  * From the INT thread: count scans stored, seq the oldest one's number,
- * as read after arduipi_adc_gen() gave gen.
+ * as read after arduipi_adc_gen() gave gen and the host time before.
  * Scans are pushed, then popped; a pop that failed (or landed unseen)
  * leaves scans already pushed at the FIFO's head: they are popped again,
  * not pushed twice. A jump forward is the firmware's overflow.
  */
 bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq,
-		       unsigned int gen)
+		       unsigned int gen, s64 before)
 {
 	struct arduipi_adc *adc = ap->adc;
 	unsigned int n, i, per, full = 0;
+	s64 after;
 	bool first;
-	s16 ahead;
+	s16 ahead, newest;
 
 	if (!adc || !count)
 		return false;
+	after = iio_get_time_ns(adc->indio_dev);
 	mutex_lock(&adc->lock);
 	if (!adc->running) {
 		/* Not ours (a stream left running): stop it, empty the FIFO. */
@@ -451,6 +465,7 @@ bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq,
 	if (gen != adc->gen)	/* a capture started meanwhile: INT again */
 		goto out;
 	ahead = seq - adc->seq;
+	newest = seq + count - 1 - adc->seq;	/* relative to scan adc->scans */
 	if (ahead < 0) {
 		n = min_t(unsigned int, -ahead, count);
 		if (arduipi_adc_pop(adc, seq + n))
@@ -463,7 +478,11 @@ bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq,
 		adc->seq = seq;
 		dev_warn_ratelimited(ap->dev, "ADC FIFO overflow: %d scans lost (%llu in all): read faster or lower sampling_frequency\n",
 				     ahead, adc->lost);
+		newest -= ahead;
 	}
+	if (newest >= 0 || adc->scans >= -newest)
+		arduipi_clock_sighting(&adc->clock, adc->scans,
+				       adc->scans + newest, before, after);
 	/*
 	 * Whole bursts; what is left waits for the next INT, unless it is
 	 * all there is (the watermark is at most a burst).
@@ -480,8 +499,8 @@ bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq,
 			memcpy(adc->out.data, adc->buf + i * adc->scan_bytes,
 			       adc->scan_bytes);
 			if (iio_push_to_buffers_with_timestamp(adc->indio_dev, &adc->out,
-							       adc->t0 + adc->scans *
-							       adc->div * ARDUIPI_ADC_CONV_NS))
+							       arduipi_clock_ts(&adc->clock,
+										adc->scans)))
 				full++;
 			adc->scans++;
 		}

@@ -93,9 +93,9 @@ int arduipi_gpio_probe(struct arduipi *ap);
 int arduipi_line_output(struct arduipi *ap, unsigned int line, bool value);
 void arduipi_gpio_irq(struct arduipi *ap, u32 pending);
 int arduipi_adc_probe(struct arduipi *ap);
-unsigned int arduipi_adc_gen(struct arduipi *ap);
+unsigned int arduipi_adc_gen(struct arduipi *ap, s64 *now);
 bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq,
-		       unsigned int gen);
+		       unsigned int gen, s64 before);
 void arduipi_adc_restarted(struct arduipi *ap);
 void arduipi_adc_stop(struct arduipi *ap);
 int arduipi_pwm_probe(struct arduipi *ap);

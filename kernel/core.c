@@ -228,7 +228,8 @@ static int arduipi_identify(struct arduipi *ap)
 static irqreturn_t arduipi_irq_thread(int irq, void *data)
 {
 	struct arduipi *ap = data;
-	unsigned int gen = arduipi_adc_gen(ap);
+	s64 before;
+	unsigned int gen = arduipi_adc_gen(ap, &before);
 	u8 b[6];	/* IRQ_STATUS[3], ADC_FIFO_COUNT, ADC_FIFO_SEQ[2] */
 	u32 pending;
 	bool handled;
@@ -247,7 +248,7 @@ static irqreturn_t arduipi_irq_thread(int irq, void *data)
 		return IRQ_HANDLED;
 	}
 	ap->irq_retry_ms = 0;
-	handled = arduipi_adc_drain(ap, b[3], b[4] | b[5] << 8, gen);
+	handled = arduipi_adc_drain(ap, b[3], b[4] | b[5] << 8, gen, before);
 	pending = (b[0] | b[1] << 8 | b[2] << 16) & GENMASK(ARDUIPI_NGPIO - 1, 0);
 	if (pending)
 		arduipi_gpio_irq(ap, pending);

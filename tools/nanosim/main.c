@@ -12,6 +12,7 @@
 
 int opt_realtime;
 int opt_slowdown = 1;
+long opt_crystal_ppm;
 volatile sig_atomic_t quit_requested;
 
 static const char usage[] =

@@ -141,6 +141,7 @@ void proto_poll(void);
 void server_mute(double ms);	/* > 0: for ms wall time, 0: until cleared, < 0: off */
 void server_events(int on);
 int server_slowdown(int n);		/* realtime only: -1 otherwise */
+int server_crystal(long ppm);		/* realtime only: -1 otherwise */
 const char *server_info(void);
 int server_stdio(void);
 int server_socket(const char *path);
@@ -149,6 +150,7 @@ void server_run(void);
 
 extern int opt_realtime;
 extern int opt_slowdown;	/* realtime: wall seconds per simulated second */
+extern long opt_crystal_ppm;	/* realtime: the clock this many ppm fast (< 0: slow) */
 extern volatile sig_atomic_t quit_requested;
 
 #endif /* NANOSIM_H */

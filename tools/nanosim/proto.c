@@ -402,6 +402,14 @@ void proto_line(char *line)
 		if (n != opt_slowdown && server_slowdown(n))
 			REPLY("err slowdown needs --realtime");
 		out_line("ok %d", opt_slowdown);
+	} else if (!strcmp(c, "crystal")) {
+		long ppm = opt_crystal_ppm;
+
+		if (argc > 2 || (argc == 2 && decval(argv[1], -50000, 50000, &ppm)))
+			REPLY("err usage: crystal [PPM] (-50000..50000)");
+		if (ppm != opt_crystal_ppm && server_crystal(ppm))
+			REPLY("err crystal needs --realtime");
+		out_line("ok %ld", opt_crystal_ppm);
 	} else if (!strcmp(c, "time"))
 		out_line("ok %llu %llu", (unsigned long long)avr->cycle,
 			 (unsigned long long)cyc2ns(avr->cycle));
@@ -415,7 +423,7 @@ void proto_line(char *line)
 		out_line("%s", server_info());
 	else if (!strcmp(c, "help"))
 		out_line("ok commands: xfer clock xfer-timeout adc avcc aref temp wire unwire "
-			 "drive intline pin pins pwm edges int events wait slowdown time reset fault "
+			 "drive intline pin pins pwm edges int events wait slowdown crystal time reset fault "
 			 "stats peek poke eeprom info help quit");
 	else if (!strcmp(c, "quit")) {
 		out_line("ok bye");

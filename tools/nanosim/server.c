@@ -196,7 +196,8 @@ static void rt_run(void)
 {
 	double now = wall();
 	uint64_t target = rt_cycle +
-			  (uint64_t)((now - rt_wall) * avr->frequency / opt_slowdown);
+			  (uint64_t)((now - rt_wall) * avr->frequency *
+				     (1 + opt_crystal_ppm * 1e-6) / opt_slowdown);
 
 	if (target > avr->cycle + ms2cyc(100)) {	/* too slow: fall back */
 		st.rt_overruns++;
@@ -217,6 +218,17 @@ int server_slowdown(int n)
 	rt_cycle = avr->cycle;
 	rt_wall = wall();
 	opt_slowdown = n;
+	return 0;
+}
+
+/* realtime: the Nano's clock ppm parts per million fast from now on */
+int server_crystal(long ppm)
+{
+	if (!opt_realtime)
+		return -1;
+	rt_cycle = avr->cycle;
+	rt_wall = wall();
+	opt_crystal_ppm = ppm;
 	return 0;
 }
 

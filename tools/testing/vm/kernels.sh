@@ -71,21 +71,62 @@ flock 9
 "$deps" --arch "$arch"
 
 # ---- which kernel: KREL, and the version of its packages -----------------
+# resolve_line: image_pkg and version from apt's lists
+resolve_line() {
+	case $line/$arch in
+	6.1/arm64|6.12/arm64)
+		[ "$line" = 6.1 ] && meta=linux-image-arm64 || meta=linux-image-6.12-arm64
+		# "Depends: linux-image-6.1.0-NN-arm64:arm64" -> linux-image-6.1.0-NN-arm64
+		resolve() {
+			apt-cache depends "$meta:arm64" 2>/dev/null |
+				sed -n 's/^ *Depends: \(linux-image-[^:]*\).*/\1/p' | head -n1
+		}
+		image_pkg=$(resolve)
+		if [ -z "$image_pkg" ]; then
+			flock /var/lock/arduipi-apt.lock apt-get update -qq
+			image_pkg=$(resolve)
+		fi
+		[ -n "$image_pkg" ] || die "line $line: apt knows no $meta:arm64"
+		version=$(apt-cache show "$image_pkg:arm64" | sed -n 's/^Version: //p' | head -n1)
+		;;
+	*)
+		if [ "$line" = newest ]; then
+			# The newest version whose image the archive really has: a mirror
+			# can list an upload before (or without) its files for an
+			# architecture.
+			image_pkg=
+			for v in $(apt-cache madison "linux-image-$flavour:$arch" | awk '{ print $3 }' | sort -rV); do
+				p=$(apt-cache show "linux-image-$flavour:$arch=$v" |
+					sed -n 's/^Depends:.*\(linux-image-[0-9][^ ,:]*\).*/\1/p' | head -n1)
+				uri=$(apt-get download --print-uris "$p:$arch=$v" 2>/dev/null | cut -d"'" -f2)
+				if [ -n "$p" ] && [ -n "$uri" ] && curl -fsI "$uri" >/dev/null 2>&1; then
+					image_pkg=$p version=$v
+					break
+				fi
+				echo "kernels.sh: line newest: $p $v is listed but the archive does not have it: trying an older one" >&2
+			done
+			[ -n "$image_pkg" ] || die "line newest: apt knows no linux-image-$flavour:$arch the archive has"
+		else
+			# linux-image-6.18.15+deb13-arm64: the newest ABI of the line that
+			# apt lists, in either architecture's flavour
+			esc=$(echo "$line" | sed 's/\./\\./g')
+			abi=$(apt-cache pkgnames "linux-image-$line." |
+				sed -n "s/^linux-image-\($esc\.[0-9]*+deb[0-9]*\)-\(arm64\|armmp\)$/\1/p" |
+				sort -uV | tail -n1)
+			[ -n "$abi" ] || die "line $line: apt lists no linux-image-$line.*-$flavour in trixie, trixie-backports or sid"
+			listed=$(apt-cache pkgnames "linux-image-$abi-" |
+				grep -E -x -- "linux-image-$esc\.[0-9]*\+deb[0-9]*-(arm64|armmp)" | head -n1)
+			version=$(apt-cache show "$listed" | sed -n 's/^Version: //p' | sort -V | tail -n1)
+			image_pkg=linux-image-$abi-$flavour
+		fi
+		[ -n "$image_pkg" ] && [ -n "$version" ] || die "line $line: cannot resolve its $flavour image"
+		;;
+	esac
+}
+
 case $line/$arch in
 6.1/arm64|6.12/arm64)
-	[ "$line" = 6.1 ] && meta=linux-image-arm64 || meta=linux-image-6.12-arm64
-	# "Depends: linux-image-6.1.0-NN-arm64:arm64" -> linux-image-6.1.0-NN-arm64
-	resolve() {
-		apt-cache depends "$meta:arm64" 2>/dev/null |
-			sed -n 's/^ *Depends: \(linux-image-[^:]*\).*/\1/p' | head -n1
-	}
-	image_pkg=$(resolve)
-	if [ -z "$image_pkg" ]; then
-		flock /var/lock/arduipi-apt.lock apt-get update -qq
-		image_pkg=$(resolve)
-	fi
-	[ -n "$image_pkg" ] || die "line $line: apt knows no $meta:arm64"
-	version=$(apt-cache show "$image_pkg:arm64" | sed -n 's/^Version: //p' | head -n1)
+	lists=/var/lib/apt/lists
 	;;
 *)
 	apt_dir=$cache/apt-kernels
@@ -96,38 +137,19 @@ case $line/$arch in
 		apt-get -q update >/dev/null || die "apt-get update failed (private configuration $APT_CONFIG)"
 		touch "$apt_dir/updated"
 	fi
-	if [ "$line" = newest ]; then
-		# The newest version whose image the archive really has: a mirror
-		# can list an upload before (or without) its files for an
-		# architecture.
-		image_pkg=
-		for v in $(apt-cache madison "linux-image-$flavour:$arch" | awk '{ print $3 }' | sort -rV); do
-			p=$(apt-cache show "linux-image-$flavour:$arch=$v" |
-				sed -n 's/^Depends:.*\(linux-image-[0-9][^ ,:]*\).*/\1/p' | head -n1)
-			uri=$(apt-get download --print-uris "$p:$arch=$v" 2>/dev/null | cut -d"'" -f2)
-			if [ -n "$p" ] && [ -n "$uri" ] && curl -fsI "$uri" >/dev/null 2>&1; then
-				image_pkg=$p version=$v
-				break
-			fi
-			echo "kernels.sh: line newest: $p $v is listed but the archive does not have it: trying an older one" >&2
-		done
-		[ -n "$image_pkg" ] || die "line newest: apt knows no linux-image-$flavour:$arch the archive has"
-	else
-		# linux-image-6.18.15+deb13-arm64: the newest ABI of the line that
-		# apt lists, in either architecture's flavour
-		esc=$(echo "$line" | sed 's/\./\\./g')
-		abi=$(apt-cache pkgnames "linux-image-$line." |
-			sed -n "s/^linux-image-\($esc\.[0-9]*+deb[0-9]*\)-\(arm64\|armmp\)$/\1/p" |
-			sort -uV | tail -n1)
-		[ -n "$abi" ] || die "line $line: apt lists no linux-image-$line.*-$flavour in trixie, trixie-backports or sid"
-		listed=$(apt-cache pkgnames "linux-image-$abi-" |
-			grep -E -x -- "linux-image-$esc\.[0-9]*\+deb[0-9]*-(arm64|armmp)" | head -n1)
-		version=$(apt-cache show "$listed" | sed -n 's/^Version: //p' | sort -V | tail -n1)
-		image_pkg=linux-image-$abi-$flavour
-	fi
-	[ -n "$image_pkg" ] && [ -n "$version" ] || die "line $line: cannot resolve its $flavour image"
+	lists=$apt_dir/lists
 	;;
 esac
+# The answer is kept until apt's lists change: apt-cache takes seconds a
+# call on these lists, and every boot of the twin asks.
+resolved=$cache/resolved-$line-$arch
+if [ -s "$resolved" ] && [ -z "$(find "$lists" -maxdepth 1 -type f -newer "$resolved" | head -n1)" ]; then
+	read -r image_pkg version <"$resolved"
+else
+	resolve_line
+	echo "$image_pkg $version" >"$resolved.tmp"
+	mv "$resolved.tmp" "$resolved"
+fi
 krel=${image_pkg#linux-image-}
 krel=${krel%-unsigned}
 
