@@ -100,6 +100,7 @@ sim: firmware
 tests: sim twin
 	@$(DEPS) $(DEPS_TEST)
 	$(MAKE) -C tools/testing/fw-unit
+	$(MAKE) -C tools/testing/adc-clock
 	$(MAKE) -C tools/testing/fw-sim
 
 twin: sim
@@ -107,25 +108,27 @@ twin: sim
 	$(MAKE) -C tools/testing/vm
 	$(MAKE) -C tools/testing/dt
 
-# Up to two suites at once (-j 2) on the two cores. Which of the twin's
-# boots run on which kernel line, and why: Documentation/twin.rst.
+# Up to two suites at once (-j 2) on the two cores, the longest first so
+# that both cores finish together. Which of the twin's boots run on which
+# kernel line, and why: Documentation/twin.rst.
 check: tests
 	@tools/testing/run-suites.sh -j 2 \
+		"twin-6.18=tools/testing/vm/twin-tests.sh 6.18" \
+		"twin-6.12=tools/testing/vm/twin-tests.sh 6.12" \
+		"twin-newest=tools/testing/vm/twin-tests.sh newest" \
+		"kernel-checks=tools/testing/kernel-checks.sh $(ARDUIPI_CACHE)" \
+		"twin-6.18-armhf=tools/testing/vm/twin-tests.sh 6.18 armhf gpio adc pwm motorcar probe panic" \
+		"twin-6.1=tools/testing/vm/twin-tests.sh 6.1 arm64 gpio" \
+		"packaging=tools/testing/packaging.sh $(ARDUIPI_CACHE)" \
+		"proto-fuzz=tools/testing/fw-unit/run-fuzz.sh" \
+		"docs=tools/testing/doc-commands.sh" \
+		"firmware-8mhz-in-sim=NANOSIM_MHZ=8 tools/testing/fw-sim/test_fw_sim $(NANOSIM) $(FIRMWARE_8MHZ) !twint_hold" \
+		"firmware-in-sim=tools/testing/fw-sim/test_fw_sim $(NANOSIM) $(FIRMWARE)" \
+		"overlay=tools/testing/dt/test-overlay.sh $(ARDUIPI_CACHE)" \
 		"firmware=tools/testing/firmware-checks.sh" \
 		"proto-unit=tools/testing/fw-unit/test_proto" \
-		"proto-fuzz=tools/testing/fw-unit/run-fuzz.sh" \
-		"firmware-in-sim=tools/testing/fw-sim/test_fw_sim $(NANOSIM) $(FIRMWARE)" \
-		"firmware-8mhz-in-sim=NANOSIM_MHZ=8 tools/testing/fw-sim/test_fw_sim $(NANOSIM) $(FIRMWARE_8MHZ) !twint_hold" \
-		"adc-stream-rate=tools/testing/fw-sim/stream_rate $(NANOSIM) $(FIRMWARE)" \
-		"overlay=tools/testing/dt/test-overlay.sh $(ARDUIPI_CACHE)" \
-		"kernel-checks=tools/testing/kernel-checks.sh $(ARDUIPI_CACHE)" \
-		"packaging=tools/testing/packaging.sh $(ARDUIPI_CACHE)" \
-		"docs=tools/testing/doc-commands.sh" \
-		"twin-6.18=tools/testing/vm/twin-tests.sh 6.18" \
-		"twin-newest=tools/testing/vm/twin-tests.sh newest" \
-		"twin-6.12=tools/testing/vm/twin-tests.sh 6.12" \
-		"twin-6.18-armhf=tools/testing/vm/twin-tests.sh 6.18 armhf gpio adc pwm motorcar probe panic" \
-		"twin-6.1=tools/testing/vm/twin-tests.sh 6.1 arm64 gpio"
+		"adc-clock-model=tools/testing/adc-clock/model" \
+		"adc-stream-rate=tools/testing/fw-sim/stream_rate $(NANOSIM) $(FIRMWARE)"
 
 demo:
 	@echo "Building the firmware, the Nano simulator and the twin (installing what they need)..."
@@ -145,6 +148,7 @@ clean:
 	-$(MAKE) -C tools/arduipi clean
 	-$(MAKE) -C tools/nanosim clean
 	-$(MAKE) -C tools/testing/fw-unit clean
+	-$(MAKE) -C tools/testing/adc-clock clean
 	-$(MAKE) -C tools/testing/fw-sim clean
 	-$(MAKE) -C tools/testing/vm clean
 	-$(MAKE) -C tools/testing/dt clean

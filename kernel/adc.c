@@ -150,6 +150,7 @@ struct arduipi_adc {
 	unsigned int gen;	/* captures started: the INT thread's FIFO state is of this one */
 	u8 scan;		/* inputs in the capture, bit n = An */
 	u8 scan_bytes;
+	u8 watermark;		/* scans stored when INT is pulled */
 	u16 seq;		/* next scan number the FIFO will show */
 	u64 scans;		/* scans since the start, the lost ones included */
 	struct arduipi_clock clock;
@@ -333,16 +334,23 @@ static int arduipi_adc_start(struct arduipi_adc *adc)
 	cfg[3] = 1;
 	/* INT after about 20 ms of scans, at most a burst or half the FIFO */
 	cfg[4] = clamp(9615U / 50 / adc->div, 1U, min(cap / 2, burst));
+	adc->watermark = cfg[4];
 	ret = regmap_write(ap->regmap, ARDUIPI_REG_ADC_STREAM, 0);
 	if (!ret)
 		ret = regmap_bulk_write(ap->regmap, ARDUIPI_REG_ADC_SCAN, cfg,
 					sizeof(cfg));
 	if (ret)
 		return ret;
-	/* The first conversion starts once the one in flight is done. */
+	/*
+	 * The first conversion starts once the one in flight is done; a
+	 * scan's timestamp is the middle of its first conversion, and it is
+	 * stored after its last.
+	 */
 	arduipi_clock_start(&adc->clock, iio_get_time_ns(adc->indio_dev) +
 			    ARDUIPI_ADC_CONV_NS / 2,
-			    (u64)adc->div * ARDUIPI_ADC_CONV_NS, cfg[4]);
+			    (u64)adc->div * ARDUIPI_ADC_CONV_NS,
+			    (nch - 1) * ARDUIPI_ADC_CONV_NS + ARDUIPI_ADC_CONV_NS / 2,
+			    cfg[4]);
 	adc->seq = 0;
 	adc->scans = 0;
 	adc->running = true;
@@ -428,12 +436,16 @@ static int arduipi_adc_pop(struct arduipi_adc *adc, u16 seq)
  */
 unsigned int arduipi_adc_gen(struct arduipi *ap, s64 *now)
 {
+	unsigned int gen;
+
 	if (!ap->adc) {
 		*now = 0;
 		return 0;
 	}
+	/* the number first: a time taken before it may be another clock's */
+	gen = READ_ONCE(ap->adc->gen);
 	*now = iio_get_time_ns(ap->adc->indio_dev);
-	return READ_ONCE(ap->adc->gen);
+	return gen;
 }
 
 /*
@@ -449,7 +461,7 @@ bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq,
 	struct arduipi_adc *adc = ap->adc;
 	unsigned int n, i, per, full = 0;
 	s64 after;
-	bool first;
+	bool first, fresh;
 	s16 ahead, newest;
 
 	if (!adc || !count)
@@ -464,6 +476,7 @@ bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq,
 	}
 	if (gen != adc->gen)	/* a capture started meanwhile: INT again */
 		goto out;
+	fresh = count == adc->watermark;
 	ahead = seq - adc->seq;
 	newest = seq + count - 1 - adc->seq;	/* relative to scan adc->scans */
 	if (ahead < 0) {
@@ -482,7 +495,7 @@ bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq,
 	}
 	if (newest >= 0 || adc->scans >= -newest)
 		arduipi_clock_sighting(&adc->clock, adc->scans,
-				       adc->scans + newest, before, after);
+				       adc->scans + newest, before, after, fresh);
 	/*
 	 * Whole bursts; what is left waits for the next INT, unless it is
 	 * all there is (the watermark is at most a burst).

@@ -104,6 +104,7 @@ resolve_line() {
 					break
 				fi
 				echo "kernels.sh: line newest: $p $v is listed but the archive does not have it: trying an older one" >&2
+				fallback=1
 			done
 			[ -n "$image_pkg" ] || die "line newest: apt knows no linux-image-$flavour:$arch the archive has"
 		else
@@ -140,15 +141,20 @@ case $line/$arch in
 	lists=$apt_dir/lists
 	;;
 esac
-# The answer is kept until apt's lists change: apt-cache takes seconds a
-# call on these lists, and every boot of the twin asks.
+# The answer is kept until apt's lists change (a list written since:
+# -cnewer, apt gives a list the server's date): apt-cache takes seconds a
+# call on these lists, and every boot of the twin asks. Not an answer
+# that fell back to an older kernel: the archive may have been busy.
 resolved=$cache/resolved-$line-$arch
-if [ -s "$resolved" ] && [ -z "$(find "$lists" -maxdepth 1 -type f -newer "$resolved" | head -n1)" ]; then
+fallback=
+if [ -s "$resolved" ] && [ -z "$(find "$lists" -maxdepth 1 -type f -cnewer "$resolved" | head -n1)" ]; then
 	read -r image_pkg version <"$resolved"
 else
 	resolve_line
-	echo "$image_pkg $version" >"$resolved.tmp"
-	mv "$resolved.tmp" "$resolved"
+	if [ -z "$fallback" ]; then
+		echo "$image_pkg $version" >"$resolved.tmp"
+		mv "$resolved.tmp" "$resolved"
+	fi
 fi
 krel=${image_pkg#linux-image-}
 krel=${krel%-unsigned}

@@ -203,10 +203,23 @@ monitored() {
 		for _l in "$@"; do
 			$v2/gpioinfo -c "$_chip" | grep -q "^[[:space:]]*line *$_l:.*\"gpiomon\"" || _all=
 		done
-		[ -n "$_all" ] && return 0
+		[ -n "$_all" ] && break
 		usleep 50000
 	done
-	return 1
+	[ -n "$_all" ] || return 1
+	# An ArduiPi's lines show as requested before the driver has armed
+	# their edges in the Nano (the request's last step, a bus write):
+	# wait for the Nano's IRQ_RISE or IRQ_FALL bit of each line.
+	_addr=$(gpiodetect | sed -n "s/^$_chip \[1-00\([0-9a-f]*\)\].*/\1/p")
+	[ -n "$_addr" ] || return 0
+	for _l in "$@"; do
+		for _i in $(seq 100); do
+			_r=$(i2cget -f -y 1 "0x$_addr" $((0x72 + _l / 8)) 2>/dev/null) || _r=0
+			_f=$(i2cget -f -y 1 "0x$_addr" $((0x75 + _l / 8)) 2>/dev/null) || _f=0
+			[ $(((_r | _f) >> (_l % 8) & 1)) -eq 0 ] || break
+			usleep 20000
+		done
+	done
 }
 
 # The PWM chip of the ArduiPi at address $1 (hex, 2a), as a sysfs path.
