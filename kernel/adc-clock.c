@@ -15,7 +15,8 @@
  *   [h0 - period - lag, h1 - lag]: a sighting. When the FIFO held just
  *   the watermark, newest pulled INT: stored at most ARDUIPI_CLK_INT_NS
  *   before h0 (what makes slow rates, a period longer than that, exact).
- * - The period: from the middles of sightings 34 to 68 s apart (two
+ * - The period: from the middles of sightings 34 to 68 s apart (fresh
+ *   ones only when a period is longer than ARDUIPI_CLK_INT_NS; two
  *   references, each ARDUIPI_CLK_MIN_SCANS scans at least; the older one
  *   dropped as the newer one ages; until then from the first one, once a
  *   second and ARDUIPI_CLK_MIN_SCANS scans lie between), so that the
@@ -58,7 +59,7 @@
 #define ARDUIPI_CLK_INT_NS	(5 * NSEC_PER_MSEC)	/* INT to the thread's read */
 
 void arduipi_clock_start(struct arduipi_clock *c, s64 t0, u64 period_ns,
-			 u64 lag_ns, unsigned int per_drain)
+			 u64 lag_ns, unsigned int watermark, unsigned int cap)
 {
 	*c = (struct arduipi_clock) {
 		.ts_a = t0,
@@ -66,7 +67,8 @@ void arduipi_clock_start(struct arduipi_clock *c, s64 t0, u64 period_ns,
 		.period = period_ns << ARDUIPI_CLK_Q,
 		.slope = period_ns << ARDUIPI_CLK_Q,
 		.lag = lag_ns,
-		.per_drain = max(per_drain, 1U),
+		.per_drain = max(watermark, 1U),
+		.cap = cap,
 	};
 }
 
@@ -124,28 +126,42 @@ static void arduipi_clock_measure(struct arduipi_clock *c, s64 h, u64 k)
 }
 
 /*
- * A sighting: scans up to number newest were stored when the FIFO state
- * was read between host times h0 and h1; next is the next scan to push.
- * fresh: the FIFO held just the watermark, so newest is the scan whose
+ * A sighting: count scans, up to number newest, were stored when the FIFO
+ * state was read between host times h0 and h1; next is the next scan to
+ * push. Not one while the FIFO drops scans (full once, until a drain
+ * empties it): its newest scan is old then. Fresh: the FIFO held just
+ * the watermark after a drain left less, so newest is the scan whose
  * storing pulled INT, within ARDUIPI_CLK_INT_NS of h0.
  */
 void arduipi_clock_sighting(struct arduipi_clock *c, u64 next, u64 newest,
-			    s64 h0, s64 h1, bool fresh)
+			    unsigned int count, s64 h0, s64 h1)
 {
 	s64 lo, hi, ts, err, corr, max;
-
-	if (h1 < h0)
-		return;
-	hi = h1 - c->lag;
-	lo = h0 - c->lag - (s64)(c->period >> ARDUIPI_CLK_Q);
-	if (fresh)
-		lo = max(lo, h0 - c->lag - ARDUIPI_CLK_INT_NS);
-	if (h1 - h0 <= ARDUIPI_CLK_READ_MAX_NS)
-		arduipi_clock_measure(c, lo + (hi - lo) / 2, newest);
+	bool fresh;
 
 	/* the anchor to the next scan to push, on the line as it was */
 	c->ts_a = arduipi_clock_ts(c, next);
 	c->k_a = next;
+	c->slope = c->period;
+	c->steer = 0;
+	if (count >= c->cap)
+		c->full = true;
+	if (c->full || h1 < h0)
+		return;
+
+	hi = h1 - c->lag;
+	lo = h0 - c->lag - (s64)(c->period >> ARDUIPI_CLK_Q);
+	fresh = count == c->per_drain && c->left < c->per_drain;
+	if (fresh)
+		lo = max(lo, h0 - c->lag - ARDUIPI_CLK_INT_NS);
+	/*
+	 * The period from sightings of one kind: their middles' errors
+	 * cancel. A period longer than the INT window makes most of them
+	 * fresh: only those then.
+	 */
+	if (h1 - h0 <= ARDUIPI_CLK_READ_MAX_NS &&
+	    (fresh || c->period <= (u64)ARDUIPI_CLK_INT_NS << ARDUIPI_CLK_Q))
+		arduipi_clock_measure(c, lo + (hi - lo) / 2, newest);
 
 	/* outside the window, a quarter of the way back a drain */
 	ts = arduipi_clock_ts(c, newest);
@@ -155,4 +171,12 @@ void arduipi_clock_sighting(struct arduipi_clock *c, u64 next, u64 newest,
 	max = c->period >> 6;
 	c->slope = c->period + clamp(corr, -max, max);
 	c->steer = (s64)c->per_drain * ARDUIPI_CLK_SETTLE;
+}
+
+/* After a drain: the scans it left in the FIFO, UINT_MAX if unknown. */
+void arduipi_clock_drained(struct arduipi_clock *c, unsigned int left)
+{
+	c->left = left;
+	if (!left)
+		c->full = false;
 }

@@ -13,16 +13,20 @@ struct arduipi_clock {
 	u64 slope;		/* ... as used from k_a on */
 	s64 steer;		/* ... for this many scans, then period */
 	s64 lag;		/* from a scan's timestamp till it is stored, ns */
-	unsigned int per_drain;	/* scans a drain, about */
+	unsigned int per_drain;	/* the FIFO's watermark: scans a drain, about */
+	unsigned int cap;	/* scans the FIFO holds */
+	unsigned int left;	/* ... after the last drain, UINT_MAX: unknown */
+	bool full;		/* it dropped scans, until emptied */
 	unsigned int refs;	/* sightings the period is measured from */
 	s64 ref_h[2];
 	u64 ref_k[2];
 };
 
 void arduipi_clock_start(struct arduipi_clock *c, s64 t0, u64 period_ns,
-			 u64 lag_ns, unsigned int per_drain);
+			 u64 lag_ns, unsigned int watermark, unsigned int cap);
 s64 arduipi_clock_ts(const struct arduipi_clock *c, u64 k);
 void arduipi_clock_sighting(struct arduipi_clock *c, u64 next, u64 newest,
-			    s64 h0, s64 h1, bool fresh);
+			    unsigned int count, s64 h0, s64 h1);
+void arduipi_clock_drained(struct arduipi_clock *c, unsigned int left);
 
 #endif /* ARDUIPI_ADC_CLOCK_H */

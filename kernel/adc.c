@@ -150,7 +150,6 @@ struct arduipi_adc {
 	unsigned int gen;	/* captures started: the INT thread's FIFO state is of this one */
 	u8 scan;		/* inputs in the capture, bit n = An */
 	u8 scan_bytes;
-	u8 watermark;		/* scans stored when INT is pulled */
 	u16 seq;		/* next scan number the FIFO will show */
 	u64 scans;		/* scans since the start, the lost ones included */
 	struct arduipi_clock clock;
@@ -334,7 +333,6 @@ static int arduipi_adc_start(struct arduipi_adc *adc)
 	cfg[3] = 1;
 	/* INT after about 20 ms of scans, at most a burst or half the FIFO */
 	cfg[4] = clamp(9615U / 50 / adc->div, 1U, min(cap / 2, burst));
-	adc->watermark = cfg[4];
 	ret = regmap_write(ap->regmap, ARDUIPI_REG_ADC_STREAM, 0);
 	if (!ret)
 		ret = regmap_bulk_write(ap->regmap, ARDUIPI_REG_ADC_SCAN, cfg,
@@ -350,7 +348,7 @@ static int arduipi_adc_start(struct arduipi_adc *adc)
 			    ARDUIPI_ADC_CONV_NS / 2,
 			    (u64)adc->div * ARDUIPI_ADC_CONV_NS,
 			    (nch - 1) * ARDUIPI_ADC_CONV_NS + ARDUIPI_ADC_CONV_NS / 2,
-			    cfg[4]);
+			    cfg[4], cap);
 	adc->seq = 0;
 	adc->scans = 0;
 	adc->running = true;
@@ -459,9 +457,9 @@ bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq,
 		       unsigned int gen, s64 before)
 {
 	struct arduipi_adc *adc = ap->adc;
-	unsigned int n, i, per, full = 0;
+	unsigned int n, i, per, full = 0, stored = count, left = UINT_MAX;
 	s64 after;
-	bool first, fresh;
+	bool first;
 	s16 ahead, newest;
 
 	if (!adc || !count)
@@ -476,13 +474,12 @@ bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq,
 	}
 	if (gen != adc->gen)	/* a capture started meanwhile: INT again */
 		goto out;
-	fresh = count == adc->watermark;
 	ahead = seq - adc->seq;
 	newest = seq + count - 1 - adc->seq;	/* relative to scan adc->scans */
 	if (ahead < 0) {
 		n = min_t(unsigned int, -ahead, count);
 		if (arduipi_adc_pop(adc, seq + n))
-			goto out;
+			goto drained;
 		count -= n;
 		seq += n;
 	} else if (ahead > 0) {
@@ -495,7 +492,7 @@ bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq,
 	}
 	if (newest >= 0 || adc->scans >= -newest)
 		arduipi_clock_sighting(&adc->clock, adc->scans,
-				       adc->scans + newest, before, after, fresh);
+				       adc->scans + newest, stored, before, after);
 	/*
 	 * Whole bursts; what is left waits for the next INT, unless it is
 	 * all there is (the watermark is at most a burst).
@@ -507,7 +504,7 @@ bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq,
 			break;
 		if (arduipi_read_block(ap, ARDUIPI_REG_ADC_FIFO, adc->buf,
 				       n * adc->scan_bytes))
-			break;
+			goto drained;
 		for (i = 0; i < n; i++) {
 			memcpy(adc->out.data, adc->buf + i * adc->scan_bytes,
 			       adc->scan_bytes);
@@ -519,9 +516,12 @@ bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq,
 		}
 		adc->seq += n;
 		if (arduipi_adc_pop(adc, adc->seq))
-			break;
+			goto drained;
 		count -= n;
 	}
+	left = count;
+drained:
+	arduipi_clock_drained(&adc->clock, left);
 	if (full) {
 		adc->lost += full;
 		dev_warn_ratelimited(ap->dev, "IIO buffer full: %u scans dropped (%llu lost in all): the reader is too slow\n",
