@@ -214,8 +214,8 @@ monitored() {
 	[ -n "$_addr" ] || return 0
 	for _l in "$@"; do
 		for _i in $(seq 100); do
-			_r=$(i2cget -f -y 1 "0x$_addr" $((0x72 + _l / 8)) 2>/dev/null) || _r=0
-			_f=$(i2cget -f -y 1 "0x$_addr" $((0x75 + _l / 8)) 2>/dev/null) || _f=0
+			_r=$(i2cget -f -y 1 "0x$_addr" "$(printf 0x%02x $((0x72 + _l / 8)))") || _r=0
+			_f=$(i2cget -f -y 1 "0x$_addr" "$(printf 0x%02x $((0x75 + _l / 8)))") || _f=0
 			[ $(((_r | _f) >> (_l % 8) & 1)) -eq 0 ] || break
 			usleep 20000
 		done
