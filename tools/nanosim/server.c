@@ -210,13 +210,21 @@ static void rt_run(void)
 	proto_poll();
 }
 
-/* realtime: n wall seconds per simulated second from now on */
-int server_slowdown(int n)
+/* realtime: pacing anew from now on (a new rate); -1 without --realtime */
+static int rt_restart(void)
 {
 	if (!opt_realtime)
 		return -1;
 	rt_cycle = avr->cycle;
 	rt_wall = wall();
+	return 0;
+}
+
+/* realtime: n wall seconds per simulated second from now on */
+int server_slowdown(int n)
+{
+	if (rt_restart())
+		return -1;
 	opt_slowdown = n;
 	return 0;
 }
@@ -224,10 +232,8 @@ int server_slowdown(int n)
 /* realtime: the Nano's clock ppm parts per million fast from now on */
 int server_crystal(long ppm)
 {
-	if (!opt_realtime)
+	if (rt_restart())
 		return -1;
-	rt_cycle = avr->cycle;
-	rt_wall = wall();
 	opt_crystal_ppm = ppm;
 	return 0;
 }
