@@ -110,11 +110,21 @@ i2c_scan() {
 }
 
 # Wait up to $1 seconds for the background job $2 to end; its exit status.
+# A job that had to be killed leaves what the next person needs to know
+# as comments: the simulator's INT level, the interrupts the guest took,
+# the kernel's last words.
 wait_for() {
 	_i=0
 	while kill -0 "$2" 2>/dev/null; do
 		_i=$((_i + 1))
-		[ "$_i" -le $(($1 * 20)) ] || { kill "$2"; wait "$2"; return 124; }
+		if [ "$_i" -gt $(($1 * 20)) ]; then
+			kill "$2"
+			wait "$2"
+			echo "#   wait_for: killed after $1 s; simctl int: $(simctl int 2>&1)"
+			grep -e twin-gpio -e 1-00 /proc/interrupts | sed 's/^/#   /'
+			dmesg | tail -n 5 | sed 's/^/#   /'
+			return 124
+		fi
 		usleep 50000
 	done
 	wait "$2"

@@ -117,7 +117,7 @@ simctl drive D2 0
 usleep 300000
 t_near "the guest took one interrupt when D2 fell" 1 "$(irqs)" 0
 i2cset -y 1 0x2a 0x78 0x04	# IRQ_STATUS: write 1 to clear
-wait_for 5 $mon
+wait_for 15 $mon
 t_eq "gpiomon (libgpiod v2) ends after two events" 0 $?
 t_eq "... INT fell, then rose when the status was cleared" "falling rising" \
 	"$(tr '\n' ' ' </tmp/ev | sed 's/ $//')"
@@ -128,7 +128,7 @@ $v2/gpiomon --num-events=1 --edges=falling -c "$chip" 4 >/tmp/ev2 2>&1 &
 mon=$!
 monitored "$chip" 4
 simctl drive D2 1; simctl wait 20 >/dev/null; simctl drive D2 0
-wait_for 5 $mon
+wait_for 15 $mon
 t_eq "gpiomon (libgpiod v2) sees INT fall on the next D2 edge" 0 $?
 t_eq "gpioget (libgpiod v2) reads INT held low" "\"4\"=inactive" \
 	"$($v2/gpioget -c "$chip" 4)"
@@ -142,7 +142,7 @@ if gpio_v1 "gpiomon, gpioget (v1) on the Pi's GPIO"; then
 	mon=$!
 	monitored "$chip" 4
 	simctl drive D2 1; simctl wait 20 >/dev/null; simctl drive D2 0
-	wait_for 5 $mon
+	wait_for 15 $mon
 	t_eq "gpiomon (libgpiod v1) sees INT fall on the next D2 edge" 0 $?
 	i2cset -y 1 0x2a 0x78 0x04
 	settle

@@ -65,7 +65,7 @@ if gpio_v1 "gpioset, gpioget, gpioinfo (v1)"; then
 	mon=$!
 	monitored "$chip" 2
 	simctl drive D2 1
-	wait_for 5 $mon
+	wait_for 15 $mon
 	t_eq "gpiomon (v1): a rising edge on D2" "RISING 2" \
 		"$(sed -n 's/event: *\([A-Z]*\) EDGE offset: \([0-9]*\).*/\1 \2/p' /tmp/ev)"
 	simctl drive D2 z >/dev/null
@@ -92,7 +92,7 @@ $v2/gpiomon -F '%E %o' -n 2 -e rising -c "$chip" 2 9 >/tmp/ev 2>&1 &
 mon=$!
 monitored "$chip" 2 9
 simctl drive D9 1; settle; simctl drive D2 1
-wait_for 5 $mon
+wait_for 15 $mon
 # Edges latched before one status read come in line order, not time order.
 t_eq "gpiomon (v2): rising edges on D9 and D2" "rising 2 rising 9" \
 	"$(sort -k2n /tmp/ev | tr '\n' ' ' | sed 's/ $//')"
@@ -100,7 +100,7 @@ $v2/gpiomon -e falling -n 1 -c "$chip" D2 >/tmp/ev2 2>&1 &
 mon=$!
 monitored "$chip" 2
 simctl drive D2 0
-wait_for 5 $mon
+wait_for 15 $mon
 t_eq "gpiomon (v2): a falling edge on D2" 0 $?
 grep -q falling /tmp/ev2 || sed 's/^/#   /' /tmp/ev2
 
@@ -144,7 +144,7 @@ monitored "$chip" 2
 u0=$(unhandled)
 simctl bus flip 3 >/dev/null
 simctl drive D2 1
-wait_for 5 $mon
+wait_for 15 $mon
 t_eq "a failed status read in the INT thread: the edge still arrives" 0 $?
 t_run "... the Nano's interrupt is in /proc/interrupts" test -n "$irq" -a -n "$u0"
 t_eq "... and it is not counted unhandled (/proc/irq/$irq/spurious)" "$u0" "$(unhandled)"
@@ -160,7 +160,7 @@ monitored "$chip" 2
 simctl stats reset >/dev/null
 simctl bus flip 1 a978 >/dev/null
 simctl drive D2 1
-wait_for 5 $mon
+wait_for 15 $mon
 t_eq "an edge whose acknowledgement's answer is corrupted: the event arrives" 0 $?
 usleep 200000
 t_eq "... a status read, one clear, and gpiomon's release (IRQ_RISE): 3" 3 \
@@ -191,7 +191,7 @@ monitored "$chip" 7
 simctl reset bor >/dev/null
 usleep 800000
 simctl drive D7 0
-wait_for 5 $mon
+wait_for 15 $mon
 t_eq "an interrupt requested before a brown-out restart still fires" 0 $?
 simctl drive D7 z >/dev/null
 

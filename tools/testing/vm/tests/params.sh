@@ -43,7 +43,7 @@ $v2/gpiomon --num-events=1 --edges=falling -c "$chip" 17 >/tmp/ev 2>&1 &
 mon=$!
 monitored "$chip" 17
 simctl -n 2b drive D2 0
-wait_for 5 $mon
+wait_for 15 $mon
 t_eq "Nano 0x2b's INT reaches the guest on GPIO 17" 0 $?
 t_eq "GPIO 4 is not involved" 1 "$($v2/gpioget --numeric -c "$chip" 4)"
 

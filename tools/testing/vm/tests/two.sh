@@ -20,7 +20,7 @@ monitored "$b" 2
 simctl -n 2a drive D2 1
 usleep 300000
 simctl -n 2b drive D2 1
-wait_for 5 $mon
+wait_for 15 $mon
 t_eq "an edge on 0x2b's D2 reaches its chip through GPIO 17" 0 $?
 t_eq "0x2a (no events requested) kept its INT released" 1 "$(simctl -n 2a int)"
 t_done
