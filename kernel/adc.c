@@ -152,6 +152,11 @@ struct arduipi_adc {
 	u8 scan_bytes;
 	u16 seq;		/* next scan number the FIFO will show */
 	u64 scans;		/* scans since the start, the lost ones included */
+	u8 cap;			/* scans the FIFO holds */
+	/* the wraps of the scan numbers in an overflow (arduipi_adc_wraps) */
+	s64 room_t;		/* host time the FIFO last had room */
+	s64 drop_ns;		/* the last overflow lasted this long at most */
+	bool full_seen;		/* full since room_t */
 	struct arduipi_clock clock;
 	u64 lost;
 	u8 buf[ARDUIPI_ADC_FIFO_READ_MAX + 1];
@@ -327,6 +332,7 @@ static int arduipi_adc_start(struct arduipi_adc *adc)
 	adc->scan_bytes = 2 * nch;
 	burst = ARDUIPI_ADC_FIFO_READ_MAX / adc->scan_bytes;
 	cap = min(255U, ARDUIPI_ADC_FIFO_BYTES / adc->scan_bytes);
+	adc->cap = cap;
 	cfg[0] = adc->scan;
 	cfg[1] = adc->div & 0xff;
 	cfg[2] = adc->div >> 8;
@@ -351,6 +357,9 @@ static int arduipi_adc_start(struct arduipi_adc *adc)
 			    cfg[4], cap);
 	adc->seq = 0;
 	adc->scans = 0;
+	adc->room_t = adc->clock.ts_a;
+	adc->drop_ns = 0;
+	adc->full_seen = false;
 	adc->running = true;
 	/* Last: FIFO state read before this is of the stream before. */
 	WRITE_ONCE(adc->gen, adc->gen + 1);
@@ -447,6 +456,27 @@ unsigned int arduipi_adc_gen(struct arduipi *ap, s64 *now)
 }
 
 /*
+ * The scan numbers are 16 bits: an overflow of more than half of them
+ * (3.4 s at F_CONV) shows as a jump modulo 65536. The host's clock tells
+ * the wraps: a full FIFO drops scans until a drain empties it, and the
+ * jump shows after that; the FIFO had room at room_t before, so the
+ * overflow lasted drop_ns at most, less the time it took to fill it.
+ * adc->lock held.
+ */
+static s64 arduipi_adc_wraps(struct arduipi_adc *adc, u16 jump)
+{
+	s64 made;
+
+	if (adc->drop_ns <= 0)
+		return 0;
+	made = div64_u64(adc->drop_ns, (u64)adc->div * ARDUIPI_ADC_CONV_NS);
+	made -= adc->cap;
+	if (made - jump <= 0x8000)
+		return 0;
+	return div64_u64(made - jump + 0x8000, 0x10000) * 0x10000;
+}
+
+/*
  * From the INT thread: count scans stored, seq the oldest one's number,
  * as read after arduipi_adc_gen() gave gen and the host time before.
  * Scans are pushed, then popped; a pop that failed (or landed unseen)
@@ -460,7 +490,8 @@ bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq,
 	unsigned int n, i, per, full = 0, stored = count, left = UINT_MAX;
 	s64 after;
 	bool first;
-	s16 ahead, newest;
+	s64 ahead, newest;	/* relative to scan adc->scans */
+	u16 jump;
 
 	if (!adc || !count)
 		return false;
@@ -474,8 +505,15 @@ bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq,
 	}
 	if (gen != adc->gen)	/* a capture started meanwhile: INT again */
 		goto out;
-	ahead = seq - adc->seq;
-	newest = seq + count - 1 - adc->seq;	/* relative to scan adc->scans */
+	/* back at most a FIFO (pushed, not popped), else forward */
+	jump = seq - adc->seq;
+	ahead = jump;
+	if (jump > U16_MAX - adc->cap)
+		ahead -= 0x10000;
+	else
+		ahead += arduipi_adc_wraps(adc, jump);
+	adc->drop_ns = 0;
+	newest = ahead + count - 1;
 	if (ahead < 0) {
 		n = min_t(unsigned int, -ahead, count);
 		if (arduipi_adc_pop(adc, seq + n))
@@ -486,13 +524,17 @@ bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq,
 		adc->lost += ahead;
 		adc->scans += ahead;
 		adc->seq = seq;
-		dev_warn_ratelimited(ap->dev, "ADC FIFO overflow: %d scans lost (%llu in all): read faster or lower sampling_frequency\n",
+		dev_warn_ratelimited(ap->dev, "ADC FIFO overflow: %lld scans lost (%llu in all): read faster or lower sampling_frequency\n",
 				     ahead, adc->lost);
 		newest -= ahead;
 	}
-	if (newest >= 0 || adc->scans >= -newest)
+	if (newest >= 0 || adc->scans >= (u64)-newest)
 		arduipi_clock_sighting(&adc->clock, adc->scans,
 				       adc->scans + newest, stored, before, after);
+	if (stored >= adc->cap)
+		adc->full_seen = true;
+	else if (!adc->full_seen)
+		adc->room_t = after;
 	/*
 	 * Whole bursts; what is left waits for the next INT, unless it is
 	 * all there is (the watermark is at most a burst).
@@ -520,6 +562,11 @@ bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq,
 		count -= n;
 	}
 	left = count;
+	if (!left) {		/* emptied: it stops dropping */
+		adc->drop_ns = after - adc->room_t;
+		adc->room_t = after;
+		adc->full_seen = false;
+	}
 drained:
 	arduipi_clock_drained(&adc->clock, left);
 	if (full) {

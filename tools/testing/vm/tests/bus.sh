@@ -114,6 +114,9 @@ $v2/gpiomon -F %E --num-events=2 -c "$chip" 4 >/tmp/ev 2>&1 &
 mon=$!
 monitored "$chip" 4
 simctl drive D2 0
+# (up to 15 s for it, then 300 ms for a second one that must not come)
+i=0
+while [ "$(irqs)" -lt 1 ] && [ $i -lt 150 ]; do usleep 100000; i=$((i + 1)); done
 usleep 300000
 t_near "the guest took one interrupt when D2 fell" 1 "$(irqs)" 0
 i2cset -y 1 0x2a 0x78 0x04	# IRQ_STATUS: write 1 to clear
