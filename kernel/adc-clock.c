@@ -86,6 +86,12 @@ s64 arduipi_clock_ts(const struct arduipi_clock *c, u64 k)
 	       ((dk - n) * (s64)c->period >> ARDUIPI_CLK_Q);
 }
 
+/* Periods from scan k's timestamp to host time t. */
+s64 arduipi_clock_periods(const struct arduipi_clock *c, u64 k, s64 t)
+{
+	return div_s64(t - arduipi_clock_ts(c, k), c->period >> ARDUIPI_CLK_Q);
+}
+
 /* The period between two sightings, if the baseline is long enough. */
 static void arduipi_clock_period(struct arduipi_clock *c, s64 h, u64 k,
 				 unsigned int r)

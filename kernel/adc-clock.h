@@ -25,6 +25,7 @@ struct arduipi_clock {
 void arduipi_clock_start(struct arduipi_clock *c, s64 t0, u64 period_ns,
 			 u64 lag_ns, unsigned int watermark, unsigned int cap);
 s64 arduipi_clock_ts(const struct arduipi_clock *c, u64 k);
+s64 arduipi_clock_periods(const struct arduipi_clock *c, u64 k, s64 t);
 void arduipi_clock_sighting(struct arduipi_clock *c, u64 next, u64 newest,
 			    unsigned int count, s64 h0, s64 h1);
 void arduipi_clock_drained(struct arduipi_clock *c, unsigned int left);

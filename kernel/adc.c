@@ -153,10 +153,6 @@ struct arduipi_adc {
 	u16 seq;		/* next scan number the FIFO will show */
 	u64 scans;		/* scans since the start, the lost ones included */
 	u8 cap;			/* scans the FIFO holds */
-	/* the wraps of the scan numbers in an overflow (arduipi_adc_wraps) */
-	s64 room_t;		/* host time the FIFO last had room */
-	s64 drop_ns;		/* the last overflow lasted this long at most */
-	bool full_seen;		/* full since room_t */
 	struct arduipi_clock clock;
 	u64 lost;
 	u8 buf[ARDUIPI_ADC_FIFO_READ_MAX + 1];
@@ -357,9 +353,6 @@ static int arduipi_adc_start(struct arduipi_adc *adc)
 			    cfg[4], cap);
 	adc->seq = 0;
 	adc->scans = 0;
-	adc->room_t = adc->clock.ts_a;
-	adc->drop_ns = 0;
-	adc->full_seen = false;
 	adc->running = true;
 	/* Last: FIFO state read before this is of the stream before. */
 	WRITE_ONCE(adc->gen, adc->gen + 1);
@@ -456,24 +449,27 @@ unsigned int arduipi_adc_gen(struct arduipi *ap, s64 *now)
 }
 
 /*
- * The scan numbers are 16 bits: an overflow of more than half of them
- * (3.4 s at F_CONV) shows as a jump modulo 65536. The host's clock tells
- * the wraps: a full FIFO drops scans until a drain empties it, and the
- * jump shows after that; the FIFO had room at room_t before, so the
- * overflow lasted drop_ns at most, less the time it took to fill it.
- * adc->lock held.
+ * The scan numbers are 16 bits: a jump forward of jump is that plus whole
+ * wraps of 65536. The host's clock tells how many: a full FIFO drops scans
+ * until it is emptied, and the scans stored after that are the newest, so
+ * the scans lost are about the periods since scan adc->scans' timestamp
+ * less the count. None while the FIFO shows the next scan (jump 0: it may
+ * still be dropping) or is full (it holds the oldest); back (scans pushed,
+ * not popped) at most a FIFO. adc->lock held.
  */
-static s64 arduipi_adc_wraps(struct arduipi_adc *adc, u16 jump)
+static s64 arduipi_adc_ahead(struct arduipi_adc *adc, u16 jump,
+			     unsigned int count, s64 now)
 {
-	s64 made;
+	s64 est;
 
-	if (adc->drop_ns <= 0)
-		return 0;
-	made = div64_u64(adc->drop_ns, (u64)adc->div * ARDUIPI_ADC_CONV_NS);
-	made -= adc->cap;
-	if (made - jump <= 0x8000)
-		return 0;
-	return div64_u64(made - jump + 0x8000, 0x10000) * 0x10000;
+	if (jump > U16_MAX - adc->cap)
+		return jump - 0x10000;
+	if (!jump || count >= adc->cap)
+		return jump;
+	est = arduipi_clock_periods(&adc->clock, adc->scans, now) - count;
+	if (est - jump <= 0x8000)
+		return jump;
+	return jump + div_s64(est - jump + 0x8000, 0x10000) * 0x10000;
 }
 
 /*
@@ -491,7 +487,6 @@ bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq,
 	s64 after;
 	bool first;
 	s64 ahead, newest;	/* relative to scan adc->scans */
-	u16 jump;
 
 	if (!adc || !count)
 		return false;
@@ -505,14 +500,7 @@ bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq,
 	}
 	if (gen != adc->gen)	/* a capture started meanwhile: INT again */
 		goto out;
-	/* back at most a FIFO (pushed, not popped), else forward */
-	jump = seq - adc->seq;
-	ahead = jump;
-	if (jump > U16_MAX - adc->cap)
-		ahead -= 0x10000;
-	else
-		ahead += arduipi_adc_wraps(adc, jump);
-	adc->drop_ns = 0;
+	ahead = arduipi_adc_ahead(adc, seq - adc->seq, count, before);
 	newest = ahead + count - 1;
 	if (ahead < 0) {
 		n = min_t(unsigned int, -ahead, count);
@@ -531,10 +519,7 @@ bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq,
 	if (newest >= 0 || adc->scans >= (u64)-newest)
 		arduipi_clock_sighting(&adc->clock, adc->scans,
 				       adc->scans + newest, stored, before, after);
-	if (stored >= adc->cap)
-		adc->full_seen = true;
-	else if (!adc->full_seen)
-		adc->room_t = after;
+
 	/*
 	 * Whole bursts; what is left waits for the next INT, unless it is
 	 * all there is (the watermark is at most a burst).
@@ -562,11 +547,6 @@ bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq,
 		count -= n;
 	}
 	left = count;
-	if (!left) {		/* emptied: it stops dropping */
-		adc->drop_ns = after - adc->room_t;
-		adc->room_t = after;
-		adc->full_seen = false;
-	}
 drained:
 	arduipi_clock_drained(&adc->clock, left);
 	if (full) {
