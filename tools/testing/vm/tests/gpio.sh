@@ -118,7 +118,7 @@ t_eq "... and three events" "rising 4 rising 5 rising 6" \
 simctl drive D4 z >/dev/null; simctl unwire D4 D5 >/dev/null; simctl unwire D5 D6 >/dev/null
 
 # ---- integrity -----------------------------------------------------------
-simctl bus flip 1 >/dev/null
+simctl bus flip 1 ae66 >/dev/null	# the read of D9 (GPIO_IN bank 1), not the poll's
 simctl stats reset >/dev/null
 t_eq "a corrupted answer (PEC mismatch) is retried" 1 "$($v2/gpioget --numeric -c "$chip" 9)"
 t_eq "... in a second transaction" 2 "$(nano_xfers)"
@@ -126,7 +126,7 @@ simctl fault flip 1 0 >/dev/null
 $v2/gpioset -t 0 -c "$chip" 13=1
 settle
 t_eq "a command corrupted on its way to the Nano is retried" "1 out 0" "$(simctl pin D13)"
-simctl bus flip 3 >/dev/null
+simctl bus flip 3 ae66 >/dev/null	# the reads of GPIO_IN bank 1 (D9) only
 t_fails_with "three corrupted answers: EIO" "Input/output error\|error reading\|unable to read" \
 	$v2/gpioget -c "$chip" 9
 t_run "... with a message a user can act on" sh -c 'dmesg | grep -q "failed 3 times"'
@@ -142,7 +142,7 @@ $v2/gpiomon -n 1 -e rising -c "$chip" D2 >/tmp/ev5 2>&1 &
 mon=$!
 monitored "$chip" 2
 u0=$(unhandled)
-simctl bus flip 3 >/dev/null
+simctl bus flip 3 ae78 >/dev/null	# the INT thread's status reads only
 simctl drive D2 1
 wait_for 15 $mon
 t_eq "a failed status read in the INT thread: the edge still arrives" 0 $?
