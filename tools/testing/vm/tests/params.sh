@@ -44,7 +44,24 @@ mon=$!
 monitored "$chip" 17
 simctl -n 2b drive D2 0
 wait_for 15 $mon
-t_eq "Nano 0x2b's INT reaches the guest on GPIO 17" 0 $?
+rc=$?
+if [ "$rc" = 124 ]; then
+	# Seen on the newest line only, under load: no event in 15 s. A
+	# second edge, with the monitor certainly running, tells a lost
+	# first edge (a rig race, reported here) from an INT that does
+	# not reach GPIO 17 (a failure).
+	echo "#   no event on the first edge: a second one"
+	simctl -n 2b drive D2 1 >/dev/null; simctl -n 2b wait 20 >/dev/null
+	i2cset -y 1 0x2b 0x78 0x04
+	$v2/gpiomon --num-events=1 --edges=falling -c "$chip" 17 >/tmp/ev 2>&1 &
+	mon=$!
+	monitored "$chip" 17
+	usleep 500000
+	simctl -n 2b drive D2 0
+	wait_for 15 $mon
+	rc=$?
+fi
+t_eq "Nano 0x2b's INT reaches the guest on GPIO 17" 0 $rc
 t_eq "GPIO 4 is not involved" 1 "$($v2/gpioget --numeric -c "$chip" 4)"
 
 t_done
