@@ -61,9 +61,13 @@
 void arduipi_clock_start(struct arduipi_clock *c, s64 t0, u64 period_ns,
 			 u64 lag_ns, unsigned int watermark, unsigned int cap)
 {
+	u64 tol = div_u64((period_ns << ARDUIPI_CLK_Q) * ARDUIPI_CLK_PPM_MAX,
+			  1000000);
+
 	*c = (struct arduipi_clock) {
 		.ts_a = t0,
-		.nominal = period_ns << ARDUIPI_CLK_Q,
+		.lo = (period_ns << ARDUIPI_CLK_Q) - tol,
+		.hi = (period_ns << ARDUIPI_CLK_Q) + tol,
 		.period = period_ns << ARDUIPI_CLK_Q,
 		.slope = period_ns << ARDUIPI_CLK_Q,
 		.lag = lag_ns,
@@ -92,43 +96,29 @@ s64 arduipi_clock_periods(const struct arduipi_clock *c, u64 k, s64 t)
 	return div_s64(t - arduipi_clock_ts(c, k), c->period >> ARDUIPI_CLK_Q);
 }
 
-/* The period between two sightings, if the baseline is long enough. */
-static void arduipi_clock_period(struct arduipi_clock *c, s64 h, u64 k,
-				 unsigned int r)
-{
-	u64 dk = k - c->ref_k[r], lo, hi, p;
-	s64 dh = h - c->ref_h[r];
-
-	if (dk < ARDUIPI_CLK_MIN_SCANS || dh < NSEC_PER_SEC)
-		return;
-	p = div64_u64((u64)dh << ARDUIPI_CLK_Q, dk);
-	lo = c->nominal - div_u64(c->nominal * ARDUIPI_CLK_PPM_MAX, 1000000);
-	hi = c->nominal + div_u64(c->nominal * ARDUIPI_CLK_PPM_MAX, 1000000);
-	c->period = clamp(p, lo, hi);
-}
-
-/* The period from a sighting's middle h of scan k. */
+/*
+ * The period from a sighting's middle h of scan k: against the oldest
+ * reference, if the baseline is long enough; the newest reference ages
+ * into the oldest.
+ */
 static void arduipi_clock_measure(struct arduipi_clock *c, s64 h, u64 k)
 {
-	if (!c->refs) {
-		c->ref_h[0] = h;
-		c->ref_k[0] = k;
-		c->refs = 1;
+	unsigned int r = c->refs - 1;	/* the newest */
+	u64 dk = k - c->ref[0].k;
+	s64 dh = h - c->ref[0].h;
+
+	if (c->refs && dk >= ARDUIPI_CLK_MIN_SCANS && dh >= NSEC_PER_SEC)
+		c->period = clamp(div64_u64((u64)dh << ARDUIPI_CLK_Q, dk),
+				  c->lo, c->hi);
+	if (c->refs && (h - c->ref[r].h < ARDUIPI_CLK_BASELINE_NS ||
+			k - c->ref[r].k < ARDUIPI_CLK_MIN_SCANS))
 		return;
-	}
-	arduipi_clock_period(c, h, k, 0);
-	if (c->refs == 1 && h - c->ref_h[0] >= ARDUIPI_CLK_BASELINE_NS &&
-	    k - c->ref_k[0] >= ARDUIPI_CLK_MIN_SCANS) {
-		c->ref_h[1] = h;
-		c->ref_k[1] = k;
-		c->refs = 2;
-	} else if (c->refs == 2 && h - c->ref_h[1] >= ARDUIPI_CLK_BASELINE_NS &&
-		   k - c->ref_k[1] >= ARDUIPI_CLK_MIN_SCANS) {
-		c->ref_h[0] = c->ref_h[1];
-		c->ref_k[0] = c->ref_k[1];
-		c->ref_h[1] = h;
-		c->ref_k[1] = k;
-	}
+	if (c->refs == 2)
+		c->ref[0] = c->ref[1];
+	else
+		c->refs++;
+	c->ref[c->refs - 1].h = h;
+	c->ref[c->refs - 1].k = k;
 }
 
 /*

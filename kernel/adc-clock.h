@@ -8,7 +8,7 @@
 struct arduipi_clock {
 	s64 ts_a;		/* host time of scan k_a */
 	u64 k_a;
-	u64 nominal;		/* the Nano's period as configured, 1/256 ns */
+	u64 lo, hi;		/* the Nano's period may be, 1/256 ns */
 	u64 period;		/* ... as measured */
 	u64 slope;		/* ... as used from k_a on */
 	s64 steer;		/* ... for this many scans, then period */
@@ -18,8 +18,10 @@ struct arduipi_clock {
 	unsigned int left;	/* ... after the last drain, UINT_MAX: unknown */
 	bool full;		/* it dropped scans, until emptied */
 	unsigned int refs;	/* sightings the period is measured from */
-	s64 ref_h[2];
-	u64 ref_k[2];
+	struct {
+		s64 h;		/* host time */
+		u64 k;		/* scan */
+	} ref[2];
 };
 
 void arduipi_clock_start(struct arduipi_clock *c, s64 t0, u64 period_ns,

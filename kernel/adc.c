@@ -152,7 +152,6 @@ struct arduipi_adc {
 	u8 scan_bytes;
 	u16 seq;		/* next scan number the FIFO will show */
 	u64 scans;		/* scans since the start, the lost ones included */
-	u8 cap;			/* scans the FIFO holds */
 	struct arduipi_clock clock;
 	u64 lost;
 	u8 buf[ARDUIPI_ADC_FIFO_READ_MAX + 1];
@@ -328,7 +327,6 @@ static int arduipi_adc_start(struct arduipi_adc *adc)
 	adc->scan_bytes = 2 * nch;
 	burst = ARDUIPI_ADC_FIFO_READ_MAX / adc->scan_bytes;
 	cap = min(255U, ARDUIPI_ADC_FIFO_BYTES / adc->scan_bytes);
-	adc->cap = cap;
 	cfg[0] = adc->scan;
 	cfg[1] = adc->div & 0xff;
 	cfg[2] = adc->div >> 8;
@@ -462,9 +460,9 @@ static s64 arduipi_adc_ahead(struct arduipi_adc *adc, u16 jump,
 {
 	s64 est;
 
-	if (jump > U16_MAX - adc->cap)
+	if (jump > U16_MAX - adc->clock.cap)
 		return jump - 0x10000;
-	if (!jump || count >= adc->cap)
+	if (!jump || count >= adc->clock.cap)
 		return jump;
 	est = arduipi_clock_periods(&adc->clock, adc->scans, now) - count;
 	if (est - jump <= 0x8000)
