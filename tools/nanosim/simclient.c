@@ -100,6 +100,20 @@ static void queue_event(struct simclient *s, const char *line)
 	s->tail = &e->next;
 }
 
+/*
+ * Event lines that arrived in the same read as a response: queue them now.
+ * Left in the buffer they would wait for the next read, and a caller
+ * polling the socket would never hear of them.
+ */
+static void queue_buffered_events(struct simclient *s)
+{
+	char *nl;
+	int eof;
+
+	while (s->len && s->buf[0] == '!' && (nl = memchr(s->buf, '\n', s->len)))
+		queue_event(s, read_line(s, 0, &eof));
+}
+
 struct simclient *sim_spawn(const char *path, const char *const extra[])
 {
 	struct simclient *s = calloc(1, sizeof(*s));
@@ -195,11 +209,14 @@ int sim_cmd(struct simclient *s, char *resp, size_t len, const char *fmt, ...)
 		if (resp && len)
 			snprintf(resp, len, "%s", line);
 		if (!strcmp(line, "ok") || !strncmp(line, "ok ", 3))
-			return 0;
-		if (!strncmp(line, "nack ", 5) || !strcmp(line, "timeout") ||
-		    !strcmp(line, "buserr"))
-			return 1;
-		return -1;
+			n = 0;
+		else if (!strncmp(line, "nack ", 5) || !strcmp(line, "timeout") ||
+			 !strcmp(line, "buserr"))
+			n = 1;
+		else
+			n = -1;
+		queue_buffered_events(s);	/* reuses line */
+		return n;
 	}
 	/* A late response would be taken for the next request's: refuse
 	 * every further request instead. */

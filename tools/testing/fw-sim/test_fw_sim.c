@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "../../nanosim/simclient.h"
 #include "../../../kernel/arduipi-regs.h"
 #include "../../../firmware/crc8.h"
@@ -1052,6 +1053,44 @@ static void twint_hold(void)
 	CHECK(h400 <= 2 * 1173);
 }
 
+/*
+ * The client itself: an event line that arrives in the same read as a
+ * response must be queued at once, not left in the buffer where a caller
+ * polling the socket (twinbus) would never see it. A scripted simulator
+ * answers each request with the response and an event in one write.
+ */
+static void sim_client_events(void)
+{
+	char script[] = "/tmp/arduipi-fakesim-XXXXXX", ev[64];
+	const char *argv[] = { NULL };
+	struct simclient *f;
+	FILE *sh;
+	int fd;
+
+	fd = mkstemp(script);
+	CHECK(fd >= 0 && (sh = fdopen(fd, "w")));
+	if (fd < 0 || !sh)
+		return;
+	fputs("#!/bin/sh\necho 'ok nanosim ready'\nwhile read -r l; do\n"
+	      "\t[ \"$l\" = quit ] && exit 0\n\tprintf 'ok\\n! int 0\\n'\ndone\n", sh);
+	fclose(sh);
+	chmod(script, 0700);
+	f = sim_spawn(script, argv);
+	CHECK(f != NULL);
+	if (f) {
+		for (int i = 0; i < 3; i++) {
+			EQ(sim_cmd(f, R, sizeof(R), "drive D2 0"), 0);
+			/* nothing more comes from the socket: the event must
+			 * already be queued */
+			EQ(sim_event(f, ev, sizeof(ev)), 1);
+			CHECK(!strcmp(ev, "! int 0"));
+			EQ(sim_event(f, ev, sizeof(ev)), 0);
+		}
+		sim_close(f);
+	}
+	unlink(script);
+}
+
 static const struct test {
 	const char *name;
 	void (*fn)(void);
@@ -1071,6 +1110,7 @@ static const struct test {
 	T(resets, "100000"), T(watchdog, "400000"), T(bus_error, "100000"),
 	T(bus_error_late, "400000"), T(queue_full_backpressure, "400000"),
 	T(sim_faults, "100000"), T(sim_bus_busy, "100000"),
+	T(sim_client_events, "100000"),
 	T(failsafe, "400000"), T(failsafe_no_stretch, "100000"),
 	T(failsafe_trip_now, "100000"),
 	T(adc, "400000"),
