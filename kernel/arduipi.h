@@ -50,6 +50,10 @@ struct arduipi {
 
 	/* failsafe.c: host-loss timeout in ms, 0 = not armed */
 	u16 fs_timeout_ms;
+	u32 fs_lines;		/* the lines it forces, */
+	u32 fs_high;		/* those of them it drives high */
+	bool fs_restore;	/* arduipi,failsafe-restore: trips undone */
+	unsigned int fs_trips;	/* since probe (sysfs failsafe_trips) */
 
 	/* Guards the lines' owners: GPIO (gpio.c) or PWM (pwm.c). */
 	struct mutex pin_lock;
@@ -79,6 +83,7 @@ struct arduipi {
 
 	/* pwm.c: pwm_lock guards the PWM registers' read-modify-write. */
 	struct mutex pwm_lock;
+	struct pwm_chip *pwm;
 #ifndef ARDUIPI_HAVE_PWMCHIP_ALLOC
 	struct pwm_chip pwm_chip;
 #endif
@@ -89,6 +94,7 @@ int arduipi_read_block(struct arduipi *ap, u8 reg, u8 *buf, u8 n);
 int arduipi_write(struct arduipi *ap, unsigned int reg, const void *val,
 		  size_t n);
 int arduipi_update_bits(struct arduipi *ap, unsigned int reg, u8 mask, u8 val);
+int arduipi_reread(struct arduipi *ap, unsigned int first, unsigned int last);
 int arduipi_gpio_probe(struct arduipi *ap);
 int arduipi_line_output(struct arduipi *ap, unsigned int line, bool value);
 void arduipi_gpio_irq(struct arduipi *ap, u32 pending);
@@ -100,7 +106,12 @@ void arduipi_adc_restarted(struct arduipi *ap);
 void arduipi_adc_stop(struct arduipi *ap);
 int arduipi_pwm_probe(struct arduipi *ap);
 int arduipi_pwm_restore(struct arduipi *ap);
+void arduipi_pwm_sync_state(struct arduipi *ap);
 int arduipi_failsafe_probe(struct arduipi *ap);
 int arduipi_failsafe_trip(struct arduipi *ap);
+int arduipi_failsafe_force(struct arduipi *ap);
+int arduipi_failsafe_latch(struct arduipi *ap);
+void arduipi_failsafe_count(struct arduipi *ap);
+extern const struct attribute_group *arduipi_groups[];
 
 #endif /* ARDUIPI_H */

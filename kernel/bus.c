@@ -373,3 +373,22 @@ int arduipi_update_bits(struct arduipi *ap, unsigned int reg, u8 mask, u8 val)
 	mutex_unlock(&ap->cfg_lock);
 	return ret;
 }
+
+/*
+ * Cached registers the Nano changed on its own (a failsafe trip): the
+ * cache takes what the Nano holds now, first..last, in one read.
+ */
+int arduipi_reread(struct arduipi *ap, unsigned int first, unsigned int last)
+{
+	u8 buf[ARDUIPI_PEC_MAX_LEN];
+	int ret;
+
+	if (WARN_ON(last < first || last - first >= sizeof(buf)))
+		return -EINVAL;
+	mutex_lock(&ap->cfg_lock);
+	ret = regcache_drop_region(ap->regmap, first, last);
+	if (!ret)
+		ret = regmap_bulk_read(ap->regmap, first, buf, last - first + 1);
+	mutex_unlock(&ap->cfg_lock);
+	return ret;
+}

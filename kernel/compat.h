@@ -11,6 +11,7 @@
 
 #include <linux/iio/iio.h>
 #include <linux/mutex.h>
+#include <linux/pwm.h>
 
 /*
  * iio_device_claim_direct() returns bool since 6.15, and the int-returning
@@ -35,6 +36,11 @@ static inline int devm_mutex_init(struct device *dev, struct mutex *lock)
 	mutex_init(lock);
 	return 0;
 }
+#endif
+
+/* pwm_apply_state() is pwm_apply_might_sleep() since 6.8. */
+#ifndef ARDUIPI_HAVE_PWM_APPLY_MIGHT_SLEEP
+#define pwm_apply_might_sleep pwm_apply_state
 #endif
 
 #endif /* ARDUIPI_COMPAT_H */

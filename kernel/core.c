@@ -9,8 +9,9 @@
  * restart, and the driver then writes the cache back, so a watchdog or
  * brown-out reset of the Nano loses nothing the user configured. Firmware
  * with another identity (a Nano reflashed while bound) gets nothing. The
- * same poll feeds the failsafe, undoes a trip once the host is back, and
- * writes the cache back after a write that failed with its undo (bus.c).
+ * same poll feeds the failsafe, takes a trip once the host is back
+ * (failsafe.c), and writes the cache back after a write that failed with
+ * its undo (bus.c).
  */
 #include <linux/bits.h>
 #include <linux/delay.h>
@@ -92,6 +93,7 @@ static void arduipi_restarted(struct arduipi *ap, u8 boot_count)
 {
 	u8 id[ARDUIPI_ID_LEN + 1];	/* ..., RESET_CAUSE */
 	const char *cause;
+	bool latch;
 	int ret;
 
 	if (regmap_bulk_read(ap->regmap, ARDUIPI_REG_ID0, id, sizeof(id)))
@@ -108,28 +110,52 @@ static void arduipi_restarted(struct arduipi *ap, u8 boot_count)
 		return;
 	}
 	ap->foreign = false;
-	ret = arduipi_restore(ap, ARDUIPI_STATUS_RESTARTED);
+	/* A restart with the failsafe armed is a trip (failsafe.c). */
+	latch = ap->fs_timeout_ms && !ap->fs_restore;
+	ret = latch ? arduipi_failsafe_force(ap) : 0;
+	if (!ret)
+		ret = arduipi_restore(ap, ARDUIPI_STATUS_RESTARTED);
 	if (ret) {
 		dev_err_ratelimited(ap->dev, "MCU restarted (%s), restoring its configuration failed: %pe\n",
 				    cause, ERR_PTR(ret));
 		return;
 	}
 	ap->boot_count = boot_count;
-	dev_warn(ap->dev, "MCU restarted (%s, boot %u): configuration restored\n",
-		 cause, boot_count);
+	if (latch) {
+		dev_warn(ap->dev, "MCU restarted (%s, boot %u) with the failsafe armed: configuration restored, the failsafe's outputs stay safe until a program sets them again\n",
+			 cause, boot_count);
+		arduipi_pwm_sync_state(ap);
+		arduipi_failsafe_count(ap);
+	} else {
+		dev_warn(ap->dev, "MCU restarted (%s, boot %u): configuration restored\n",
+			 cause, boot_count);
+	}
 	arduipi_adc_restarted(ap);
 }
 
 static void arduipi_tripped(struct arduipi *ap)
 {
-	int ret = arduipi_restore(ap, ARDUIPI_STATUS_FS_TRIPPED);
+	int ret;
 
-	if (ret)
+	if (!ap->fs_restore) {
+		ret = arduipi_failsafe_latch(ap);
+		if (ret)
+			dev_err_ratelimited(ap->dev, "failsafe tripped, reading the safe state back failed: %pe\n",
+					    ERR_PTR(ret));
+		else
+			dev_warn(ap->dev, "failsafe tripped: no word from the host for %u ms, the Nano went to its safe state; it stays until a program sets the outputs again\n",
+				 ap->fs_timeout_ms);
+		return;
+	}
+	ret = arduipi_restore(ap, ARDUIPI_STATUS_FS_TRIPPED);
+	if (ret) {
 		dev_err_ratelimited(ap->dev, "failsafe tripped, restoring the configuration failed: %pe\n",
 				    ERR_PTR(ret));
-	else
-		dev_warn(ap->dev, "failsafe tripped: no word from the host for %u ms, the Nano went to its safe state; configuration restored\n",
-			 ap->fs_timeout_ms);
+		return;
+	}
+	dev_warn(ap->dev, "failsafe tripped: no word from the host for %u ms, the Nano went to its safe state; configuration restored\n",
+		 ap->fs_timeout_ms);
+	arduipi_failsafe_count(ap);
 }
 
 /* A write and its undo failed (bus.c): the Nano may differ from the cache. */
@@ -413,6 +439,7 @@ static struct i2c_driver arduipi_driver = {
 		.name = "arduipi",
 		.of_match_table = arduipi_of_match,
 		.pm = pm_sleep_ptr(&arduipi_pm),
+		.dev_groups = arduipi_groups,
 	},
 #ifdef ARDUIPI_I2C_PROBE_NEW
 	.probe_new = arduipi_probe,

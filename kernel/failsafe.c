@@ -12,14 +12,26 @@
  * the timeout without one (a hung kernel, a pulled cable) it switches every
  * PWM channel off, which leaves each PWM pin at its inactive level
  * (pwm.c), and drives the listed lines low or high. The core's poll
- * (core.c) talks often enough to keep it quiet, notices a trip once the Pi
- * is back and writes the configuration back, so that the hardware again
- * runs what the kernel reports. Unbinding the driver or shutting the Pi
- * down puts the safe state in force at once, on purpose.
+ * (core.c) talks often enough to keep it quiet.
+ *
+ * A trip latches: once the Pi is back, the driver takes what the Nano
+ * forced as the configuration (the register cache is read again, the PWM
+ * core's state of a channel in use says disabled), counts the trip in
+ * sysfs (failsafe_trips, which poll() and a change uevent announce) and
+ * in the log, and leaves the outputs safe until a program sets them
+ * again. An MCU restart while the failsafe is armed counts as a trip: the
+ * rest of the configuration is written back, the failsafe's lines and the
+ * PWM channels stay safe. With arduipi,failsafe-restore the driver writes
+ * the whole configuration back instead, after a trip as after a restart.
+ * Unbinding the driver or shutting the Pi down puts the safe state in
+ * force at once, on purpose, and is not counted.
  */
 #include <linux/bits.h>
+#include <linux/device.h>
+#include <linux/kobject.h>
 #include <linux/property.h>
 #include <linux/regmap.h>
+#include <linux/sysfs.h>
 
 #include "arduipi.h"
 
@@ -61,6 +73,122 @@ int arduipi_failsafe_trip(struct arduipi *ap)
 	regcache_drop_region(ap->regmap, ARDUIPI_REG_FS_TRIP, ARDUIPI_REG_FS_TRIP);
 	return ret;
 }
+
+/*
+ * The kernel's view after a trip: what the Nano forced. Under the locks of
+ * the registers' read-modify-writes (pwm.c, gpio.c).
+ */
+static int arduipi_failsafe_reread(struct arduipi *ap)
+{
+	int ret;
+
+	mutex_lock(&ap->pwm_lock);
+	mutex_lock(&ap->out_lock);
+	ret = arduipi_reread(ap, ARDUIPI_REG_GPIO_DIR,
+			     ARDUIPI_REG_GPIO_OUT + ARDUIPI_GPIO_BANKS - 1);
+	if (!ret)
+		ret = arduipi_reread(ap, ARDUIPI_REG_PWM_BASE, ARDUIPI_REG_T1_TOP + 1);
+	mutex_unlock(&ap->out_lock);
+	mutex_unlock(&ap->pwm_lock);
+	return ret;
+}
+
+/*
+ * After an MCU restart, before the configuration is written back: the
+ * safe state into the cache (and the Nano, which has just started with
+ * every pin an input), so that the write-back keeps it.
+ */
+int arduipi_failsafe_force(struct arduipi *ap)
+{
+	u8 dir[ARDUIPI_GPIO_BANKS], out[ARDUIPI_GPIO_BANKS];
+	unsigned int ch, b;
+	int ret;
+
+	mutex_lock(&ap->pwm_lock);
+	mutex_lock(&ap->out_lock);
+	ret = regmap_bulk_read(ap->regmap, ARDUIPI_REG_GPIO_DIR, dir, sizeof(dir));
+	if (!ret)
+		ret = regmap_bulk_read(ap->regmap, ARDUIPI_REG_GPIO_OUT, out, sizeof(out));
+	for (b = 0; b < ARDUIPI_GPIO_BANKS; b++) {
+		out[b] = (out[b] & ~(ap->fs_lines >> 8 * b)) | ap->fs_high >> 8 * b;
+		dir[b] |= ap->fs_lines >> 8 * b;
+	}
+	/* the level first, as gpio.c does */
+	if (!ret)
+		ret = arduipi_write(ap, ARDUIPI_REG_GPIO_OUT, out, sizeof(out));
+	if (!ret)
+		ret = arduipi_write(ap, ARDUIPI_REG_GPIO_DIR, dir, sizeof(dir));
+	for (ch = 0; ch < ARDUIPI_NPWM && !ret; ch++)
+		ret = arduipi_update_bits(ap, ARDUIPI_REG_PWM_CTRL(ch),
+					  ARDUIPI_PWM_ENABLE, 0);
+	mutex_unlock(&ap->out_lock);
+	mutex_unlock(&ap->pwm_lock);
+	return ret;
+}
+
+/* Count a trip; tell poll() on failsafe_trips and udev. */
+void arduipi_failsafe_count(struct arduipi *ap)
+{
+	char trips[32];
+	char *env[2] = { trips, NULL };
+
+	WRITE_ONCE(ap->fs_trips, ap->fs_trips + 1);
+	snprintf(trips, sizeof(trips), "ARDUIPI_FAILSAFE_TRIPS=%u", ap->fs_trips);
+	sysfs_notify(&ap->dev->kobj, NULL, "failsafe_trips");
+	kobject_uevent_env(&ap->dev->kobj, KOBJ_CHANGE, env);
+}
+
+/*
+ * The Nano tripped (FS_TRIPPED) and the host is back: latch. 0 once the
+ * trip is taken; else the status bit stays and the next poll tries again.
+ */
+int arduipi_failsafe_latch(struct arduipi *ap)
+{
+	int ret = arduipi_failsafe_reread(ap);
+
+	if (!ret)
+		ret = regmap_write(ap->regmap, ARDUIPI_REG_STATUS,
+				   ARDUIPI_STATUS_FS_TRIPPED);
+	if (ret)
+		return ret;
+	/* what a reader woken by the count sees agrees with the pins */
+	arduipi_pwm_sync_state(ap);
+	arduipi_failsafe_count(ap);
+	return 0;
+}
+
+static ssize_t failsafe_trips_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct arduipi *ap = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(ap->fs_trips));
+}
+static DEVICE_ATTR_RO(failsafe_trips);
+
+static struct attribute *arduipi_failsafe_attrs[] = {
+	&dev_attr_failsafe_trips.attr,
+	NULL
+};
+
+/* Only where the failsafe is armed (groups are added after probe). */
+static umode_t arduipi_failsafe_visible(struct kobject *kobj,
+					struct attribute *attr, int n)
+{
+	struct arduipi *ap = dev_get_drvdata(kobj_to_dev(kobj));
+
+	return ap && ap->fs_timeout_ms ? attr->mode : 0;
+}
+
+static const struct attribute_group arduipi_failsafe_group = {
+	.attrs = arduipi_failsafe_attrs,
+	.is_visible = arduipi_failsafe_visible,
+};
+
+const struct attribute_group *arduipi_groups[] = {
+	&arduipi_failsafe_group,
+	NULL
+};
 
 /* No timeout: the Nano keeps its outputs whatever the host does. */
 static int arduipi_failsafe_disarm(struct arduipi *ap)
@@ -127,8 +255,12 @@ int arduipi_failsafe_probe(struct arduipi *ap)
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot arm the failsafe\n");
 	ap->fs_timeout_ms = ms;
-	dev_info(dev, "failsafe: PWM off%s after %u ms without the host\n",
-		 low | high ? " and lines to their safe levels" : "", ms);
+	ap->fs_lines = low | high;
+	ap->fs_high = high;
+	ap->fs_restore = device_property_read_bool(dev, "arduipi,failsafe-restore");
+	dev_info(dev, "failsafe: PWM off%s after %u ms without the host, %s\n",
+		 low | high ? " and lines to their safe levels" : "", ms,
+		 ap->fs_restore ? "undone when it is back" : "until a program sets them again");
 	/* Before the chips: their users are gone when it runs. */
 	return devm_add_action_or_reset(dev, arduipi_failsafe_leave, ap);
 }

@@ -29,7 +29,8 @@
  *
  * A whole request is one register frame, applied by the firmware all or
  * nothing. The register image is cached, and written back after an MCU
- * restart or a failsafe trip (core.c).
+ * restart (core.c). A failsafe trip switches every channel off, and
+ * stays (failsafe.c): the channels in use then say so to the PWM core.
  *
  * Limitations:
  * - The two channels of a timer share its period: a request that needs
@@ -52,6 +53,7 @@
 #include <linux/regmap.h>
 
 #include "arduipi.h"
+#include "compat.h"
 
 #define ARDUIPI_PWM_NPINS	12	/* D0..D11 */
 #define ARDUIPI_PWM_NREGS	(ARDUIPI_REG_T1_TOP + 2 - ARDUIPI_REG_PWM_BASE)
@@ -353,7 +355,7 @@ static const struct pwm_ops arduipi_pwm_ops = {
 #endif
 };
 
-/* After an MCU restart or a failsafe trip: the cached image, one frame. */
+/* After an MCU restart or an undone trip: the cached image, one frame. */
 int arduipi_pwm_restore(struct arduipi *ap)
 {
 	u8 img[ARDUIPI_PWM_NREGS];
@@ -366,6 +368,34 @@ int arduipi_pwm_restore(struct arduipi *ap)
 					sizeof(img));
 	mutex_unlock(&ap->pwm_lock);
 	return ret;
+}
+
+/*
+ * After a failsafe trip that stays (failsafe.c), the cache holds every
+ * channel off. The PWM core keeps the state last applied to a channel in
+ * use, shows it in sysfs, and takes a request equal to it for done: give
+ * it the disabled state through the regular path, so that the consumer
+ * sees the trip and its next enable reaches the Nano. No helper of the
+ * PWM core does this for a provider.
+ */
+void arduipi_pwm_sync_state(struct arduipi *ap)
+{
+	unsigned int ch;
+
+	for (ch = 0; ch < ARDUIPI_NPWM; ch++) {
+		struct pwm_device *pwm = &ap->pwm->pwms[arduipi_channel_pin[ch]];
+		struct pwm_state state;
+		int ret;
+
+		if (!test_bit(PWMF_REQUESTED, &pwm->flags) || !pwm_is_enabled(pwm))
+			continue;
+		pwm_get_state(pwm, &state);
+		state.enabled = false;
+		ret = pwm_apply_might_sleep(pwm, &state);
+		if (ret)
+			dev_err(ap->dev, "D%u: the PWM core still reports it enabled: %pe\n",
+				arduipi_channel_pin[ch], ERR_PTR(ret));
+	}
 }
 
 int arduipi_pwm_probe(struct arduipi *ap)
@@ -392,6 +422,7 @@ int arduipi_pwm_probe(struct arduipi *ap)
 	chip->npwm = ARDUIPI_PWM_NPINS;
 #endif
 	chip->ops = &arduipi_pwm_ops;
+	ap->pwm = chip;
 	ret = devm_pwmchip_add(dev, chip);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot add the PWM chip\n");

@@ -88,14 +88,16 @@ for dtb in "$cache"/dtb/*.dtb; do
 	result "$b: the base DTB has the Pi's i2c_arm (off) and gpio"
 
 	for params in "" "addr=0x2b" "int_pin=17" "noints" \
-		      "addr=0x2b int_pin=17" "failsafe_ms=250" "noints failsafe_ms=1000"; do
-		addr=42 pin=4 ints=1 fs=0
+		      "addr=0x2b int_pin=17" "failsafe_ms=250" "noints failsafe_ms=1000" \
+		      "failsafe_ms=250 failsafe_restore" "noints failsafe_restore"; do
+		addr=42 pin=4 ints=1 fs=0 restore=
 		for p in $params; do
 			case $p in
 			addr=*) addr=$((${p#*=})) ;;
 			int_pin=*) pin=$((${p#*=})) ;;
 			noints) ints=0 ;;
 			failsafe_ms=*) fs=${p#*=} ;;
+			failsafe_restore) restore=1 ;;
 			esac
 		done
 		dev=$bus/arduipi@$(printf %x "$addr")
@@ -119,6 +121,11 @@ for dtb in "$cache"/dtb/*.dtb; do
 		want "$m" "$dev" reg "$addr"
 		want "$m" "$dev" "#pwm-cells" 3
 		want "$m" "$dev" arduipi,failsafe-timeout-ms "$fs"
+		if [ -n "$restore" ]; then
+			want "$m" "$dev" arduipi,failsafe-restore ""
+		else
+			absent "$m" "$dev" arduipi,failsafe-restore
+		fi
 		nodes=$(fdtget -l "$m" "$bus" | grep -c '^arduipi')
 		[ "$nodes" = 1 ] || fail "$nodes arduipi nodes on $bus"
 		if [ "$ints" = 1 ]; then

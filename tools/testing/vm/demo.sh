@@ -132,6 +132,10 @@ else
 fi
 usleep 1500000
 run "dmesg | grep 'failsafe'"
+echo "  The Pi is back; the trip latches: the car stays stopped until a program drives it."
+car_pins
+run "cat /sys/bus/i2c/devices/1-002a/failsafe_trips /sys/class/pwm/pwmchip0/pwm9/enable"
+run "sh /twin/car.sh forward 60"
 car_pins
 echo
 echo "'make shell' opens a shell here."

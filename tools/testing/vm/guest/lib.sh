@@ -270,8 +270,9 @@ pwm_state() {
 # the line is PERIOD/HIGH ns, +- TOLERANCE (450 ns: less than one 500 ns
 # tick of timer1 at /8, more than the simulator's edge latency; edges can be a few
 # cycles late, Documentation/simulator.rst); t_pwm WHAT LINE LEVEL steady.
+# On the Nano $PWM_NANO (default 2a).
 t_pwm() {
-	_m=$(pwm_measure "$2")
+	_m=$(pwm_measure "$2" "${PWM_NANO:-2a}")
 	_tol=${5:-450}
 	if [ "$4" = steady ]; then
 		t_eq "$1" "steady $3" "$_m"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: (GPL-2.0-only OR MIT)
-# In the twin guest: the overlay applied twice (defaults, and addr=0x2b
-# int_pin=17), two Nanos, the ArduiPi driver loaded.
+# In the twin guest: the overlay applied twice (failsafe_ms=1000, and
+# addr=0x2b int_pin=17 failsafe_ms=1000 failsafe_restore), two Nanos, the
+# ArduiPi driver loaded.
 . /usr/share/twin/lib.sh
 
 a=$(nano_gpiochip 2a)
@@ -23,4 +24,25 @@ simctl -n 2b drive D2 1
 wait_for 15 $mon
 t_eq "an edge on 0x2b's D2 reaches its chip through GPIO 17" 0 $?
 t_eq "0x2a (no events requested) kept its INT released" 1 "$(simctl -n 2a int)"
+
+# ---- the failsafe (1 s) on both: latched on 0x2a, failsafe_restore on 0x2b --
+pa=$(nano_pwm 2a)
+pb=$(nano_pwm 2b)
+pwm_set "$pa" 9 1024000 512000
+pwm_set "$pb" 9 1024000 512000
+trips() {
+	echo "$(cat /sys/bus/i2c/devices/1-002a/failsafe_trips)" \
+		"$(cat /sys/bus/i2c/devices/1-002b/failsafe_trips)"
+}
+t_eq "failsafe_trips: 0 and 0" "0 0" "$(trips)"
+simctl bus pause 2000 >/dev/null
+for i in $(seq 40); do [ "$(trips)" = "1 1" ] && break; usleep 100000; done
+t_eq "the Pi hung for 2 s: both tripped, failsafe_trips 1 and 1" "1 1" "$(trips)"
+usleep 300000
+t_pwm "0x2a (latched): D9 stays off" D9 0 steady
+t_eq "... the PWM class says so" 0 "$(cat "$pa/pwm9/enable")"
+PWM_NANO=2b t_pwm "0x2b (failsafe_restore): D9 runs again" D9 1024000 512000
+t_eq "... enabled in the PWM class" 1 "$(cat "$pb/pwm9/enable")"
+t_run "... the log says the configuration was restored" \
+	sh -c "dmesg | grep -q '1-002b: failsafe tripped: no word from the host for 1000 ms, the Nano went to its safe state; configuration restored'"
 t_done
