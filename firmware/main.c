@@ -43,7 +43,7 @@ static uint32_t now_us;		/* wraps after 71 minutes */
 static uint16_t tick_us;	/* one timer0 overflow */
 
 /* At least ms have passed since since: now_us moves a tick at a time. */
-static uint8_t passed(uint32_t since, uint16_t ms)
+static uint8_t passed(uint32_t since, uint32_t ms)
 {
 	return now_us - since >= ms * 1000UL + tick_us;
 }
@@ -281,6 +281,15 @@ static void failsafe_trip(void)
 	} while ((uint8_t)(hw_gen - gen) != 1);
 }
 
+/*
+ * The application watchdog (REG_WDT, seconds): a host program's own sign
+ * of life, a write of that register. Runs from each write, once, on the
+ * value that write stored: a write the TWI committed after this pass took
+ * its requests waits for the next pass, value and all.
+ */
+static uint32_t wdt_us;
+static uint8_t wdt_s;
+
 static void failsafe_poll(uint8_t req)
 {
 	uint16_t timeout = reg16_get(ARDUIPI_REG_FS_TIMEOUT);
@@ -289,10 +298,20 @@ static void failsafe_poll(uint8_t req)
 		fed_us = now_us;
 		fs_live = 1;
 	}
+	if (req & REQ_WDT) {
+		wdt_us = now_us;
+		wdt_s = REG(ARDUIPI_REG_WDT);	/* one byte: atomic */
+	}
 	if (req & REQ_TRIP) {		/* the host leaves on purpose */
 		failsafe_trip();
 	} else if (timeout && fs_live && passed(fed_us, timeout)) {
 		fs_live = 0;
+		failsafe_trip();
+	} else if (wdt_s && passed(wdt_us, wdt_s * 1000UL)) {
+		wdt_s = 0;
+		cli();
+		REG(ARDUIPI_REG_STATUS) |= ARDUIPI_STATUS_WDT_TRIPPED;
+		sei();
 		failsafe_trip();
 	}
 }

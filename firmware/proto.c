@@ -364,6 +364,7 @@ enum stype {
 	S_STREAM = 0x80,	/* ADC stream on/off */
 	S_NONE = 0x90,		/* applied by commit_bank() */
 	S_TRIP = 0xa0,		/* 1: failsafe now; never stored */
+	S_WDT = 0xb0,		/* stored; the count starts again */
 };
 
 #define RT(first, last, t)	[(first) - ARDUIPI_REG_FIRST ... \
@@ -412,6 +413,7 @@ static const uint8_t rtype[NREGS] FLASH = {
 	RT(ARDUIPI_REG_T2_CLK, ARDUIPI_REG_T2_CLK, R_T2_CLK),
 	RT(ARDUIPI_REG_T1_CLK, ARDUIPI_REG_T1_CLK, R_T1_CLK),
 	RT(ARDUIPI_REG_T1_TOP, ARDUIPI_REG_T1_TOP + 1, R_ANY),
+	RT(ARDUIPI_REG_WDT, ARDUIPI_REG_WDT, R_ANY | S_WDT),
 };
 
 static uint8_t reg_check(uint8_t r, uint8_t v, uint8_t int_line)
@@ -581,6 +583,10 @@ static void reg_store(uint8_t r, uint8_t v)
 	case S_TRIP:
 		if (v)
 			proto_req |= REQ_TRIP;
+		break;
+	case S_WDT:
+		*reg = v;
+		proto_req |= REQ_WDT;
 		break;
 	case S_INT:
 		int_asserted = 0;

@@ -29,6 +29,7 @@ extern uint8_t regs[NREGS];
 #define REQ_FED			0x01	/* a transaction addressed us */
 #define REQ_ADDR		0x02	/* persist proto_addr as address */
 #define REQ_TRIP		0x04	/* put the failsafe state in force */
+#define REQ_WDT			0x08	/* WDT written: the count starts */
 extern volatile uint8_t proto_req;
 extern volatile uint8_t proto_addr;	/* the committed new address */
 

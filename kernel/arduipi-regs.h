@@ -89,7 +89,7 @@
 #define ARDUIPI_REG_PROTO_MAJOR		0x52	/* RO, driver refuses others */
 #define ARDUIPI_REG_PROTO_MINOR		0x53	/* RO, additions only */
 #define ARDUIPI_PROTO_MAJOR		1
-#define ARDUIPI_PROTO_MINOR		1	/* 1: FS_TRIP */
+#define ARDUIPI_PROTO_MINOR		2	/* 1: FS_TRIP; 2: WDT */
 #define ARDUIPI_REG_CAPS		0x54	/* RO */
 #define ARDUIPI_CAP_GPIO		BIT(0)
 #define ARDUIPI_CAP_ADC			BIT(1)
@@ -113,7 +113,8 @@
 #define ARDUIPI_STATUS_BUS_ERROR	BIT(3)	/* W1C: TWI bus error seen */
 #define ARDUIPI_STATUS_ERROR		BIT(4)	/* RO: REG_ERROR != 0 */
 #define ARDUIPI_STATUS_INT		BIT(5)	/* RO: INT line asserted */
-#define ARDUIPI_STATUS_W1C		0x0f
+#define ARDUIPI_STATUS_WDT_TRIPPED	BIT(6)	/* W1C: WDT acted (since 1.2) */
+#define ARDUIPI_STATUS_W1C		0x4f
 #define ARDUIPI_REG_ERROR		0x59	/* last error; any write clears */
 #define ARDUIPI_REG_ERR_COUNT		0x5a	/* saturating; write clears */
 #define ARDUIPI_REG_PEC_ERR_COUNT	0x5b	/* saturating; write clears */
@@ -199,6 +200,15 @@
 #define ARDUIPI_REG_T1_TOP		0xdd	/* 16-bit ICR1, 3..65534 */
 #define ARDUIPI_T1_TOP_MIN		3
 #define ARDUIPI_T1_TOP_MAX		65534
+
+/*
+ * ---- Application watchdog (since 1.2): a host program's sign of life,
+ * in seconds, 0 = off. Every write starts the count again. After that
+ * long without one the firmware puts the failsafe state in force, as on
+ * a host-loss timeout, and sets STATUS.FS_TRIPPED and WDT_TRIPPED; the
+ * count then stops until the next write.
+ */
+#define ARDUIPI_REG_WDT			0xdf
 
 #define ARDUIPI_REG_FIRST		0x50
 #define ARDUIPI_REG_LAST		0xdf

@@ -113,5 +113,6 @@ int arduipi_failsafe_force(struct arduipi *ap);
 int arduipi_failsafe_latch(struct arduipi *ap);
 void arduipi_failsafe_count(struct arduipi *ap);
 extern const struct attribute_group *arduipi_groups[];
+int arduipi_wdt_probe(struct arduipi *ap);
 
 #endif /* ARDUIPI_H */

@@ -230,7 +230,7 @@ static const struct regmap_range arduipi_rd_ranges[] = {
 	regmap_reg_range(ARDUIPI_REG_GPIO_IRQ_RISE, ARDUIPI_REG_ADC_FIFO_SEQ + 1),
 	regmap_reg_range(ARDUIPI_REG_FS_TIMEOUT, ARDUIPI_REG_ADC_WATERMARK),
 	regmap_reg_range(ARDUIPI_REG_ADC_RESULT, ARDUIPI_REG_ADC_REF),
-	regmap_reg_range(ARDUIPI_REG_PWM_BASE, ARDUIPI_REG_T1_TOP + 1),
+	regmap_reg_range(ARDUIPI_REG_PWM_BASE, ARDUIPI_REG_WDT),
 };
 
 static const struct regmap_access_table arduipi_rd_table = {
@@ -247,7 +247,7 @@ static const struct regmap_range arduipi_wr_ranges[] = {
 	regmap_reg_range(ARDUIPI_REG_ADC_SCAN, ARDUIPI_REG_ADC_WATERMARK),
 	regmap_reg_range(ARDUIPI_REG_FS_TRIP, ARDUIPI_REG_FS_TRIP),
 	regmap_reg_range(ARDUIPI_REG_ADC_REF, ARDUIPI_REG_ADC_REF),
-	regmap_reg_range(ARDUIPI_REG_PWM_BASE, ARDUIPI_REG_T1_TOP + 1),
+	regmap_reg_range(ARDUIPI_REG_PWM_BASE, ARDUIPI_REG_WDT),
 };
 
 static const struct regmap_access_table arduipi_wr_table = {
@@ -265,6 +265,8 @@ static const struct regmap_range arduipi_volatile_ranges[] = {
 	regmap_reg_range(ARDUIPI_REG_ADC_SCAN, ARDUIPI_REG_ADC_WATERMARK),
 	regmap_reg_range(ARDUIPI_REG_FS_TRIP, ARDUIPI_REG_FS_TRIP),
 	regmap_reg_range(ARDUIPI_REG_ADC_RESULT, ARDUIPI_REG_ADC_BANDGAP + 1),
+	/* the watchdog core runs it; a write is a ping */
+	regmap_reg_range(ARDUIPI_REG_WDT, ARDUIPI_REG_WDT),
 };
 
 static const struct regmap_access_table arduipi_volatile_table = {

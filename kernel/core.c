@@ -2,7 +2,8 @@
 /*
  * ArduiPi: an Arduino Nano (ATmega328P) running the ArduiPi firmware, on
  * I2C, as a GPIO controller (gpio.c), an ADC (adc.c) and a PWM controller
- * (pwm.c), with a host-loss failsafe (failsafe.c).
+ * (pwm.c), with a host-loss failsafe (failsafe.c) that is also a watchdog
+ * device for the program driving the outputs (watchdog.c).
  *
  * The core: the identity and protocol check, and restart tracking over
  * the register cache of bus.c: the firmware counts its boots and flags a
@@ -133,15 +134,23 @@ static void arduipi_restarted(struct arduipi *ap, u8 boot_count)
 	arduipi_adc_restarted(ap);
 }
 
-static void arduipi_tripped(struct arduipi *ap)
+/*
+ * The failsafe acted: the host was silent (FS_TRIPPED), or the program
+ * with the watchdog open was (WDT_TRIPPED as well, watchdog.c). The
+ * latter always latches: the host is here, its program is gone.
+ */
+static void arduipi_tripped(struct arduipi *ap, u8 status)
 {
+	bool wdt = status & ARDUIPI_STATUS_WDT_TRIPPED;
 	int ret;
 
-	if (!ap->fs_restore) {
+	if (!ap->fs_restore || wdt) {
 		ret = arduipi_failsafe_latch(ap);
 		if (ret)
 			dev_err_ratelimited(ap->dev, "failsafe tripped, reading the safe state back failed: %pe\n",
 					    ERR_PTR(ret));
+		else if (wdt)
+			dev_warn(ap->dev, "watchdog: the program that opened it stopped pinging, the Nano went to its safe state; it stays until a program sets the outputs again\n");
 		else
 			dev_warn(ap->dev, "failsafe tripped: no word from the host for %u ms, the Nano went to its safe state; it stays until a program sets the outputs again\n",
 				 ap->fs_timeout_ms);
@@ -199,7 +208,7 @@ static void arduipi_health(struct work_struct *work)
 		if (b[1] & ARDUIPI_STATUS_RESTARTED || b[0] != ap->boot_count)
 			arduipi_restarted(ap, b[0]);
 		else if (b[1] & ARDUIPI_STATUS_FS_TRIPPED)
-			arduipi_tripped(ap);
+			arduipi_tripped(ap, b[1]);
 		else if (READ_ONCE(ap->behind))
 			arduipi_catch_up(ap);
 	}
@@ -243,7 +252,8 @@ static int arduipi_identify(struct arduipi *ap)
 	 * the first poll writes the configuration back once: harmless.
 	 */
 	ret = regmap_write(ap->regmap, ARDUIPI_REG_STATUS,
-			   ARDUIPI_STATUS_RESTARTED | ARDUIPI_STATUS_FS_TRIPPED);
+			   ARDUIPI_STATUS_RESTARTED | ARDUIPI_STATUS_FS_TRIPPED |
+			   ARDUIPI_STATUS_WDT_TRIPPED);
 	return ret == -EIO ? 0 : ret;
 }
 
@@ -363,6 +373,9 @@ static int arduipi_probe(struct i2c_client *client)
 	if (ret)
 		return ret;
 	ret = arduipi_pwm_probe(ap);
+	if (ret)
+		return ret;
+	ret = arduipi_wdt_probe(ap);
 	if (ret)
 		return ret;
 	ret = arduipi_irq_request(ap);

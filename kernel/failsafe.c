@@ -148,7 +148,8 @@ int arduipi_failsafe_latch(struct arduipi *ap)
 
 	if (!ret)
 		ret = regmap_write(ap->regmap, ARDUIPI_REG_STATUS,
-				   ARDUIPI_STATUS_FS_TRIPPED);
+				   ARDUIPI_STATUS_FS_TRIPPED |
+				   ARDUIPI_STATUS_WDT_TRIPPED);
 	if (ret)
 		return ret;
 	/* what a reader woken by the count sees agrees with the pins */

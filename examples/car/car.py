@@ -9,15 +9,20 @@ the kernel's PWM class in sysfs. Wiring as in car.sh:
     L298N  ENA IN1 IN2  ENB IN3 IN4
     Nano   D6  D7  D8   D9  D10 D11
 
-    car.py forward [SPEED]    SPEED in percent, default 60
-    car.py backward [SPEED]
+    car.py forward [SPEED [SECONDS]]    SPEED in percent, default 60
+    car.py backward [SPEED [SECONDS]]
     car.py stop
+
+With SECONDS the car drives that long and stops, and the program holds the
+Nano's watchdog meanwhile (the overlay's failsafe_ms must be set): should
+it die or hang, the Nano stops the car within the watchdog's timeout.
 
 ARDUIPI_ADDR selects another Nano (default 2a). Run as root.
 """
 import glob
 import os
 import sys
+import time
 
 import gpiod
 
@@ -78,22 +83,46 @@ def direction(levels):
         chip.close()
 
 
+def stop():
+    speed(ENA, 0)
+    speed(ENB, 0)
+    direction({IN1: 0, IN2: 0, IN3: 0, IN4: 0})
+
+
+def hold(seconds):
+    """Drive for seconds holding the Nano's watchdog, then stop."""
+    wd = "/dev/" + os.path.basename(find("/watchdog/watchdog*",
+                                         "watchdog (set failsafe_ms)"))
+    with open(wd, "wb", buffering=0) as dog:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            dog.write(b".")  # a ping: the timeout starts again
+            time.sleep(0.2)
+        stop()
+        dog.write(b"V")  # the magic close: it stops with us
+
+
 def main(argv):
     if len(argv) < 2 or argv[1] not in ("forward", "backward", "stop"):
-        die("usage: car.py forward|backward [SPEED] | stop", 2)
+        die("usage: car.py forward|backward [SPEED [SECONDS]] | stop", 2)
     pct = argv[2] if len(argv) > 2 else "60"
     if not pct.isdigit() or int(pct) > 100:
         die("speed '%s' is not a percentage 0..100" % pct)
+    secs = argv[3] if len(argv) > 3 else None
+    if secs is not None and not secs.isdigit():
+        die("'%s' is not a number of seconds" % secs)
+    if argv[1] == "stop":
+        stop()
+        return
     # never switch an H-bridge's direction under power
     speed(ENA, 0)
     speed(ENB, 0)
-    if argv[1] == "stop":
-        direction({IN1: 0, IN2: 0, IN3: 0, IN4: 0})
-        return
     fwd = 1 if argv[1] == "forward" else 0
     direction({IN1: fwd, IN2: 1 - fwd, IN3: fwd, IN4: 1 - fwd})
     speed(ENA, int(pct))
     speed(ENB, int(pct))
+    if secs is not None:
+        hold(int(secs))
 
 
 if __name__ == "__main__":

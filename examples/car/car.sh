@@ -11,9 +11,15 @@
 #   IN3    D10   right motor: direction
 #   IN4    D11
 #
-#   car.sh forward [SPEED]    SPEED in percent, default 60
-#   car.sh backward [SPEED]
+#   car.sh forward [SPEED [SECONDS]]    SPEED in percent, default 60
+#   car.sh backward [SPEED [SECONDS]]
 #   car.sh stop
+#
+# With SECONDS the car drives that long and stops, and the script holds
+# the Nano's watchdog meanwhile (the overlay's failsafe_ms must be set):
+# should the script die or hang, the Nano stops the car within the
+# watchdog's timeout (1 s unless changed). Without, the car drives until
+# told otherwise, and only a silent Pi trips the failsafe.
 #
 # Directions with gpioset (libgpiod v1 as on Raspberry Pi OS bookworm, or
 # v2), speed with the kernel's PWM class in sysfs; the arduipi driver and
@@ -53,11 +59,34 @@ direction() {
 	fi
 }
 
+# Drive for $1 seconds holding the Nano's watchdog (fd 3): a ping every
+# 200 ms; then stop, and close it with the magic 'V' so that it stops too.
+hold() {
+	wd=$(ls -d "$dev"/watchdog/watchdog* 2>/dev/null | head -n1)
+	[ -n "$wd" ] || die "no watchdog under $dev: set the overlay's failsafe_ms"
+	exec 3>"/dev/$(basename "$wd")" || die "cannot open /dev/$(basename "$wd")"
+	i=$(($1 * 5))
+	while [ "$i" -gt 0 ]; do
+		printf . >&3
+		sleep 0.2
+		i=$((i - 1))
+	done
+	speed 6 0
+	speed 9 0
+	direction 0 0 0 0
+	printf V >&3
+	exec 3>&-
+}
+
 pct=${2:-60}
 case $pct in
 '' | *[!0-9]*) die "speed '$pct' is not a percentage 0..100" ;;
 esac
 [ "$pct" -le 100 ] || die "speed '$pct' is not a percentage 0..100"
+secs=${3:-}
+case $secs in
+*[!0-9]*) die "'$secs' is not a number of seconds" ;;
+esac
 
 case ${1:-} in
 forward | backward)
@@ -71,6 +100,7 @@ forward | backward)
 	fi
 	speed 6 "$pct"
 	speed 9 "$pct"
+	[ -z "$secs" ] || hold "$secs"
 	;;
 stop)
 	speed 6 0
@@ -78,7 +108,7 @@ stop)
 	direction 0 0 0 0
 	;;
 *)
-	echo "usage: car.sh forward|backward [SPEED] | stop" >&2
+	echo "usage: car.sh forward|backward [SPEED [SECONDS]] | stop" >&2
 	exit 2
 	;;
 esac

@@ -881,6 +881,77 @@ static void failsafe_trip_now(void)
 	IS("ok steady 0", "pwm D6");
 }
 
+/*
+ * The application watchdog (WDT, seconds): only its own writes feed it;
+ * a host that keeps talking does not. It acts once per write.
+ */
+static void app_watchdog(void)
+{
+	unsigned long long ping = 0;
+	const char *p;
+	double t;
+
+	IS("ok", "xfer 2a w06ee80");
+	IS("ok", "xfer 2a w0701");
+	/* failsafe: 60 s host-loss timeout (never here), D6 D7 low, ch2 */
+	IS("ok", "xfer 2a w8060eac0000000000004");
+	IS("ok", "xfer 2a wdf01");			/* 1 s */
+	EQ(get(ARDUIPI_REG_WDT), 1);
+	/* pings every 500 ms keep it quiet for 3 s */
+	for (int i = 0; i < 6; i++) {
+		sim("wait 500");
+		IS("ok", "xfer 2a wdf01");
+	}
+	EQ(level("D7"), 1);
+	sscanf(sim("time"), "ok %*u %llu", &ping);
+	/* the host keeps talking, the program does not: it acts at 1 s */
+	for (int i = 0; i < 120 && level("D7"); i++) {
+		sim("wait 10");
+		sim("xfer 2a we0 r1");
+	}
+	p = strstr(sim("edges D7"), "D7=0@");
+	t = p ? (strtoull(p + 5, NULL, 10) - ping) / 1e6 : 0;
+	printf("# watchdog: safe state %.2f ms after the last ping (1 s), "
+	       "the host talking every 10 ms\n", t);
+	/* never early; late by at most two timer0 ticks and a main loop pass */
+	CHECK(t >= 1000 && t <= 1000 + 2 * 1.024 * 16 / mhz + 0.1);
+	CHECK(get(ARDUIPI_REG_STATUS) & ARDUIPI_STATUS_FS_TRIPPED);
+	CHECK(get(ARDUIPI_REG_STATUS) & ARDUIPI_STATUS_WDT_TRIPPED);
+	sim("wait 10");
+	IS("ok steady 0", "pwm D6");
+	/* W1C clears both; once: no second trip without a write */
+	IS("ok", "xfer 2a w5842");
+	EQ(get(ARDUIPI_REG_STATUS) & (ARDUIPI_STATUS_FS_TRIPPED |
+				      ARDUIPI_STATUS_WDT_TRIPPED), 0);
+	IS("ok", "xfer 2a w0701");
+	sim("wait 1500");
+	EQ(level("D7"), 1);
+	/* a new write starts it again; 0 stops it */
+	IS("ok", "xfer 2a wdf02");
+	sim("wait 1900");
+	EQ(level("D7"), 1);
+	IS("ok", "xfer 2a wdf00");
+	sim("wait 3000");
+	EQ(level("D7"), 1);
+	EQ(get(ARDUIPI_REG_STATUS) & ARDUIPI_STATUS_WDT_TRIPPED, 0);
+	/* started again long after the last count: from now, not from then */
+	for (int i = 0; i < 5; i++) {
+		IS("ok", "xfer 2a wdf01");
+		sim("wait 1");
+		EQ(level("D7"), 1);
+		IS("ok", "xfer 2a wdf00");
+		sim("wait 1100");
+	}
+	IS("ok", "xfer 2a wdf02");
+	sim("wait 1900");
+	EQ(level("D7"), 1);
+	sim("wait 200");
+	EQ(level("D7"), 0);
+	/* not a status bit it has not got: WDT_TRIPPED is W1C, INT is RO */
+	IS("ok", "xfer 2a w58ff");
+	EQ(get(ARDUIPI_REG_STATUS) & ARDUIPI_STATUS_WDT_TRIPPED, 0);
+}
+
 /* ---- ADC ----------------------------------------------------------------- */
 
 static void adc(void)
@@ -1112,7 +1183,7 @@ static const struct test {
 	T(sim_faults, "100000"), T(sim_bus_busy, "100000"),
 	T(sim_client_events, "100000"),
 	T(failsafe, "400000"), T(failsafe_no_stretch, "100000"),
-	T(failsafe_trip_now, "100000"),
+	T(failsafe_trip_now, "100000"), T(app_watchdog, "100000"),
 	T(adc, "400000"),
 	T(address_change, "100000"), T(random_traffic, "400000"),
 	T(twint_hold, "400000"),

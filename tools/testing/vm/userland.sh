@@ -10,6 +10,7 @@
 #                             in /opt/gpiod2/bin
 #   trixie's libc6            one C library for all of them (a newer glibc
 #                             runs binaries built for an older one)
+#   util-linux, libsmartcols1 wdctl alone (busybox has the rest)
 #
 #   userland.sh CACHE [ARCH]  prints the root directory (ARCH arm64, the
 #                             default, or armhf for 32-bit Raspberry Pi OS)
@@ -38,7 +39,9 @@ flock 9
 # APT_CONFIG=$apt_dir/apt.conf (python.sh uses it too).
 apt_private "$apt_dir" "$arch" trixie
 
-if [ -f "$root/.done" ]; then
+# what the cached root holds: a change here unpacks it again
+version=2
+if [ "$(cat "$root/.done" 2>/dev/null)" = "$version" ]; then
 	echo "$root"
 	exit 0
 fi
@@ -48,13 +51,16 @@ echo "userland.sh: unpacking the guest userland" >&2
 
 debs=$cache/userland-debs-$arch
 rm -rf "$root" "$debs"
-mkdir -p "$root" "$debs/bookworm" "$debs/trixie"
+mkdir -p "$root" "$debs/bookworm" "$debs/trixie" "$debs/util-linux"
 
 # bookworm, through the host's apt
 (cd "$debs/bookworm" &&
 	apt-get -q -o APT::Sandbox::User=root download \
 		busybox-static:"$arch" gpiod:"$arch" libgpiod2:"$arch" \
 		i2c-tools:"$arch" libi2c0:"$arch" >/dev/null)
+(cd "$debs/util-linux" &&
+	apt-get -q -o APT::Sandbox::User=root download \
+		util-linux:"$arch" libsmartcols1:"$arch" >/dev/null)
 
 # trixie, through the private apt configuration
 export APT_CONFIG="$apt_dir/apt.conf"
@@ -69,6 +75,16 @@ v2=$(mktemp -d)
 for deb in "$debs"/trixie/gpiod_*.deb "$debs"/trixie/libgpiod3_*.deb; do
 	dpkg-deb -x "$deb" "$v2"
 done
+# util-linux's wdctl and its library, not its other commands over busybox's
+ul=$(mktemp -d)
+for deb in "$debs"/util-linux/*.deb; do
+	dpkg-deb -x "$deb" "$ul"
+done
+mkdir -p "$root/usr/bin" "$root/usr/lib/$triplet"
+cp -a "$ul"/bin/wdctl "$root/usr/bin/" 2>/dev/null || cp -a "$ul"/usr/bin/wdctl "$root/usr/bin/"
+cp -a "$ul"/lib/$triplet/libsmartcols.so.1* "$root/usr/lib/$triplet/" 2>/dev/null ||
+	cp -a "$ul"/usr/lib/$triplet/libsmartcols.so.1* "$root/usr/lib/$triplet/"
+rm -rf "$ul"
 mkdir -p "$root/opt/gpiod2/bin"
 cp -a "$v2"/usr/bin/* "$root/opt/gpiod2/bin/"
 cp -a "$v2"/usr/lib/$triplet/libgpiod.so.3* "$root/usr/lib/$triplet/"
@@ -84,5 +100,5 @@ for d in bin sbin lib; do
 	fi
 	ln -sfn "usr/$d" "$root/$d"
 done
-touch "$root/.done"
+echo "$version" >"$root/.done"
 echo "$root"

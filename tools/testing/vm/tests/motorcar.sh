@@ -199,6 +199,73 @@ done
 t_run "25.4 ... the log says what stays safe" \
 	sh -c "dmesg | grep -q 'with the failsafe armed: configuration restored, the failsafe.s outputs stay safe until a program sets them again'"
 t_eq "25.5 the car drives again after its program says so" 1010 "$(dirs)"
+examples/car/car.sh stop
+
+# ---- the program holds the Nano's watchdog (car.py/car.sh SECONDS) ---------
+wd=$(ls -d /sys/bus/i2c/devices/1-002a/watchdog/watchdog* 2>/dev/null | head -n1)
+wdev=/dev/${wd##*/}
+wdctl "$wdev" | sed 's/^/# /'
+t_eq "25.6 wdctl: the Nano's watchdog, 1 s" "ArduiPi Nano failsafe/1 second" \
+	"$(wdctl "$wdev" | sed -n 's/^Identity: *\(.*\) \[version.*/\1/p; s/^Timeout: *//p' | tr '\n' / | sed 's/\/$//')"
+t_eq "25.7 ... not running while no program has it open" inactive "$(cat "$wd/state")"
+n=$(cat $fs)
+python3 examples/car/car.py forward 60 30 &
+car=$!
+for i in $(seq 100); do
+	[ "$(dirs) $(cat "$wd/state")" = "1010 active" ] && break
+	usleep 50000
+done
+t_eq "25.8 car.py forward 60 30: driving, holding the watchdog" "1010 active" \
+	"$(dirs) $(cat "$wd/state")"
+usleep 1500000
+t_eq "25.9 ... its pings keep the car going past the timeout" "1010 $n" "$(dirs) $(cat $fs)"
+kill -9 $car
+t0=$(simctl time | cut -d' ' -f2)
+for i in $(seq 60); do [ "$(dirs)" = 0000 ] && break; usleep 50000; done
+e=$(simctl edges D7 D9)
+echo "# killed at $t0 ns: $e"
+d9=$(edge_field "$e" D9=0@)
+late=$(( (${d9:-0} - t0) / 1000000 ))
+t_run "25.10 car.py killed (SIGKILL): ENB off ${late} ms later (timeout 1 s)" \
+	test -n "$d9" -a "$late" -ge 600 -a "$late" -le 1150
+t_eq "25.11 ... the car stopped" 0000 "$(dirs)"
+wait $car 2>/dev/null
+for i in $(seq 40); do [ "$(cat $fs)" -gt "$n" ] && break; usleep 100000; done
+t_eq "25.12 ... counted as a trip, latched: off in the PWM class" "$((n + 1)) 0 0" \
+	"$(cat $fs) $(cat "$pwm/pwm6/enable") $(cat "$pwm/pwm9/enable")"
+t_run "25.13 ... the log names the watchdog" \
+	sh -c "dmesg | grep -q 'watchdog: the program that opened it stopped pinging, the Nano went to its safe state'"
+n=$(cat $fs)
+t_run "25.14 car.sh forward 40 2: drives 2 s holding the watchdog, stops, closes it" \
+	examples/car/car.sh forward 40 2
+t_eq "25.15 ... magic close: the watchdog stopped, the car too" "inactive 0000" \
+	"$(cat "$wd/state") $(dirs)"
+usleep 1500000
+t_eq "25.16 ... and no trip after its timeout" "$n" "$(cat $fs)"
+printf V >"$wdev"
+t_eq "25.17 ... a program that opens it and leaves with 'V' stops it again" inactive "$(cat "$wd/state")"
+# The ioctls a watchdog daemon uses: timeout 3 s, keepalives 1.2 s apart.
+cat >/tmp/wdioc.py <<'EOF2'
+import fcntl, os, struct, subprocess, sys, time
+GETSTATUS, KEEPALIVE, SETTIMEOUT, GETTIMEOUT = 0x80045701, 0x80045705, 0xc0045706, 0x80045707
+def ioc(fd, req, v=0):
+    return struct.unpack("i", fcntl.ioctl(fd, req, struct.pack("i", v)))[0]
+fd = os.open(sys.argv[1], os.O_WRONLY)
+print("set", ioc(fd, SETTIMEOUT, 3), "get", ioc(fd, GETTIMEOUT))
+print("nano", subprocess.run(["i2cget", "-f", "-y", "1", "0x2a", "0xdf"],
+                             capture_output=True, text=True).stdout.strip())
+for i in range(4):
+    time.sleep(1.2)
+    ioc(fd, KEEPALIVE)
+print("status", ioc(fd, GETSTATUS) >= 0)
+os.write(fd, b"V")
+os.close(fd)
+EOF2
+n=$(cat $fs)
+t_eq "25.18 WDIOC_SETTIMEOUT 3, GETTIMEOUT; the Nano counts 3 s; KEEPALIVE; GETSTATUS" \
+	"set 3 get 3/nano 0x03/status True" "$(python3 /tmp/wdioc.py "$wdev" 2>&1 | tr '\n' / | sed 's/\/$//')"
+t_eq "25.19 ... 4.8 s of keepalives 1.2 s apart: no trip; closed with 'V'" "$n inactive 3" \
+	"$(cat $fs) $(cat "$wd/state") $(cat "$wd/timeout")"
 
 # ---- an in-kernel consumer: pwm-leds on D3 ------------------------------------
 t_run "26 pwm-leds has its LED on D3" test -w "$led/brightness"

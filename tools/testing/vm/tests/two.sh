@@ -45,4 +45,26 @@ PWM_NANO=2b t_pwm "0x2b (failsafe_restore): D9 runs again" D9 1024000 512000
 t_eq "... enabled in the PWM class" 1 "$(cat "$pb/pwm9/enable")"
 t_run "... the log says the configuration was restored" \
 	sh -c "dmesg | grep -q '1-002b: failsafe tripped: no word from the host for 1000 ms, the Nano went to its safe state; configuration restored'"
+
+# ---- the watchdog with nowayout=1: 'V' does not stop it; its trip latches,
+# failsafe_restore or not (the host is there, its program is gone) --------
+echo 9 >"$pa/unexport"
+echo 9 >"$pb/unexport"
+reload_driver nowayout=1
+wait_gpiochip 2b
+t_eq "nowayout=1: the driver reloaded with it" "Y 0" \
+	"$(cat /sys/module/arduipi/parameters/nowayout) $(cat /sys/bus/i2c/devices/1-002b/failsafe_trips)"
+pb=$(nano_pwm 2b)
+pwm_set "$pb" 9 1024000 512000
+wd=$(ls -d /sys/bus/i2c/devices/1-002b/watchdog/watchdog* | head -n1)
+printf V >"/dev/${wd##*/}"
+t_eq "nowayout=1: 0x2b's watchdog still runs after a magic close" active "$(cat "$wd/state")"
+for i in $(seq 40); do
+	[ "$(cat /sys/bus/i2c/devices/1-002b/failsafe_trips)" = 1 ] && break
+	usleep 100000
+done
+t_eq "... so it trips 1 s later" 1 "$(cat /sys/bus/i2c/devices/1-002b/failsafe_trips)"
+usleep 300000
+PWM_NANO=2b t_pwm "... and D9 stays off, failsafe_restore notwithstanding" D9 0 steady
+t_eq "... the PWM class says so" 0 "$(cat "$pb/pwm9/enable")"
 t_done
