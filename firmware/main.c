@@ -19,6 +19,7 @@
 #include "pins.h"
 #include "twi.h"
 #include "stream.h"
+#include "crc8.h"
 #include <util/delay_basic.h>
 
 #define BOOT_MAGIC	0x41504254UL	/* "APBT": RAM survived the reset */
@@ -29,14 +30,41 @@ static uint8_t mcusr_saved __attribute__((section(".noinit")));
 static uint32_t boot_magic __attribute__((section(".noinit")));
 static uint8_t boot_count __attribute__((section(".noinit")));
 
-/* Before .data/.bss init: save and clear the reset cause, and stop a
- * watchdog left running by a watchdog reset (it would fire in 15 ms). */
+/*
+ * Boot state in EEPROM after the address slots: BOOT_DIR[3] BOOT_LEVEL[3]
+ * and a CRC-8 of them (initial value 0x5a, so that an erased EEPROM is no
+ * record). No valid record: every line an input, as before.
+ */
+#define EE_BOOT		((uint8_t *)16)
+#define BOOT_LEN	6
+#define BOOT_CRC0	0x5a
+
+/* The stored record, if valid, in b[BOOT_LEN + 1]. */
+static uint8_t boot_load(uint8_t *b)
+{
+	eeprom_read_block(b, EE_BOOT, BOOT_LEN + 1);
+	return crc8_buf(b, BOOT_LEN, BOOT_CRC0) == b[BOOT_LEN];
+}
+
+/* The lines in their boot state, straight from EEPROM. */
+static void __attribute__((noinline)) boot_early(void)
+{
+	uint8_t b[BOOT_LEN + 1];
+
+	if (boot_load(b))
+		pins_boot(b, b + 3);
+}
+
+/* Before .data/.bss init: save and clear the reset cause, stop a watchdog
+ * left running by a watchdog reset (it would fire in 15 ms), and put the
+ * lines in their boot state: the first thing after any reset. */
 void early_init(void) __attribute__((naked, used, section(".init3")));
 void early_init(void)
 {
 	mcusr_saved = MCUSR;
 	MCUSR = 0;
 	wdt_disable();
+	boot_early();
 }
 
 static uint32_t now_us;		/* wraps after 71 minutes */
@@ -351,6 +379,49 @@ static uint8_t addr_load(void)
 	return a0 ? a0 : ARDUIPI_ADDR;
 }
 
+static uint8_t boot_buf[BOOT_LEN + 1], boot_pos = sizeof(boot_buf);
+
+/* The register image says what early_init() did (no pins written). */
+static void boot_state_image(void)
+{
+	uint8_t b, dir, lvl;
+
+	if (!boot_load(boot_buf))
+		return;
+	for (b = 0; b < ARDUIPI_GPIO_BANKS; b++) {
+		dir = boot_buf[b];
+		lvl = boot_buf[3 + b];
+		REG(ARDUIPI_REG_BOOT_DIR + b) = dir;
+		REG(ARDUIPI_REG_BOOT_LEVEL + b) = lvl;
+		REG(ARDUIPI_REG_GPIO_DIR + b) = dir;
+		REG(ARDUIPI_REG_GPIO_OUT + b) = lvl & dir;
+		REG(ARDUIPI_REG_GPIO_PULLUP + b) = lvl & ~dir;
+	}
+}
+
+/* BOOT_SAVE: one byte per pass when the EEPROM is idle, CRC last. */
+static void boot_poll(uint8_t req)
+{
+	uint8_t i;
+
+	if (req) {
+		cli();
+		for (i = 0; i < BOOT_LEN; i++)
+			boot_buf[i] = REG(ARDUIPI_REG_BOOT_DIR + i);
+		sei();
+		boot_buf[BOOT_LEN] = crc8_buf(boot_buf, BOOT_LEN, BOOT_CRC0);
+		boot_pos = 0;
+	}
+	if (boot_pos < sizeof(boot_buf) && eeprom_is_ready()) {
+		eeprom_update_byte(EE_BOOT + boot_pos, boot_buf[boot_pos]);
+		if (++boot_pos == sizeof(boot_buf)) {
+			cli();
+			REG(ARDUIPI_REG_BOOT_SAVE) = 0;
+			sei();
+		}
+	}
+}
+
 static uint8_t ee_buf[3], ee_pos = sizeof(ee_buf), addr_next;
 static uint32_t addr_us;
 
@@ -418,6 +489,8 @@ int main(void)
 
 	addr = addr_load();
 	proto_init(addr, cause & 0x0f, boot_count);
+	boot_state_image();
+	pwm_apply();		/* timers, and the pins as they already are */
 	twi_init(addr);
 	wdt_enable(ARDUIPI_WDTO);
 	sei();
@@ -439,6 +512,7 @@ int main(void)
 		irq_poll();
 		failsafe_poll(req);
 		addr_poll(req & REQ_ADDR);
+		boot_poll(req & REQ_BOOT);
 		twi_poll();
 	}
 }

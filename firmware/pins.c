@@ -132,6 +132,20 @@ void pins_apply(void)
 	hw_gen++;
 }
 
+/*
+ * The stored boot state straight to the ports, in bank order, before the
+ * C runtime has even cleared RAM (main.c). PC4/PC5 (the bus) never.
+ */
+void pins_boot(const uint8_t dir[3], const uint8_t lvl[3])
+{
+	PORTD = lvl[0];
+	DDRD = dir[0];
+	PORTB = lvl[1] & 0x3f;
+	DDRB = dir[1] & 0x3f;
+	PORTC = ((lvl[1] >> 6) | (uint8_t)(lvl[2] << 2)) & 0x0f;
+	DDRC = ((dir[1] >> 6) | (uint8_t)(dir[2] << 2)) & 0x0f;
+}
+
 void int_set(uint8_t asserted)
 {
 	uint8_t sreg = SREG;

@@ -19,6 +19,7 @@
 extern const uint8_t port_valid[3];
 
 void pins_apply(void);
+void pins_boot(const uint8_t dir[3], const uint8_t lvl[3]);
 void pwm_apply(void);
 uint8_t pins_in(uint8_t bank);
 uint8_t pin_level(uint8_t line);

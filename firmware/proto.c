@@ -63,7 +63,7 @@ static uint8_t err_next, err_flight;
 
 static uint8_t is_bank(uint8_t r)
 {
-	return (r >= ARDUIPI_REG_FIRST && r <= 0x8f) ||
+	return (r >= ARDUIPI_REG_FIRST && r <= ARDUIPI_REG_BOOT_SAVE) ||
 	       (r >= 0xb0 && r <= ARDUIPI_REG_LAST);
 }
 
@@ -126,7 +126,6 @@ void proto_init(uint8_t addr, uint8_t reset_cause, uint8_t boot_count)
 	ping = ARDUIPI_PING_DEFAULT;
 	rd_kind = RD_NONE;
 	in_write = 0;
-	pwm_apply();
 	rd_crc0 = 0;
 	rewind();
 }
@@ -365,6 +364,7 @@ enum stype {
 	S_NONE = 0x90,		/* applied by commit_bank() */
 	S_TRIP = 0xa0,		/* 1: failsafe now; never stored */
 	S_WDT = 0xb0,		/* stored; the count starts again */
+	S_BOOT = 0xc0,		/* 1: save the boot state; reads 1 till done */
 };
 
 #define RT(first, last, t)	[(first) - ARDUIPI_REG_FIRST ... \
@@ -406,6 +406,9 @@ static const uint8_t rtype[NREGS] FLASH = {
 	RT(ARDUIPI_REG_ADC_WATERMARK, ARDUIPI_REG_ADC_WATERMARK, R_ANY),
 	RT(ARDUIPI_REG_ADC_FIFO, ARDUIPI_REG_ADC_FIFO, R_RO),
 	RT(ARDUIPI_REG_FS_TRIP, ARDUIPI_REG_FS_TRIP, R_BOOL | S_TRIP),
+	LINES_RT(ARDUIPI_REG_BOOT_DIR, S_PLAIN),
+	LINES_RT(ARDUIPI_REG_BOOT_LEVEL, S_PLAIN),
+	RT(ARDUIPI_REG_BOOT_SAVE, ARDUIPI_REG_BOOT_SAVE, R_BOOL | S_BOOT),
 	RT(ARDUIPI_REG_ADC_RESULT, ARDUIPI_REG_ADC_BANDGAP + 1, R_RO),
 	RT(ARDUIPI_REG_ADC_REF, ARDUIPI_REG_ADC_REF, R_ADC_REF),
 	PWM_RT(0), PWM_RT(1), PWM_RT(2), PWM_RT(3), PWM_RT(4), PWM_RT(5),
@@ -587,6 +590,12 @@ static void reg_store(uint8_t r, uint8_t v)
 	case S_WDT:
 		*reg = v;
 		proto_req |= REQ_WDT;
+		break;
+	case S_BOOT:
+		if (v) {
+			*reg = 1;
+			proto_req |= REQ_BOOT;
+		}
 		break;
 	case S_INT:
 		int_asserted = 0;

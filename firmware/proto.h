@@ -30,6 +30,7 @@ extern uint8_t regs[NREGS];
 #define REQ_ADDR		0x02	/* persist proto_addr as address */
 #define REQ_TRIP		0x04	/* put the failsafe state in force */
 #define REQ_WDT			0x08	/* WDT written: the count starts */
+#define REQ_BOOT		0x10	/* store the boot state in EEPROM */
 extern volatile uint8_t proto_req;
 extern volatile uint8_t proto_addr;	/* the committed new address */
 
@@ -39,6 +40,7 @@ extern volatile uint8_t proto_addr;	/* the committed new address */
  */
 extern volatile uint8_t proto_tx;
 
+/* The register image at boot; pwm_apply() then puts it on the pins. */
 void proto_init(uint8_t addr, uint8_t reset_cause, uint8_t boot_count);
 
 /* 0x60, own SLA+W: a write frame starts. */

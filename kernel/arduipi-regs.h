@@ -8,7 +8,7 @@
  *
  *  - the ArduiPi specification's commands (pins, ports, analog, ping),
  *    kept byte-for-byte so the specification's i2cget/i2cset examples work;
- *  - a register bank (0x50-0x8f, 0xb0-0xdf) for the kernel driver: 8-bit
+ *  - a register bank (0x50-0x96, 0xb0-0xdf) for the kernel driver: 8-bit
  *    register, 8-bit value, auto-increment on multi-byte reads and writes.
  *
  * Integrity: ARDUIPI_CMD_PEC_WRITE / ARDUIPI_CMD_PEC_READ carry an explicit
@@ -89,7 +89,7 @@
 #define ARDUIPI_REG_PROTO_MAJOR		0x52	/* RO, driver refuses others */
 #define ARDUIPI_REG_PROTO_MINOR		0x53	/* RO, additions only */
 #define ARDUIPI_PROTO_MAJOR		1
-#define ARDUIPI_PROTO_MINOR		2	/* 1: FS_TRIP; 2: WDT */
+#define ARDUIPI_PROTO_MINOR		2	/* 1: FS_TRIP; 2: WDT, BOOT_* */
 #define ARDUIPI_REG_CAPS		0x54	/* RO */
 #define ARDUIPI_CAP_GPIO		BIT(0)
 #define ARDUIPI_CAP_ADC			BIT(1)
@@ -155,6 +155,19 @@
 #define ARDUIPI_REG_FS_LEVEL		0x85	/* 3 bytes: their safe level */
 #define ARDUIPI_REG_FS_PWM		0x88	/* PWM channels forced off */
 #define ARDUIPI_REG_FS_TRIP		0x8f	/* WO: 1 = act now (since 1.1) */
+
+/*
+ * ---- Boot state (since 1.2): what the lines are from the first
+ * microseconds after any reset, before a host says anything. Kept in
+ * EEPROM; BOOT_DIR/BOOT_LEVEL read what is stored (or what a write put
+ * there to be saved), writing 1 to BOOT_SAVE stores them (it reads 1
+ * until the EEPROM write is done). Outputs at BOOT_LEVEL where BOOT_DIR
+ * is set, inputs with the pull-up where BOOT_LEVEL is set, else inputs;
+ * every PWM channel off.
+ */
+#define ARDUIPI_REG_BOOT_DIR		0x90	/* 3 bytes: outputs at boot */
+#define ARDUIPI_REG_BOOT_LEVEL		0x93	/* 3 bytes: level or pull-up */
+#define ARDUIPI_REG_BOOT_SAVE		0x96	/* 1: store in EEPROM */
 
 /*
  * ---- ADC stream: the firmware converts the scanned inputs on its own

@@ -229,6 +229,7 @@ static const struct regmap_range arduipi_rd_ranges[] = {
 	regmap_reg_range(ARDUIPI_REG_INT_PIN, ARDUIPI_REG_GPIO_PULLUP + 2),
 	regmap_reg_range(ARDUIPI_REG_GPIO_IRQ_RISE, ARDUIPI_REG_ADC_FIFO_SEQ + 1),
 	regmap_reg_range(ARDUIPI_REG_FS_TIMEOUT, ARDUIPI_REG_ADC_WATERMARK),
+	regmap_reg_range(ARDUIPI_REG_BOOT_DIR, ARDUIPI_REG_BOOT_SAVE),
 	regmap_reg_range(ARDUIPI_REG_ADC_RESULT, ARDUIPI_REG_ADC_REF),
 	regmap_reg_range(ARDUIPI_REG_PWM_BASE, ARDUIPI_REG_WDT),
 };
@@ -245,7 +246,7 @@ static const struct regmap_range arduipi_wr_ranges[] = {
 	regmap_reg_range(ARDUIPI_REG_ADC_FIFO_SEQ, ARDUIPI_REG_ADC_FIFO_SEQ + 1),
 	regmap_reg_range(ARDUIPI_REG_FS_TIMEOUT, ARDUIPI_REG_FS_PWM),
 	regmap_reg_range(ARDUIPI_REG_ADC_SCAN, ARDUIPI_REG_ADC_WATERMARK),
-	regmap_reg_range(ARDUIPI_REG_FS_TRIP, ARDUIPI_REG_FS_TRIP),
+	regmap_reg_range(ARDUIPI_REG_FS_TRIP, ARDUIPI_REG_BOOT_SAVE),
 	regmap_reg_range(ARDUIPI_REG_ADC_REF, ARDUIPI_REG_ADC_REF),
 	regmap_reg_range(ARDUIPI_REG_PWM_BASE, ARDUIPI_REG_WDT),
 };
@@ -264,6 +265,8 @@ static const struct regmap_range arduipi_volatile_ranges[] = {
 	/* the stream is restarted by adc.c after an MCU restart */
 	regmap_reg_range(ARDUIPI_REG_ADC_SCAN, ARDUIPI_REG_ADC_WATERMARK),
 	regmap_reg_range(ARDUIPI_REG_FS_TRIP, ARDUIPI_REG_FS_TRIP),
+	/* probe reads and writes it once (failsafe.c) */
+	regmap_reg_range(ARDUIPI_REG_BOOT_DIR, ARDUIPI_REG_BOOT_SAVE),
 	regmap_reg_range(ARDUIPI_REG_ADC_RESULT, ARDUIPI_REG_ADC_BANDGAP + 1),
 	/* the watchdog core runs it; a write is a ping */
 	regmap_reg_range(ARDUIPI_REG_WDT, ARDUIPI_REG_WDT),

@@ -24,13 +24,17 @@
  * PWM channels stay safe. With arduipi,failsafe-restore the driver writes
  * the whole configuration back instead, after a trip as after a restart.
  * Unbinding the driver or shutting the Pi down puts the safe state in
- * force at once, on purpose, and is not counted.
+ * force at once, on purpose, and is not counted. The safe state is also
+ * the Nano's boot state (protocol 1.2, kept in its EEPROM): what its lines
+ * are from the first microseconds after any reset, before the driver has
+ * said anything.
  */
 #include <linux/bits.h>
 #include <linux/device.h>
 #include <linux/kobject.h>
 #include <linux/property.h>
 #include <linux/regmap.h>
+#include <linux/string.h>
 #include <linux/sysfs.h>
 
 #include "arduipi.h"
@@ -191,6 +195,37 @@ const struct attribute_group *arduipi_groups[] = {
 	NULL
 };
 
+/*
+ * The Nano's boot state (protocol 1.2), in force from the first
+ * microseconds after any reset: the failsafe's lines at their safe levels,
+ * every other line an input. Stored in its EEPROM only when it differs.
+ */
+static int arduipi_boot_state(struct arduipi *ap, u32 low, u32 high)
+{
+	u8 want[2 * ARDUIPI_GPIO_BANKS + 1], have[2 * ARDUIPI_GPIO_BANKS];
+	unsigned int b;
+	int ret;
+
+	if (ap->proto_minor < 2)
+		return 0;
+	for (b = 0; b < ARDUIPI_GPIO_BANKS; b++) {
+		want[b] = (low | high) >> 8 * b;
+		want[ARDUIPI_GPIO_BANKS + b] = high >> 8 * b;
+	}
+	want[2 * ARDUIPI_GPIO_BANKS] = 1;	/* BOOT_SAVE */
+	ret = regmap_bulk_read(ap->regmap, ARDUIPI_REG_BOOT_DIR, have, sizeof(have));
+	if (ret)
+		return dev_err_probe(ap->dev, ret, "cannot read the boot state\n");
+	if (!memcmp(have, want, sizeof(have)))
+		return 0;
+	ret = regmap_bulk_write(ap->regmap, ARDUIPI_REG_BOOT_DIR, want, sizeof(want));
+	if (ret)
+		return dev_err_probe(ap->dev, ret, "cannot store the boot state\n");
+	dev_info(ap->dev, "boot state stored in the Nano's EEPROM: %severy other line an input\n",
+		 low | high ? "the failsafe's lines at their safe levels, " : "");
+	return 0;
+}
+
 /* No timeout: the Nano keeps its outputs whatever the host does. */
 static int arduipi_failsafe_disarm(struct arduipi *ap)
 {
@@ -220,7 +255,9 @@ int arduipi_failsafe_probe(struct arduipi *ap)
 	if (!ms) {
 		/* None wanted: not even one an earlier host armed and left. */
 		ret = ap->caps & ARDUIPI_CAP_FAILSAFE ? arduipi_failsafe_disarm(ap) : 0;
-		return ret ? dev_err_probe(dev, ret, "cannot disarm the failsafe\n") : 0;
+		if (ret)
+			return dev_err_probe(dev, ret, "cannot disarm the failsafe\n");
+		return arduipi_boot_state(ap, 0, 0);
 	}
 	if (ms > U16_MAX)
 		return dev_err_probe(dev, -EINVAL,
@@ -242,6 +279,10 @@ int arduipi_failsafe_probe(struct arduipi *ap)
 	if (low & high)
 		return dev_err_probe(dev, -EINVAL,
 				     "a line is both in arduipi,failsafe-low and -high\n");
+
+	ret = arduipi_boot_state(ap, low, high);
+	if (ret)
+		return ret;
 
 	regs[0] = ms & 0xff;
 	regs[1] = ms >> 8;

@@ -27,7 +27,7 @@
 
 #include "../../kernel/arduipi-regs.h"
 
-#define VERSION		"1.1"	/* follows the protocol it speaks */
+#define VERSION		"1.2"	/* follows the protocol it speaks */
 #define MAX_BYTES	32
 
 enum { EXIT_FAILED = 1, EXIT_USAGE = 2 };
@@ -70,6 +70,9 @@ static void usage(FILE *f)
 "  mode PIN [input|output|pullup]   show or set a pin's mode\n"
 "  analog An          A0..A7, 0..1023\n"
 "  pwm PIN DUTY       PWM on D3 D5 D6 D9 D10 D11, DUTY 0..255\n"
+"  boot [PIN=input|pullup|low|high ...]  show or change the boot state,\n"
+"                     what the pins are after any reset (kept in EEPROM;\n"
+"                     \"boot clear\": every pin an input)\n"
 "\n"
 "Exit status: 0 done, 1 the bus or the Nano failed or refused, 2 usage.\n");
 }
@@ -330,6 +333,79 @@ static void info(void)
 		printf("INT line: none\n");
 }
 
+/* A pin's name as the board says it. */
+static void pin_name(char *buf, size_t len, int line)
+{
+	if (line < ARDUIPI_LINE_A0)
+		snprintf(buf, len, "D%d", line);
+	else
+		snprintf(buf, len, "A%d", line - ARDUIPI_LINE_A0);
+}
+
+/*
+ * "boot": the stored boot state, as PIN=MODE for every pin that is not a
+ * plain input ("input" when none is); with arguments, change those pins,
+ * store, and wait for the EEPROM write (7 bytes, 3.4 ms each at most).
+ */
+static void boot(int argc, char **argv)
+{
+	static const char *const modes[] = { "input", "pullup", "low", "high" };
+	uint8_t reg = ARDUIPI_REG_BOOT_DIR, b[2 * ARDUIPI_GPIO_BANKS + 1];
+	uint8_t w[2 * ARDUIPI_GPIO_BANKS + 2], save = ARDUIPI_REG_BOOT_SAVE;
+	char name[8];
+	int i, m, shown = 0;
+
+	bus_open();
+	xfer_or_die(&reg, 1, b, 2 * ARDUIPI_GPIO_BANKS);
+	if (argc == 2 && !strcmp(argv[1], "clear")) {
+		memset(b, 0, sizeof(b));
+		goto store;
+	}
+	if (argc == 1) {
+		for (i = 0; i < ARDUIPI_LINE_SDA; i++) {
+			int bit = 1 << (i % 8), dir = b[i / 8] & bit;
+			int lvl = b[ARDUIPI_GPIO_BANKS + i / 8] & bit;
+
+			if (!dir && !lvl)
+				continue;
+			pin_name(name, sizeof(name), i);
+			printf("%s%s=%s", shown++ ? " " : "", name,
+			       modes[(dir ? 2 : 0) + !!lvl]);
+		}
+		printf("%s\n", shown ? "" : "input");
+		return;
+	}
+	for (i = 1; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+		int line;
+
+		if (!eq)
+			die(EXIT_USAGE, "'%s': give PIN=input, pullup, low or high", argv[i]);
+		*eq = 0;
+		line = pin(argv[i], 0);
+		for (m = 0; m < 4 && strcmp(eq + 1, modes[m]); m++)
+			;
+		if (m == 4)
+			die(EXIT_USAGE, "%s='%s': input, pullup, low or high", argv[i], eq + 1);
+		b[line / 8] = (b[line / 8] & ~(1 << (line % 8))) | (m >= 2) << (line % 8);
+		b[ARDUIPI_GPIO_BANKS + line / 8] =
+			(b[ARDUIPI_GPIO_BANKS + line / 8] & ~(1 << (line % 8))) |
+			(m & 1) << (line % 8);
+	}
+store:
+	w[0] = ARDUIPI_REG_BOOT_DIR;
+	memcpy(w + 1, b, 2 * ARDUIPI_GPIO_BANKS);
+	w[sizeof(w) - 1] = 1;
+	command(w, sizeof(w), NULL, 0);
+	for (i = 0; i < 20; i++) {
+		usleep(5000);
+		xfer_or_die(&save, 1, b, 1);
+		if (!b[0])
+			return;
+	}
+	die(EXIT_FAILED, "the Nano did not finish writing its EEPROM within 100 ms");
+}
+
 static void friendly(int argc, char **argv)
 {
 	const char *c = argv[0];
@@ -380,6 +456,8 @@ static void friendly(int argc, char **argv)
 		w[2] = number("duty", argv[2], 0, 255);
 		bus_open();
 		command(w, 3, NULL, 0);
+	} else if (!strcmp(c, "boot")) {
+		boot(argc, argv);
 	} else {
 		usage(stderr);
 		exit(EXIT_USAGE);

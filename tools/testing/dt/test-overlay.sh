@@ -167,7 +167,7 @@ for b in bcm2711-rpi-4-b bcm2712-rpi-5-b; do
 	rm -f "$tmp/m.dtb"
 	fdtoverlay -i "$dtb" -o "$tmp/m.dtb" "$tmp/p.dtbo" "$car" 2>&1 | sed '/^$/d; s/^/#   /'
 	want "$tmp/m.dtb" "$bus/arduipi@2a" arduipi,failsafe-timeout-ms 250
-	want "$tmp/m.dtb" "$bus/arduipi@2a" arduipi,failsafe-low "7 8 10 11"
+	want "$tmp/m.dtb" "$bus/arduipi@2a" arduipi,failsafe-low "6 7 8 9 10 11"
 done
 result "examples/car/arduipi-car.dts applies after arduipi,failsafe_ms=250 (Pi 4 B, Pi 5)"
 

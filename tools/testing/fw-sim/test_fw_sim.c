@@ -952,6 +952,62 @@ static void app_watchdog(void)
 	EQ(get(ARDUIPI_REG_STATUS) & ARDUIPI_STATUS_WDT_TRIPPED, 0);
 }
 
+/*
+ * The boot state: stored in EEPROM by BOOT_SAVE, in force within
+ * microseconds of every kind of reset (nanosim starts the code at once:
+ * the fuses' start-up delay and a bootloader come before, firmware.rst),
+ * and without a glitch when main() takes over.
+ */
+static void boot_state(void)
+{
+	static const char *const causes[] = { "por", "ext", "bor", "wdt" };
+	unsigned long long t0, t;
+	const char *p;
+
+	/* an erased EEPROM holds no boot state */
+	IS("ok 000000000000", "xfer 2a w90 r6");
+	refused("w9204", ARDUIPI_ERR_RESERVED_PIN, "ok");	/* A4: the bus */
+	IS("ok 000000000000", "xfer 2a w90 r6");
+	/* D7 out high, D8 out low, D2 input with pull-up */
+	IS("ok", "xfer 2a w9080010084000001");
+	EQ(get(ARDUIPI_REG_BOOT_SAVE), 1);	/* the EEPROM is being written */
+	sim("wait 30");
+	EQ(get(ARDUIPI_REG_BOOT_SAVE), 0);
+	for (unsigned i = 0; i < sizeof(causes) / sizeof(causes[0]); i++) {
+		sscanf(sim("time"), "ok %*u %llu", &t0);
+		sim("reset %s", causes[i]);
+		sim("wait 5");
+		p = strstr(sim("edges D7 D8"), "D7=1@");
+		t = p ? strtoull(p + 5, NULL, 10) - t0 : 0;
+		printf("# boot state: in force %.1f us after a %s reset\n",
+		       t / 1e3, causes[i]);
+		/* the last rise: none later, when main() takes the pins over */
+		CHECK(p && t <= 25000ULL * 16 / mhz);
+		CHECK(!strstr(R, "D8=1@"));	/* never high */
+		IS("ok 1 out 0", "pin D7");
+		IS("ok 0 out 0", "pin D8");
+		IS("ok 1 in 1", "pin D2");
+		/* the registers say so: DIR, OUT, PULLUP, and BOOT_* */
+		IS("ok 800100800000", "xfer 2a w60 r6");
+		IS("ok 040000", "xfer 2a w69 r3");
+		IS("ok 80010084000000", "xfer 2a w90 r7");
+	}
+	/* a save cut short by a reset leaves no record: every line an input */
+	IS("ok", "xfer 2a w9080010004000001");
+	sim("wait 2");
+	sim("reset por");
+	sim("wait 5");
+	IS("ok 0 in 0", "pin D7");
+	IS("ok 0 in 0", "pin D2");
+	IS("ok 00000000000000", "xfer 2a w90 r7");
+	/* saved again whole: back */
+	IS("ok", "xfer 2a w9080010084000001");
+	sim("wait 30");
+	sim("reset ext");
+	sim("wait 5");
+	IS("ok 1 out 0", "pin D7");
+}
+
 /* ---- ADC ----------------------------------------------------------------- */
 
 static void adc(void)
@@ -1184,6 +1240,7 @@ static const struct test {
 	T(sim_client_events, "100000"),
 	T(failsafe, "400000"), T(failsafe_no_stretch, "100000"),
 	T(failsafe_trip_now, "100000"), T(app_watchdog, "100000"),
+	T(boot_state, "100000"),
 	T(adc, "400000"),
 	T(address_change, "100000"), T(random_traffic, "400000"),
 	T(twint_hold, "400000"),

@@ -49,6 +49,7 @@ void host_boot(void)
 	DDRB = PORTB = DDRC = PORTC = DDRD = PORTD = 0;
 	drive_mask = drive_level = 0;
 	proto_init(HOST_ADDR, 1, 1);
+	pwm_apply();
 	stream_reset(2);	/* the firmware's .bss starts so */
 }
 

@@ -62,7 +62,7 @@ t_pwm "14.1 ... D9 runs 1 kHz at 50 %" D9 1000000 500000
 
 # ---- friendlier commands --------------------------------------------------------
 arduipi info >/tmp/info
-t_eq "15 info: the running firmware" "firmware: ArduiPi, protocol 1.1" "$(sed -n 1p /tmp/info)"
+t_eq "15 info: the running firmware" "firmware: ArduiPi, protocol 1.2" "$(sed -n 1p /tmp/info)"
 # (the driver, loaded at boot, made D12 the INT line)
 t_run "16 info: clock, address, INT line" sh -c \
 	"grep -qx 'clock: 16 MHz' /tmp/info && grep -qx 'address: 0x2a' /tmp/info && grep -qx 'INT line: D12' /tmp/info"
@@ -84,6 +84,22 @@ settle
 t_cli "23 analog A0 at 1.25 V" 0 256 "" arduipi analog A0
 t_cli "24 pwm D3 64" 0 "" "" arduipi pwm D3 64
 t_pwm "24.1 ... D3 at 25 % of timer2's 1.024 ms" D3 1024000 256000
+t_cli "24.2 boot: nothing stored, every pin an input" 0 input "" arduipi boot
+t_cli "24.3 boot D6=low D9=low D2=pullup D13=high" 0 "" "" \
+	arduipi boot D6=low D9=low D2=pullup D13=high
+t_cli "24.4 ... boot shows it" 0 "D2=pullup D6=low D9=low D13=high" "" arduipi boot
+simctl reset por >/dev/null
+t_eq "24.5 ... a power-on reset: the pins in it, before anyone says anything" \
+	"1 in 1/0 out 0/0 out 0/1 out 0/0 in 0" \
+	"$(simctl pin D2)/$(simctl pin D6)/$(simctl pin D9)/$(simctl pin D13)/$(simctl pin D7)"
+arduipi boot D2=input D13=low
+t_cli "24.6 boot D2=input D13=low: those change, the others keep theirs" 0 \
+	"D6=low D9=low D13=low" "" arduipi boot
+t_cli "24.7 a mode that does not exist" 2 "" "^arduipi: D6='sideways': input, pullup, low or high$" \
+	arduipi boot D6=sideways
+t_cli "24.8 A4 is the bus: refused" 1 "" "pin reserved" arduipi boot A4=low
+t_cli "24.9 boot clear" 0 "" "" arduipi boot clear
+t_cli "24.10 ... every pin an input" 0 input "" arduipi boot
 
 # ---- refusals and bad command lines: a message, a status, nothing done ---
 t_cli "25 a command the firmware refuses: status 1, its reason" 1 "" \
