@@ -7,8 +7,10 @@
  * it resumes a TWI worker that yielded, feeds the watchdog, keeps time
  * from timer0's overflow flag, starts and stops the stream, samples the
  * ADC otherwise, latches pin edges for the INT line, runs the host-loss
- * failsafe and persists a new I2C address. State shared with the TWI worker is touched
- * with interrupts off for a few cycles at a time.
+ * failsafe and the application watchdog, and persists a new I2C address
+ * and the boot state (the pins' state after any reset, applied in .init3).
+ * State shared with the TWI worker is touched with interrupts off for a
+ * few cycles at a time.
  */
 #include <avr/io.h>
 #include <avr/interrupt.h>
@@ -31,28 +33,46 @@ static uint32_t boot_magic __attribute__((section(".noinit")));
 static uint8_t boot_count __attribute__((section(".noinit")));
 
 /*
- * Boot state in EEPROM after the address slots: BOOT_DIR[3] BOOT_LEVEL[3]
- * and a CRC-8 of them (initial value 0x5a, so that an erased EEPROM is no
- * record). No valid record: every line an input, as before.
+ * Boot state in EEPROM after the address slots: a marker, BOOT_DIR[3],
+ * BOOT_LEVEL[3], the INT line when it was saved (never driven at boot),
+ * and a CRC-8 of those seven (initial value 0x5a). A save clears the
+ * marker first and sets it last, so a save cut short leaves no record;
+ * without one every line is an input, as before there was a boot state.
  */
 #define EE_BOOT		((uint8_t *)16)
-#define BOOT_LEN	6
+#define BOOT_MARK	0xa5
+#define BOOT_DIR	1		/* offsets in the record */
+#define BOOT_LVL	4
+#define BOOT_INT	7
+#define BOOT_CRC	8
+#define BOOT_LEN	9
 #define BOOT_CRC0	0x5a
 
-/* The stored record, if valid, in b[BOOT_LEN + 1]. */
+/* The stored record, if valid, in b[BOOT_LEN], its INT line masked out. */
 static uint8_t boot_load(uint8_t *b)
 {
-	eeprom_read_block(b, EE_BOOT, BOOT_LEN + 1);
-	return crc8_buf(b, BOOT_LEN, BOOT_CRC0) == b[BOOT_LEN];
+	uint8_t line, m;
+
+	eeprom_read_block(b, EE_BOOT, BOOT_LEN);
+	if (b[0] != BOOT_MARK ||
+	    crc8_buf(b + BOOT_DIR, BOOT_CRC - BOOT_DIR, BOOT_CRC0) != b[BOOT_CRC])
+		return 0;
+	line = b[BOOT_INT];
+	if (line < ARDUIPI_NGPIO) {
+		m = ~(1 << (line & 7));
+		b[BOOT_DIR + (line >> 3)] &= m;
+		b[BOOT_LVL + (line >> 3)] &= m;
+	}
+	return 1;
 }
 
 /* The lines in their boot state, straight from EEPROM. */
 static void __attribute__((noinline)) boot_early(void)
 {
-	uint8_t b[BOOT_LEN + 1];
+	uint8_t b[BOOT_LEN];
 
 	if (boot_load(b))
-		pins_boot(b, b + 3);
+		pins_boot(b + BOOT_DIR, b + BOOT_LVL);
 }
 
 /* Before .data/.bss init: save and clear the reset cause, stop a watchdog
@@ -379,7 +399,7 @@ static uint8_t addr_load(void)
 	return a0 ? a0 : ARDUIPI_ADDR;
 }
 
-static uint8_t boot_buf[BOOT_LEN + 1], boot_pos = sizeof(boot_buf);
+static uint8_t boot_buf[BOOT_LEN], boot_pos = BOOT_LEN + 1;
 
 /* The register image says what early_init() did (no pins written). */
 static void boot_state_image(void)
@@ -389,8 +409,8 @@ static void boot_state_image(void)
 	if (!boot_load(boot_buf))
 		return;
 	for (b = 0; b < ARDUIPI_GPIO_BANKS; b++) {
-		dir = boot_buf[b];
-		lvl = boot_buf[3 + b];
+		dir = boot_buf[BOOT_DIR + b];
+		lvl = boot_buf[BOOT_LVL + b];
 		REG(ARDUIPI_REG_BOOT_DIR + b) = dir;
 		REG(ARDUIPI_REG_BOOT_LEVEL + b) = lvl;
 		REG(ARDUIPI_REG_GPIO_DIR + b) = dir;
@@ -399,24 +419,34 @@ static void boot_state_image(void)
 	}
 }
 
-/* BOOT_SAVE: one byte per pass when the EEPROM is idle, CRC last. */
+/*
+ * BOOT_SAVE: one byte per pass when the EEPROM is idle: the marker
+ * cleared, the record, the marker set (step BOOT_LEN).
+ */
 static void boot_poll(uint8_t req)
 {
 	uint8_t i;
 
 	if (req) {
 		cli();
-		for (i = 0; i < BOOT_LEN; i++)
-			boot_buf[i] = REG(ARDUIPI_REG_BOOT_DIR + i);
+		for (i = 0; i < 2 * ARDUIPI_GPIO_BANKS; i++)
+			boot_buf[BOOT_DIR + i] = REG(ARDUIPI_REG_BOOT_DIR + i);
+		boot_buf[BOOT_INT] = REG(ARDUIPI_REG_INT_PIN);
 		sei();
-		boot_buf[BOOT_LEN] = crc8_buf(boot_buf, BOOT_LEN, BOOT_CRC0);
+		boot_buf[0] = 0;
+		boot_buf[BOOT_CRC] = crc8_buf(boot_buf + BOOT_DIR, BOOT_CRC - BOOT_DIR,
+					      BOOT_CRC0);
 		boot_pos = 0;
 	}
-	if (boot_pos < sizeof(boot_buf) && eeprom_is_ready()) {
-		eeprom_update_byte(EE_BOOT + boot_pos, boot_buf[boot_pos]);
-		if (++boot_pos == sizeof(boot_buf)) {
-			cli();
-			REG(ARDUIPI_REG_BOOT_SAVE) = 0;
+	if (boot_pos <= BOOT_LEN && eeprom_is_ready()) {
+		if (boot_pos < BOOT_LEN)
+			eeprom_update_byte(EE_BOOT + boot_pos, boot_buf[boot_pos]);
+		else
+			eeprom_update_byte(EE_BOOT, BOOT_MARK);
+		if (++boot_pos > BOOT_LEN) {
+			cli();		/* not while another save waits */
+			if (!(proto_req & REQ_BOOT))
+				REG(ARDUIPI_REG_BOOT_SAVE) = 0;
 			sei();
 		}
 	}

@@ -487,10 +487,19 @@ static uint8_t stream_check(void)
 	return ARDUIPI_OK;
 }
 
+/* Out of the common path: a frame that would change what a trip forced. */
+static uint8_t __attribute__((noinline)) tripped_check(void)
+{
+	return frame_covers(ARDUIPI_REG_GPIO_DIR, ARDUIPI_REG_GPIO_CLR + 2) ||
+	       frame_covers(ARDUIPI_REG_PWM_BASE, ARDUIPI_REG_T1_TOP + 1) ?
+	       ARDUIPI_ERR_TRIPPED : ARDUIPI_OK;
+}
+
 /* Checks that involve several registers, on the values after the frame. */
 static uint8_t frame_check(void)
 {
 	uint8_t ch, int_line, err;
+
 
 	/* consuming FIFO scans: both bytes, nothing else */
 	if (frame_covers(ARDUIPI_REG_ADC_FIFO_SEQ, ARDUIPI_REG_ADC_FIFO_SEQ + 1) &&
@@ -534,6 +543,13 @@ static uint8_t frame_check(void)
 	    (uint8_t)(frame_val(ARDUIPI_REG_ADDR_COMMIT) ^
 		      frame_val(ARDUIPI_REG_ADDR_NEW)) != 0xff)
 		return ARDUIPI_ERR_BAD_KEY;
+	/*
+	 * After a failsafe trip the outputs stay as it left them until the
+	 * host has seen it (cleared STATUS.FS_TRIPPED): a write made from an
+	 * older picture of them would undo it.
+	 */
+	if (REG(ARDUIPI_REG_STATUS) & ARDUIPI_STATUS_FS_TRIPPED)
+		return tripped_check();
 	return ARDUIPI_OK;
 }
 
@@ -546,6 +562,13 @@ static void line_release(uint8_t line)
 	for (r = ARDUIPI_REG_GPIO_DIR; r < ARDUIPI_REG_GPIO_IRQ_STATUS + 3; r += 3)
 		REG(r + b) &= m;
 	REG(ARDUIPI_REG_FS_MASK + b) &= m;
+	/* the INT line never in the boot state: stored again without it */
+	if ((REG(ARDUIPI_REG_BOOT_DIR + b) | REG(ARDUIPI_REG_BOOT_LEVEL + b)) & ~m) {
+		REG(ARDUIPI_REG_BOOT_DIR + b) &= m;
+		REG(ARDUIPI_REG_BOOT_LEVEL + b) &= m;
+		REG(ARDUIPI_REG_BOOT_SAVE) = 1;
+		proto_req |= REQ_BOOT;
+	}
 }
 
 static void reg_store(uint8_t r, uint8_t v)
@@ -597,6 +620,7 @@ static void reg_store(uint8_t r, uint8_t v)
 			proto_req |= REQ_BOOT;
 		}
 		break;
+
 	case S_INT:
 		int_asserted = 0;
 		*reg = v;
@@ -882,7 +906,8 @@ static uint8_t commit_frame(void)
 	case F_BANK:
 		rd_kind = RD_BANK;
 		rd_arg = cmd;
-		rd_end = cmd <= 0x8f ? 0x90 : ARDUIPI_REG_LAST + 1;
+		rd_end = cmd <= ARDUIPI_REG_BOOT_SAVE ? ARDUIPI_REG_BOOT_SAVE + 1 :
+			 ARDUIPI_REG_LAST + 1;
 		return flen == 1 ? ARDUIPI_OK :
 		       commit_bank(cmd, frame + 1, flen - 1);
 	case F_PECW:

@@ -157,13 +157,15 @@
 #define ARDUIPI_REG_FS_TRIP		0x8f	/* WO: 1 = act now (since 1.1) */
 
 /*
- * ---- Boot state (since 1.2): what the lines are from the first
- * microseconds after any reset, before a host says anything. Kept in
- * EEPROM; BOOT_DIR/BOOT_LEVEL read what is stored (or what a write put
- * there to be saved), writing 1 to BOOT_SAVE stores them (it reads 1
- * until the EEPROM write is done). Outputs at BOOT_LEVEL where BOOT_DIR
- * is set, inputs with the pull-up where BOOT_LEVEL is set, else inputs;
- * every PWM channel off.
+ * ---- Boot state (since 1.2): what the lines are as soon as the
+ * firmware runs after any reset (the ATmega's start-up delay and a
+ * bootloader come first), before a host says anything. Kept in EEPROM;
+ * BOOT_DIR/BOOT_LEVEL read what is stored (or what a write put there to
+ * be saved), writing 1 to BOOT_SAVE stores them with the INT line of the
+ * moment, which the boot state never drives (BOOT_SAVE reads 1 until the
+ * EEPROM write is done). Outputs at BOOT_LEVEL where BOOT_DIR is set,
+ * inputs with the pull-up where BOOT_LEVEL is set, else inputs; every
+ * PWM channel off.
  */
 #define ARDUIPI_REG_BOOT_DIR		0x90	/* 3 bytes: outputs at boot */
 #define ARDUIPI_REG_BOOT_LEVEL		0x93	/* 3 bytes: level or pull-up */
@@ -244,6 +246,7 @@ enum arduipi_error {
 	ARDUIPI_ERR_BAD_KEY = 13,	/* address commit key mismatch */
 	ARDUIPI_ERR_BAD_REG = 14,	/* no such register in the bank */
 	ARDUIPI_ERR_BUSY = 15,		/* not while the ADC stream runs */
+	ARDUIPI_ERR_TRIPPED = 16,	/* GPIO/PWM write, FS_TRIPPED set */
 };
 
 #endif /* ARDUIPI_REGS_H */

@@ -21,6 +21,7 @@ struct arduipi_adc;
 struct i2c_client;
 struct regmap;
 struct task_struct;
+struct watchdog_device;
 
 struct arduipi {
 	struct device *dev;
@@ -53,7 +54,10 @@ struct arduipi {
 	u32 fs_lines;		/* the lines it forces, */
 	u32 fs_high;		/* those of them it drives high */
 	bool fs_restore;	/* arduipi,failsafe-restore: trips undone */
+	bool fs_latching;	/* a trip re-read, its STATUS not yet cleared */
+	bool fs_wdt;		/* ... and it was the watchdog's */
 	unsigned int fs_trips;	/* since probe (sysfs failsafe_trips) */
+	struct watchdog_device *wdd;	/* watchdog.c, or NULL */
 
 	/* Guards the lines' owners: GPIO (gpio.c) or PWM (pwm.c). */
 	struct mutex pin_lock;
@@ -110,9 +114,15 @@ void arduipi_pwm_sync_state(struct arduipi *ap);
 int arduipi_failsafe_probe(struct arduipi *ap);
 int arduipi_failsafe_trip(struct arduipi *ap);
 int arduipi_failsafe_force(struct arduipi *ap);
-int arduipi_failsafe_latch(struct arduipi *ap);
+int arduipi_failsafe_latch(struct arduipi *ap, u8 status);
 void arduipi_failsafe_count(struct arduipi *ap);
 extern const struct attribute_group *arduipi_groups[];
+#if IS_ENABLED(CONFIG_WATCHDOG_CORE)
 int arduipi_wdt_probe(struct arduipi *ap);
+void arduipi_wdt_restarted(struct arduipi *ap);
+#else
+static inline int arduipi_wdt_probe(struct arduipi *ap) { return 0; }
+static inline void arduipi_wdt_restarted(struct arduipi *ap) { }
+#endif
 
 #endif /* ARDUIPI_H */

@@ -97,8 +97,9 @@ static int arduipi_status_errno(u8 status)
 	case ARDUIPI_ERR_NOT_PWM:
 	case ARDUIPI_ERR_BAD_KEY:
 		return -EINVAL;
-	case ARDUIPI_ERR_BUSY:
-		return -EBUSY;		/* the ADC stream runs */
+	case ARDUIPI_ERR_BUSY:		/* the ADC stream runs */
+	case ARDUIPI_ERR_TRIPPED:	/* the failsafe acted, not yet taken */
+		return -EBUSY;
 	default:
 		return -EIO;
 	}
@@ -187,6 +188,9 @@ static int arduipi_write_regs(struct arduipi *ap, const u8 *buf, size_t count)
 	if (ret == -EINVAL)
 		dev_err_ratelimited(ap->dev, "register 0x%02x refused the value (error %u)\n",
 				    buf[0], status);
+	else if (ret == -EBUSY && status == ARDUIPI_ERR_TRIPPED)
+		dev_err_ratelimited(ap->dev, "register 0x%02x: the failsafe has just tripped, outputs cannot change until the driver has taken the trip (within a quarter of its timeout)\n",
+				    buf[0]);
 	else if (ret == -EBUSY)
 		dev_err_ratelimited(ap->dev, "register 0x%02x cannot change while the ADC stream runs\n",
 				    buf[0]);

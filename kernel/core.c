@@ -8,7 +8,8 @@
  * The core: the identity and protocol check, and restart tracking over
  * the register cache of bus.c: the firmware counts its boots and flags a
  * restart, and the driver then writes the cache back, so a watchdog or
- * brown-out reset of the Nano loses nothing the user configured. Firmware
+ * brown-out reset of the Nano loses nothing the user configured (but the
+ * failsafe's outputs, when it is armed: failsafe.c). Firmware
  * with another identity (a Nano reflashed while bound) gets nothing. The
  * same poll feeds the failsafe, takes a trip once the host is back
  * (failsafe.c), and writes the cache back after a write that failed with
@@ -122,6 +123,7 @@ static void arduipi_restarted(struct arduipi *ap, u8 boot_count)
 		return;
 	}
 	ap->boot_count = boot_count;
+	arduipi_wdt_restarted(ap);
 	if (latch) {
 		dev_warn(ap->dev, "MCU restarted (%s, boot %u) with the failsafe armed: configuration restored, the failsafe's outputs stay safe until a program sets them again\n",
 			 cause, boot_count);
@@ -137,26 +139,35 @@ static void arduipi_restarted(struct arduipi *ap, u8 boot_count)
 /*
  * The failsafe acted: the host was silent (FS_TRIPPED), or the program
  * with the watchdog open was (WDT_TRIPPED as well, watchdog.c). The
- * latter always latches: the host is here, its program is gone.
+ * latter always latches: the host is here, its program is gone. Only the
+ * write-back of arduipi,failsafe-restore waits out a failed write-back's
+ * pause (may_restore).
  */
-static void arduipi_tripped(struct arduipi *ap, u8 status)
+static void arduipi_tripped(struct arduipi *ap, u8 status, bool may_restore)
 {
-	bool wdt = status & ARDUIPI_STATUS_WDT_TRIPPED;
 	int ret;
 
-	if (!ap->fs_restore || wdt) {
-		ret = arduipi_failsafe_latch(ap);
+	if (!ap->fs_latching)
+		ap->fs_wdt = status & ARDUIPI_STATUS_WDT_TRIPPED;
+	if (ap->fs_timeout_ms && (!ap->fs_restore || ap->fs_wdt || ap->fs_latching)) {
+		ret = arduipi_failsafe_latch(ap, status);
 		if (ret)
-			dev_err_ratelimited(ap->dev, "failsafe tripped, reading the safe state back failed: %pe\n",
+			dev_err_ratelimited(ap->dev, "failsafe tripped, taking the safe state failed: %pe\n",
 					    ERR_PTR(ret));
-		else if (wdt)
+		else if (ap->fs_wdt)
 			dev_warn(ap->dev, "watchdog: the program that opened it stopped pinging, the Nano went to its safe state; it stays until a program sets the outputs again\n");
 		else
 			dev_warn(ap->dev, "failsafe tripped: no word from the host for %u ms, the Nano went to its safe state; it stays until a program sets the outputs again\n",
 				 ap->fs_timeout_ms);
 		return;
 	}
-	ret = arduipi_restore(ap, ARDUIPI_STATUS_FS_TRIPPED);
+	if (!may_restore)
+		return;
+	/* the Nano takes GPIO and PWM writes again once the bit is clear */
+	ret = regmap_write(ap->regmap, ARDUIPI_REG_STATUS,
+			   ARDUIPI_STATUS_FS_TRIPPED | ARDUIPI_STATUS_WDT_TRIPPED);
+	if (!ret)
+		ret = arduipi_restore(ap, 0);
 	if (ret) {
 		dev_err_ratelimited(ap->dev, "failsafe tripped, restoring the configuration failed: %pe\n",
 				    ERR_PTR(ret));
@@ -164,7 +175,8 @@ static void arduipi_tripped(struct arduipi *ap, u8 status)
 	}
 	dev_warn(ap->dev, "failsafe tripped: no word from the host for %u ms, the Nano went to its safe state; configuration restored\n",
 		 ap->fs_timeout_ms);
-	arduipi_failsafe_count(ap);
+	if (ap->fs_timeout_ms)
+		arduipi_failsafe_count(ap);
 }
 
 /* A write and its undo failed (bus.c): the Nano may differ from the cache. */
@@ -197,22 +209,51 @@ static void arduipi_health(struct work_struct *work)
 	struct arduipi *ap = container_of(to_delayed_work(work), struct arduipi,
 					  health);
 	u8 b[2];	/* BOOT_COUNT, STATUS */
+	bool may_restore;
 
 	/*
 	 * The read feeds the failsafe: every poll, also while a write-back
 	 * that failed waits. Foreign firmware leaves RESTARTED set: its
 	 * identity is asked each poll.
 	 */
-	if (!regmap_bulk_read(ap->regmap, ARDUIPI_REG_BOOT_COUNT, b, sizeof(b)) &&
-	    (!ap->restore_ms || time_after_eq(jiffies, ap->restore_at))) {
-		if (b[1] & ARDUIPI_STATUS_RESTARTED || b[0] != ap->boot_count)
-			arduipi_restarted(ap, b[0]);
-		else if (b[1] & ARDUIPI_STATUS_FS_TRIPPED)
-			arduipi_tripped(ap, b[1]);
-		else if (READ_ONCE(ap->behind))
+	if (!regmap_bulk_read(ap->regmap, ARDUIPI_REG_BOOT_COUNT, b, sizeof(b))) {
+		may_restore = !ap->restore_ms || time_after_eq(jiffies, ap->restore_at);
+		if (b[1] & ARDUIPI_STATUS_RESTARTED || b[0] != ap->boot_count) {
+			if (may_restore)
+				arduipi_restarted(ap, b[0]);
+		} else if (b[1] & ARDUIPI_STATUS_FS_TRIPPED || ap->fs_latching) {
+			arduipi_tripped(ap, b[1], may_restore);
+		} else if (READ_ONCE(ap->behind) && may_restore) {
 			arduipi_catch_up(ap);
+		}
 	}
 	arduipi_poll_next(ap);
+}
+
+/*
+ * At probe: RESTARTED and the trips are the last binding's. A clear whose
+ * answer was lost (-EIO) is not tried again blindly (W1C, bus.c): the bits
+ * are read back and cleared again if they are still there; a restart
+ * seen by the first poll would now be taken for a trip.
+ */
+static int arduipi_status_clear(struct arduipi *ap)
+{
+	const u8 bits = ARDUIPI_STATUS_RESTARTED | ARDUIPI_STATUS_FS_TRIPPED |
+			ARDUIPI_STATUS_WDT_TRIPPED;
+	unsigned int status;
+	int i, ret;
+
+	for (i = 0; i < 3; i++) {
+		ret = regmap_write(ap->regmap, ARDUIPI_REG_STATUS, bits);
+		if (ret != -EIO)
+			return ret;
+		ret = regmap_read(ap->regmap, ARDUIPI_REG_STATUS, &status);
+		if (ret)
+			return ret;
+		if (!(status & bits))
+			return 0;
+	}
+	return -EIO;
 }
 
 static int arduipi_identify(struct arduipi *ap)
@@ -247,14 +288,9 @@ static int arduipi_identify(struct arduipi *ap)
 		 id[2], id[3], id[5], arduipi_reset_cause(id[6]));
 	/*
 	 * From here on a set RESTARTED means a restart under the driver, and
-	 * a set FS_TRIPPED a trip under it (not the last unbind's). A clear
-	 * whose answer was lost is not tried again (bus.c); had it not landed,
-	 * the first poll writes the configuration back once: harmless.
+	 * a set FS_TRIPPED a trip under it (not the last unbind's).
 	 */
-	ret = regmap_write(ap->regmap, ARDUIPI_REG_STATUS,
-			   ARDUIPI_STATUS_RESTARTED | ARDUIPI_STATUS_FS_TRIPPED |
-			   ARDUIPI_STATUS_WDT_TRIPPED);
-	return ret == -EIO ? 0 : ret;
+	return arduipi_status_clear(ap);
 }
 
 /*
@@ -392,7 +428,8 @@ static int arduipi_probe(struct i2c_client *client)
 /*
  * System sleep: no poll on a suspended bus, so an armed failsafe trips
  * while the Pi sleeps (it is a silent host). At resume the Nano is asked
- * at once: a restart or a trip meanwhile gets the configuration back.
+ * at once: a trip meanwhile is taken (failsafe.c: it latches unless
+ * arduipi,failsafe-restore), a restart gets the configuration back.
  */
 static int arduipi_suspend(struct device *dev)
 {
@@ -410,7 +447,13 @@ static int arduipi_resume(struct device *dev)
 
 	if (ap->irq_wake_on)
 		disable_irq_wake(ap->client->irq);
-	queue_delayed_work(system_highpri_wq, &ap->health, 0);
+	/*
+	 * Now, not from the workqueue: a trip while the Pi slept is taken
+	 * before the PWM consumers resume (they resume after their
+	 * supplier), so that those that apply their state again at resume
+	 * reach the Nano. The check queues the next poll.
+	 */
+	arduipi_health(&ap->health.work);
 	return 0;
 }
 

@@ -22,9 +22,11 @@
  * again. An MCU restart while the failsafe is armed counts as a trip: the
  * rest of the configuration is written back, the failsafe's lines and the
  * PWM channels stay safe. With arduipi,failsafe-restore the driver writes
- * the whole configuration back instead, after a trip as after a restart.
- * Unbinding the driver or shutting the Pi down puts the safe state in
- * force at once, on purpose, and is not counted. The safe state is also
+ * the whole configuration back instead, after a host-loss trip as after a
+ * restart.
+ * A watchdog trip (watchdog.c) always latches. Unbinding the driver or
+ * shutting the Pi down puts the safe state in force at once, on purpose,
+ * and is not counted. The safe state is also
  * the Nano's boot state (protocol 1.2, kept in its EEPROM): what its lines
  * are from the first microseconds after any reset, before the driver has
  * said anything.
@@ -99,8 +101,10 @@ static int arduipi_failsafe_reread(struct arduipi *ap)
 
 /*
  * After an MCU restart, before the configuration is written back: the
- * safe state into the cache (and the Nano, which has just started with
- * every pin an input), so that the write-back keeps it.
+ * safe state into the cache and the Nano (which has just started in its
+ * boot state), so that the write-back keeps it. Straight through regmap,
+ * with no undo: after a failed write the cache holds the safe values and
+ * the Nano is asked again at the next poll, never given the old ones.
  */
 int arduipi_failsafe_force(struct arduipi *ap)
 {
@@ -110,21 +114,25 @@ int arduipi_failsafe_force(struct arduipi *ap)
 
 	mutex_lock(&ap->pwm_lock);
 	mutex_lock(&ap->out_lock);
+	mutex_lock(&ap->cfg_lock);
 	ret = regmap_bulk_read(ap->regmap, ARDUIPI_REG_GPIO_DIR, dir, sizeof(dir));
 	if (!ret)
 		ret = regmap_bulk_read(ap->regmap, ARDUIPI_REG_GPIO_OUT, out, sizeof(out));
+	if (ret)
+		goto out;
 	for (b = 0; b < ARDUIPI_GPIO_BANKS; b++) {
 		out[b] = (out[b] & ~(ap->fs_lines >> 8 * b)) | ap->fs_high >> 8 * b;
 		dir[b] |= ap->fs_lines >> 8 * b;
 	}
 	/* the level first, as gpio.c does */
+	ret = regmap_bulk_write(ap->regmap, ARDUIPI_REG_GPIO_OUT, out, sizeof(out));
 	if (!ret)
-		ret = arduipi_write(ap, ARDUIPI_REG_GPIO_OUT, out, sizeof(out));
-	if (!ret)
-		ret = arduipi_write(ap, ARDUIPI_REG_GPIO_DIR, dir, sizeof(dir));
+		ret = regmap_bulk_write(ap->regmap, ARDUIPI_REG_GPIO_DIR, dir, sizeof(dir));
 	for (ch = 0; ch < ARDUIPI_NPWM && !ret; ch++)
-		ret = arduipi_update_bits(ap, ARDUIPI_REG_PWM_CTRL(ch),
-					  ARDUIPI_PWM_ENABLE, 0);
+		ret = regmap_update_bits(ap->regmap, ARDUIPI_REG_PWM_CTRL(ch),
+					 ARDUIPI_PWM_ENABLE, 0);
+out:
+	mutex_unlock(&ap->cfg_lock);
 	mutex_unlock(&ap->out_lock);
 	mutex_unlock(&ap->pwm_lock);
 	return ret;
@@ -143,19 +151,31 @@ void arduipi_failsafe_count(struct arduipi *ap)
 }
 
 /*
- * The Nano tripped (FS_TRIPPED) and the host is back: latch. 0 once the
- * trip is taken; else the status bit stays and the next poll tries again.
+ * The Nano tripped (FS_TRIPPED in status) and the host is back: latch.
+ * While FS_TRIPPED is set the Nano refuses GPIO and PWM writes, so the
+ * re-read sees what it forced, however many reads it takes; then the bit
+ * is cleared. 0 once the trip is taken; else the next poll goes on from
+ * where this one stopped (fs_latching: re-read done; a clear that landed
+ * without an answer shows as the bit gone).
  */
-int arduipi_failsafe_latch(struct arduipi *ap)
+int arduipi_failsafe_latch(struct arduipi *ap, u8 status)
 {
-	int ret = arduipi_failsafe_reread(ap);
+	int ret;
 
-	if (!ret)
+	if (status & ARDUIPI_STATUS_FS_TRIPPED) {
+		if (!ap->fs_latching) {
+			ret = arduipi_failsafe_reread(ap);
+			if (ret)
+				return ret;
+			ap->fs_latching = true;
+		}
 		ret = regmap_write(ap->regmap, ARDUIPI_REG_STATUS,
 				   ARDUIPI_STATUS_FS_TRIPPED |
 				   ARDUIPI_STATUS_WDT_TRIPPED);
-	if (ret)
-		return ret;
+		if (ret)
+			return ret;
+	}
+	ap->fs_latching = false;
 	/* what a reader woken by the count sees agrees with the pins */
 	arduipi_pwm_sync_state(ap);
 	arduipi_failsafe_count(ap);
@@ -240,6 +260,9 @@ static void arduipi_failsafe_leave(void *data)
 
 	if (arduipi_failsafe_trip(ap) || arduipi_failsafe_disarm(ap))
 		dev_err(ap->dev, "cannot put the failsafe state in force: the Nano keeps its outputs\n");
+	/* nor its application watchdog, left running by nowayout */
+	if (ap->proto_minor >= 2 && regmap_write(ap->regmap, ARDUIPI_REG_WDT, 0))
+		dev_err(ap->dev, "cannot stop the application watchdog\n");
 }
 
 #define ARDUIPI_FS_MIN_MS	50

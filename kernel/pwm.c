@@ -46,6 +46,14 @@
  * - No phase offset; no capture.
  * - A pin requested as PWM cannot be requested as GPIO, nor the reverse
  *   (-EBUSY); the INT line cannot carry PWM.
+ * - After a failsafe trip the driver applies the disabled state to the
+ *   channels in use itself, so that the PWM core reports it. Kernels
+ *   without the PWM core's chip lock (before 6.13, Debian's 6.12 among
+ *   them) do not serialize that with a consumer applying at the same
+ *   moment: the core may then keep the consumer's state while the Nano has
+ *   the driver's. A consumer's next change puts them in agreement again.
+ * - Between a trip and the driver taking it (up to a quarter of the
+ *   failsafe's timeout) the Nano refuses writes: a request fails -EBUSY.
  */
 #include <linux/bits.h>
 #include <linux/math64.h>
@@ -284,8 +292,15 @@ static int arduipi_pwm_apply(struct pwm_chip *chip, struct pwm_device *pwm,
 	bool inv = state->polarity == PWM_POLARITY_INVERSED;
 	u8 img[ARDUIPI_PWM_NREGS], old[ARDUIPI_PWM_NREGS];
 	u8 ctrl = inv ? ARDUIPI_PWM_INVERT : 0;
+	bool owned;
 	int ret;
 
+	/* a late arduipi_pwm_sync_state() after the channel was freed */
+	mutex_lock(&ap->pin_lock);
+	owned = ap->pwm_owned & BIT(pin);
+	mutex_unlock(&ap->pin_lock);
+	if (!owned)
+		return -ENODEV;
 	mutex_lock(&ap->pwm_lock);
 	ret = regmap_bulk_read(ap->regmap, ARDUIPI_REG_PWM_BASE, img, sizeof(img));
 	if (ret)

@@ -23,6 +23,9 @@
  *   0.5 %), in steps of timer0's tick (1 ms at 16 MHz with timer0 at /64).
  * - No pretimeout: the Nano cannot interrupt the host before it acts.
  */
+#include <linux/device.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/regmap.h>
 #include <linux/watchdog.h>
 
@@ -54,11 +57,12 @@ static int arduipi_wdt_stop(struct watchdog_device *wdd)
 	return arduipi_wdt_write(wdd, 0);
 }
 
+/* The core pings an active watchdog next: that writes the new timeout. */
 static int arduipi_wdt_set_timeout(struct watchdog_device *wdd,
 				   unsigned int timeout)
 {
 	wdd->timeout = timeout;
-	return watchdog_active(wdd) ? arduipi_wdt_ping(wdd) : 0;
+	return 0;
 }
 
 static const struct watchdog_info arduipi_wdt_info = {
@@ -74,19 +78,34 @@ static const struct watchdog_ops arduipi_wdt_ops = {
 	.set_timeout = arduipi_wdt_set_timeout,
 };
 
+/*
+ * The Nano restarted: its WDT register is 0 again. A watchdog a program
+ * holds counts again from now (the restart itself is a trip, core.c).
+ */
+void arduipi_wdt_restarted(struct arduipi *ap)
+{
+	if (ap->wdd && watchdog_active(ap->wdd) && arduipi_wdt_ping(ap->wdd))
+		dev_err(ap->dev, "cannot restart the application watchdog after the MCU restart: the program's pings start it again\n");
+}
+
 int arduipi_wdt_probe(struct arduipi *ap)
 {
 	struct device *dev = ap->dev;
 	struct watchdog_device *wdd;
 	int ret;
 
-	if (!ap->fs_timeout_ms)
-		return 0;
 	if (ap->proto_minor < 2) {
-		dev_info(dev, "this firmware (protocol 1.%u) has no application watchdog: flash the firmware that comes with this driver\n",
-			 ap->proto_minor);
+		if (ap->fs_timeout_ms)
+			dev_info(dev, "this firmware (protocol 1.%u) has no application watchdog: flash the firmware that comes with this driver\n",
+				 ap->proto_minor);
 		return 0;
 	}
+	/* Not one an earlier host left running, armed failsafe or not. */
+	ret = regmap_write(ap->regmap, ARDUIPI_REG_WDT, 0);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot stop the application watchdog\n");
+	if (!ap->fs_timeout_ms)
+		return 0;
 	wdd = devm_kzalloc(dev, sizeof(*wdd), GFP_KERNEL);
 	if (!wdd)
 		return -ENOMEM;
@@ -100,13 +119,9 @@ int arduipi_wdt_probe(struct arduipi *ap)
 	watchdog_set_nowayout(wdd, nowayout);
 	watchdog_stop_on_unregister(wdd);
 	watchdog_set_drvdata(wdd, ap);
-
-	/* Not one an earlier host left running. */
-	ret = arduipi_wdt_stop(wdd);
-	if (ret)
-		return dev_err_probe(dev, ret, "cannot stop the application watchdog\n");
 	ret = devm_watchdog_register_device(dev, wdd);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot register the watchdog\n");
+	ap->wdd = wdd;
 	return 0;
 }

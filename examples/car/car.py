@@ -21,6 +21,7 @@ ARDUIPI_ADDR selects another Nano (default 2a). Run as root.
 """
 import glob
 import os
+import re
 import sys
 import time
 
@@ -89,31 +90,40 @@ def stop():
     direction({IN1: 0, IN2: 0, IN3: 0, IN4: 0})
 
 
-def hold(seconds):
-    """Drive for seconds holding the Nano's watchdog, then stop."""
+def watchdog():
+    """The Nano's watchdog, open: opened before the motors start."""
     wd = "/dev/" + os.path.basename(find("/watchdog/watchdog*",
                                          "watchdog (set failsafe_ms)"))
-    with open(wd, "wb", buffering=0) as dog:
+    return open(wd, "wb", buffering=0)
+
+
+def hold(dog, seconds):
+    """Drive for seconds holding the watchdog, then stop and close it."""
+    try:
         end = time.monotonic() + seconds
         while time.monotonic() < end:
             dog.write(b".")  # a ping: the timeout starts again
             time.sleep(0.2)
-        stop()
-        dog.write(b"V")  # the magic close: it stops with us
+    except KeyboardInterrupt:
+        pass
+    stop()
+    dog.write(b"V")  # the magic close: it stops with us
+    dog.close()
 
 
 def main(argv):
     if len(argv) < 2 or argv[1] not in ("forward", "backward", "stop"):
         die("usage: car.py forward|backward [SPEED [SECONDS]] | stop", 2)
     pct = argv[2] if len(argv) > 2 else "60"
-    if not pct.isdigit() or int(pct) > 100:
+    if not re.fullmatch("[0-9]+", pct) or int(pct) > 100:
         die("speed '%s' is not a percentage 0..100" % pct)
     secs = argv[3] if len(argv) > 3 else None
-    if secs is not None and not secs.isdigit():
+    if secs is not None and not re.fullmatch("[0-9]+", secs):
         die("'%s' is not a number of seconds" % secs)
     if argv[1] == "stop":
         stop()
         return
+    dog = watchdog() if secs is not None else None
     # never switch an H-bridge's direction under power
     speed(ENA, 0)
     speed(ENB, 0)
@@ -121,8 +131,8 @@ def main(argv):
     direction({IN1: fwd, IN2: 1 - fwd, IN3: fwd, IN4: 1 - fwd})
     speed(ENA, int(pct))
     speed(ENB, int(pct))
-    if secs is not None:
-        hold(int(secs))
+    if dog:
+        hold(dog, int(secs))
 
 
 if __name__ == "__main__":

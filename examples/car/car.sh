@@ -59,16 +59,22 @@ direction() {
 	fi
 }
 
-# Drive for $1 seconds holding the Nano's watchdog (fd 3): a ping every
-# 200 ms; then stop, and close it with the magic 'V' so that it stops too.
-hold() {
+# The Nano's watchdog open on fd 3 (before the motors start: a program
+# that cannot hold it must not drive).
+watchdog_open() {
 	wd=$(ls -d "$dev"/watchdog/watchdog* 2>/dev/null | head -n1)
 	[ -n "$wd" ] || die "no watchdog under $dev: set the overlay's failsafe_ms"
-	exec 3>"/dev/$(basename "$wd")" || die "cannot open /dev/$(basename "$wd")"
+	command exec 3>"/dev/$(basename "$wd")" ||
+		die "cannot open /dev/$(basename "$wd") (another program holds it?)"
+}
+
+# Drive for $1 seconds holding the watchdog: a ping every 200 ms; then
+# stop, and close it with the magic 'V' so that it stops too.
+hold() {
 	i=$(($1 * 5))
 	while [ "$i" -gt 0 ]; do
 		printf . >&3
-		sleep 0.2
+		sleep 0.2 3>&-
 		i=$((i - 1))
 	done
 	speed 6 0
@@ -85,11 +91,12 @@ esac
 [ "$pct" -le 100 ] || die "speed '$pct' is not a percentage 0..100"
 secs=${3:-}
 case $secs in
-*[!0-9]*) die "'$secs' is not a number of seconds" ;;
+*[!0-9]* | 0?*) die "'$secs' is not a number of seconds" ;;
 esac
 
 case ${1:-} in
 forward | backward)
+	[ -z "$secs" ] || watchdog_open
 	# never switch an H-bridge's direction under power
 	speed 6 0
 	speed 9 0

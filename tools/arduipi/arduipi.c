@@ -186,6 +186,7 @@ static const char *const errors[] = {
 	[ARDUIPI_ERR_BAD_KEY] = "address key mismatch",
 	[ARDUIPI_ERR_BAD_REG] = "no such register",
 	[ARDUIPI_ERR_BUSY] = "busy: the ADC stream runs",
+	[ARDUIPI_ERR_TRIPPED] = "the failsafe tripped: clear STATUS.FS_TRIPPED (i2cset ... 0x58 0x02) first",
 };
 
 static void hexdump(char *buf, size_t len, const uint8_t *b, int n)
@@ -316,9 +317,10 @@ static void info(void)
 		if (b[6] & (1 << i))
 			printf(" %s", causes[i]);
 	printf("%s\nboots since power-on: %u\n", b[6] & 0x0f ? "" : " unknown", b[7]);
-	printf("status:%s%s%s%s%s\n",
+	printf("status:%s%s%s%s%s%s\n",
 	       b[8] & ARDUIPI_STATUS_RESTARTED ? " restarted" : "",
 	       b[8] & ARDUIPI_STATUS_FS_TRIPPED ? " failsafe-tripped" : "",
+	       b[8] & ARDUIPI_STATUS_WDT_TRIPPED ? " watchdog-tripped" : "",
 	       b[8] & ARDUIPI_STATUS_PEC_ERROR ? " pec-error" : "",
 	       b[8] & ARDUIPI_STATUS_BUS_ERROR ? " bus-error" : "",
 	       b[8] & (ARDUIPI_STATUS_W1C | ARDUIPI_STATUS_ERROR) ? "" : " ok");
@@ -345,22 +347,43 @@ static void pin_name(char *buf, size_t len, int line)
 /*
  * "boot": the stored boot state, as PIN=MODE for every pin that is not a
  * plain input ("input" when none is); with arguments, change those pins,
- * store, and wait for the EEPROM write (7 bytes, 3.4 ms each at most).
+ * store, wait for the EEPROM write (9 bytes, 3.4 ms each at most) and
+ * read it back.
  */
 static void boot(int argc, char **argv)
 {
 	static const char *const modes[] = { "input", "pullup", "low", "high" };
-	uint8_t reg = ARDUIPI_REG_BOOT_DIR, b[2 * ARDUIPI_GPIO_BANKS + 1];
+	uint8_t set_dir[3] = { 0 }, set_lvl[3] = { 0 }, mask[3] = { 0 };
+	uint8_t reg = ARDUIPI_REG_BOOT_DIR, b[2 * ARDUIPI_GPIO_BANKS], v[4];
 	uint8_t w[2 * ARDUIPI_GPIO_BANKS + 2], save = ARDUIPI_REG_BOOT_SAVE;
+	int i, m, shown = 0, clear = argc == 2 && !strcmp(argv[1], "clear");
 	char name[8];
-	int i, m, shown = 0;
 
-	bus_open();
-	xfer_or_die(&reg, 1, b, 2 * ARDUIPI_GPIO_BANKS);
-	if (argc == 2 && !strcmp(argv[1], "clear")) {
-		memset(b, 0, sizeof(b));
-		goto store;
+	for (i = 1; i < argc && !clear; i++) {
+		char *eq = strchr(argv[i], '=');
+		int line, bit;
+
+		if (!eq)
+			die(EXIT_USAGE, "'%s': give PIN=input, pullup, low or high", argv[i]);
+		*eq = 0;
+		line = pin(argv[i], 0);
+		for (m = 0; m < 4 && strcmp(eq + 1, modes[m]); m++)
+			;
+		if (m == 4)
+			die(EXIT_USAGE, "%s='%s': input, pullup, low or high", argv[i], eq + 1);
+		bit = 1 << (line % 8);
+		mask[line / 8] |= bit;
+		set_dir[line / 8] |= m >= 2 ? bit : 0;
+		set_lvl[line / 8] |= m & 1 ? bit : 0;
 	}
+	bus_open();
+	reg = ARDUIPI_REG_PROTO_MAJOR;
+	xfer_or_die(&reg, 1, v, 2);
+	if (v[0] != ARDUIPI_PROTO_MAJOR || v[1] < 2)
+		die(EXIT_FAILED, "this firmware (protocol %u.%u) has no boot state: flash the firmware that comes with this tool",
+		    v[0], v[1]);
+	reg = ARDUIPI_REG_BOOT_DIR;
+	xfer_or_die(&reg, 1, b, sizeof(b));
 	if (argc == 1) {
 		for (i = 0; i < ARDUIPI_LINE_SDA; i++) {
 			int bit = 1 << (i % 8), dir = b[i / 8] & bit;
@@ -375,35 +398,26 @@ static void boot(int argc, char **argv)
 		printf("%s\n", shown ? "" : "input");
 		return;
 	}
-	for (i = 1; i < argc; i++) {
-		char *eq = strchr(argv[i], '=');
-		int line;
-
-		if (!eq)
-			die(EXIT_USAGE, "'%s': give PIN=input, pullup, low or high", argv[i]);
-		*eq = 0;
-		line = pin(argv[i], 0);
-		for (m = 0; m < 4 && strcmp(eq + 1, modes[m]); m++)
-			;
-		if (m == 4)
-			die(EXIT_USAGE, "%s='%s': input, pullup, low or high", argv[i], eq + 1);
-		b[line / 8] = (b[line / 8] & ~(1 << (line % 8))) | (m >= 2) << (line % 8);
-		b[ARDUIPI_GPIO_BANKS + line / 8] =
-			(b[ARDUIPI_GPIO_BANKS + line / 8] & ~(1 << (line % 8))) |
-			(m & 1) << (line % 8);
+	for (i = 0; i < ARDUIPI_GPIO_BANKS; i++) {
+		b[i] = clear ? 0 : (b[i] & ~mask[i]) | set_dir[i];
+		b[ARDUIPI_GPIO_BANKS + i] = clear ? 0 :
+			(b[ARDUIPI_GPIO_BANKS + i] & ~mask[i]) | set_lvl[i];
 	}
-store:
 	w[0] = ARDUIPI_REG_BOOT_DIR;
-	memcpy(w + 1, b, 2 * ARDUIPI_GPIO_BANKS);
+	memcpy(w + 1, b, sizeof(b));
 	w[sizeof(w) - 1] = 1;
 	command(w, sizeof(w), NULL, 0);
 	for (i = 0; i < 20; i++) {
 		usleep(5000);
-		xfer_or_die(&save, 1, b, 1);
-		if (!b[0])
-			return;
+		xfer_or_die(&save, 1, v, 1);
+		if (!v[0])
+			break;
 	}
-	die(EXIT_FAILED, "the Nano did not finish writing its EEPROM within 100 ms");
+	if (v[0])
+		die(EXIT_FAILED, "the Nano did not finish writing its EEPROM within 100 ms");
+	xfer_or_die(&reg, 1, w, sizeof(b));
+	if (memcmp(w, b, sizeof(b)))
+		die(EXIT_FAILED, "the boot state read back differs from the one written (the Nano reset meanwhile?)");
 }
 
 static void friendly(int argc, char **argv)

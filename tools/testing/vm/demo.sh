@@ -138,4 +138,26 @@ run "cat /sys/bus/i2c/devices/1-002a/failsafe_trips /sys/class/pwm/pwmchip0/pwm9
 run "sh /twin/car.sh forward 60"
 car_pins
 echo
+echo "  The program that drives the car holds the Nano's watchdog (car.sh SPEED"
+echo "  SECONDS) and is killed, as a crashed program would be:"
+printf '\n  pi$ sh /twin/car.sh forward 60 30 &\n'
+sh /twin/car.sh forward 60 30 &
+job=$!
+sleep 2
+car_pins
+printf '\n  pi$ kill -9 %s\n' "$job"
+t0=$(simctl time | cut -d' ' -f2)
+kill -9 "$job"
+for i in $(seq 50); do
+	[ "$(cat /sys/bus/i2c/devices/1-002a/failsafe_trips)" -ge 2 ] && break
+	usleep 100000
+done
+d9=$(edge_field "$(simctl edges D9)" D9=0@)
+if [ -n "$d9" ]; then
+	printf '  [Nano: ENB off %s ms after the kill (the watchdog'"'"'s timeout: 1 s)]\n' \
+		"$(awk "BEGIN { printf \"%d\", ($d9 - $t0) / 1e6 }")"
+fi
+run "dmesg | grep 'watchdog:'; cat /sys/bus/i2c/devices/1-002a/failsafe_trips"
+car_pins
+echo
 echo "'make shell' opens a shell here."

@@ -225,15 +225,17 @@ for d in /proc/[0-9]*; do
 	*python*) tr '\0' ' ' <"$d/cmdline" | grep -q "car.py forward 60 30" && car=${d#/proc/} ;;
 	esac
 done
-kill -9 $car
 t0=$(simctl time | cut -d' ' -f2)
+kill -9 $car
 for i in $(seq 60); do [ "$(dirs)" = 0000 ] && break; usleep 50000; done
 e=$(simctl edges D7 D9)
 echo "# killed at $t0 ns: $e"
 d9=$(edge_field "$e" D9=0@)
 late=$(( (${d9:-0} - t0) / 1000000 ))
+# 1 s after the kernel's ping at the program's file's release (after the
+# kill: never sooner), plus how long the kill and the release take
 t_run "25.10 car.py killed (SIGKILL): ENB off ${late} ms later (timeout 1 s)" \
-	test -n "$d9" -a "$late" -ge 600 -a "$late" -le 1150
+	test -n "$d9" -a "$late" -ge 1000 -a "$late" -le 1500
 t_eq "25.11 ... the car stopped" 0000 "$(dirs)"
 wait $job 2>/dev/null
 for i in $(seq 40); do [ "$(cat $fs)" -gt "$n" ] && break; usleep 100000; done
@@ -351,6 +353,7 @@ t_run "32 ... D7 went low within 20 ms of the driver's last words, not by timeou
 t_eq "33 ... the motors are stopped" "000000" "$(simctl pins | cut -c7-12)"
 t_eq "34 ... and the timeout disarmed" 0x0000 "$(i2cget -y 1 0x2a 0x80 w)"
 usleep 500000
+i2cset -y 1 0x2a 0x59 0x00	# ERROR: the last refusal, if any, is older
 t_eq "35 ... so i2c-tools can drive D7 without a trip" "0x00" \
 	"$(i2cset -y 1 0x2a 0x07 0x01 && usleep 400000 && i2cget -y 1 0x2a 0x59)"
 
