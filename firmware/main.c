@@ -302,6 +302,10 @@ static void failsafe_trip(void)
 {
 	uint8_t b, ch, gen;
 
+	/* first: from now on the host's GPIO/PWM writes are refused (proto.c) */
+	cli();
+	REG(ARDUIPI_REG_STATUS) |= ARDUIPI_STATUS_FS_TRIPPED;
+	sei();
 	for (b = 0; b < 3; b++) {
 		uint8_t m = REG(ARDUIPI_REG_FS_MASK + b);
 		uint8_t lvl = REG(ARDUIPI_REG_FS_LEVEL + b) & m;
@@ -320,9 +324,6 @@ static void failsafe_trip(void)
 		REG(ARDUIPI_REG_PWM_CTRL(ch)) &= ~ARDUIPI_PWM_ENABLE;
 		sei();
 	}
-	cli();
-	REG(ARDUIPI_REG_STATUS) |= ARDUIPI_STATUS_FS_TRIPPED;
-	sei();
 	do {
 		gen = hw_gen;
 		pwm_apply();

@@ -500,7 +500,6 @@ static uint8_t frame_check(void)
 {
 	uint8_t ch, int_line, err;
 
-
 	/* consuming FIFO scans: both bytes, nothing else */
 	if (frame_covers(ARDUIPI_REG_ADC_FIFO_SEQ, ARDUIPI_REG_ADC_FIFO_SEQ + 1) &&
 	    (c_reg != ARDUIPI_REG_ADC_FIFO_SEQ || c_n != 2))
@@ -620,7 +619,6 @@ static void reg_store(uint8_t r, uint8_t v)
 			proto_req |= REQ_BOOT;
 		}
 		break;
-
 	case S_INT:
 		int_asserted = 0;
 		*reg = v;

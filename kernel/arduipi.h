@@ -58,6 +58,8 @@ struct arduipi {
 	bool fs_wdt;		/* ... and it was the watchdog's */
 	unsigned int fs_trips;	/* since probe (sysfs failsafe_trips) */
 	struct watchdog_device *wdd;	/* watchdog.c, or NULL */
+	struct mutex wdt_lock;		/* the Nano's WDT and wdt_armed */
+	bool wdt_armed;
 
 	/* Guards the lines' owners: GPIO (gpio.c) or PWM (pwm.c). */
 	struct mutex pin_lock;
@@ -120,9 +122,11 @@ extern const struct attribute_group *arduipi_groups[];
 #if IS_ENABLED(CONFIG_WATCHDOG_CORE)
 int arduipi_wdt_probe(struct arduipi *ap);
 void arduipi_wdt_restarted(struct arduipi *ap);
+void arduipi_wdt_fired(struct arduipi *ap);
 #else
 static inline int arduipi_wdt_probe(struct arduipi *ap) { return 0; }
 static inline void arduipi_wdt_restarted(struct arduipi *ap) { }
+static inline void arduipi_wdt_fired(struct arduipi *ap) { }
 #endif
 
 #endif /* ARDUIPI_H */

@@ -91,7 +91,7 @@ static int arduipi_restore(struct arduipi *ap, u8 status_bit)
  * CAPS CLOCK_MHZ (ARDUIPI_ID_LEN). The cache was made for the firmware
  * identified at probe.
  */
-static void arduipi_restarted(struct arduipi *ap, u8 boot_count)
+static void arduipi_restarted(struct arduipi *ap, u8 boot_count, u8 status)
 {
 	u8 id[ARDUIPI_ID_LEN + 1];	/* ..., RESET_CAUSE */
 	const char *cause;
@@ -112,9 +112,22 @@ static void arduipi_restarted(struct arduipi *ap, u8 boot_count)
 		return;
 	}
 	ap->foreign = false;
-	/* A restart with the failsafe armed is a trip (failsafe.c). */
-	latch = ap->fs_timeout_ms && !ap->fs_restore;
-	ret = latch ? arduipi_failsafe_force(ap) : 0;
+	/*
+	 * A restart with the failsafe armed is a trip (failsafe.c). One that
+	 * tripped since (a write-back that failed, retried later) takes it
+	 * too: the Nano refuses GPIO and PWM writes until it is cleared.
+	 */
+	latch = ap->fs_timeout_ms &&
+		(!ap->fs_restore || status & ARDUIPI_STATUS_WDT_TRIPPED);
+	ret = 0;
+	if (status & ARDUIPI_STATUS_FS_TRIPPED)
+		ret = regmap_write(ap->regmap, ARDUIPI_REG_STATUS,
+				   ARDUIPI_STATUS_FS_TRIPPED | ARDUIPI_STATUS_WDT_TRIPPED);
+	ap->fs_latching = false;
+	if (status & ARDUIPI_STATUS_WDT_TRIPPED)
+		arduipi_wdt_fired(ap);
+	if (!ret && latch)
+		ret = arduipi_failsafe_force(ap);
 	if (!ret)
 		ret = arduipi_restore(ap, ARDUIPI_STATUS_RESTARTED);
 	if (ret) {
@@ -151,32 +164,42 @@ static void arduipi_tripped(struct arduipi *ap, u8 status, bool may_restore)
 		ap->fs_wdt = status & ARDUIPI_STATUS_WDT_TRIPPED;
 	if (ap->fs_timeout_ms && (!ap->fs_restore || ap->fs_wdt || ap->fs_latching)) {
 		ret = arduipi_failsafe_latch(ap, status);
-		if (ret)
+		if (ret) {
 			dev_err_ratelimited(ap->dev, "failsafe tripped, taking the safe state failed: %pe\n",
 					    ERR_PTR(ret));
-		else if (ap->fs_wdt)
+		} else if (ap->fs_wdt) {
+			arduipi_wdt_fired(ap);
 			dev_warn(ap->dev, "watchdog: the program that opened it stopped pinging, the Nano went to its safe state; it stays until a program sets the outputs again\n");
-		else
+		} else {
 			dev_warn(ap->dev, "failsafe tripped: no word from the host for %u ms, the Nano went to its safe state; it stays until a program sets the outputs again\n",
 				 ap->fs_timeout_ms);
+		}
 		return;
 	}
-	if (!may_restore)
-		return;
-	/* the Nano takes GPIO and PWM writes again once the bit is clear */
+	/*
+	 * The Nano takes GPIO and PWM writes again once the bit is clear, at
+	 * once, also while a failed write-back waits (may_restore): that
+	 * catches up later (behind), as does a clear answered by no reply.
+	 */
 	ret = regmap_write(ap->regmap, ARDUIPI_REG_STATUS,
 			   ARDUIPI_STATUS_FS_TRIPPED | ARDUIPI_STATUS_WDT_TRIPPED);
-	if (!ret)
-		ret = arduipi_restore(ap, 0);
+	if (!ret && ap->fs_timeout_ms)
+		arduipi_failsafe_count(ap);
+	if (ret || !may_restore) {
+		WRITE_ONCE(ap->behind, true);
+		return;
+	}
+	ret = arduipi_restore(ap, 0);
 	if (ret) {
 		dev_err_ratelimited(ap->dev, "failsafe tripped, restoring the configuration failed: %pe\n",
 				    ERR_PTR(ret));
 		return;
 	}
-	dev_warn(ap->dev, "failsafe tripped: no word from the host for %u ms, the Nano went to its safe state; configuration restored\n",
-		 ap->fs_timeout_ms);
 	if (ap->fs_timeout_ms)
-		arduipi_failsafe_count(ap);
+		dev_warn(ap->dev, "failsafe tripped: no word from the host for %u ms, the Nano went to its safe state; configuration restored\n",
+			 ap->fs_timeout_ms);
+	else
+		dev_warn(ap->dev, "failsafe tripped (armed by another host): configuration restored\n");
 }
 
 /* A write and its undo failed (bus.c): the Nano may differ from the cache. */
@@ -220,7 +243,7 @@ static void arduipi_health(struct work_struct *work)
 		may_restore = !ap->restore_ms || time_after_eq(jiffies, ap->restore_at);
 		if (b[1] & ARDUIPI_STATUS_RESTARTED || b[0] != ap->boot_count) {
 			if (may_restore)
-				arduipi_restarted(ap, b[0]);
+				arduipi_restarted(ap, b[0], b[1]);
 		} else if (b[1] & ARDUIPI_STATUS_FS_TRIPPED || ap->fs_latching) {
 			arduipi_tripped(ap, b[1], may_restore);
 		} else if (READ_ONCE(ap->behind) && may_restore) {
@@ -287,9 +310,16 @@ static int arduipi_identify(struct arduipi *ap)
 	dev_info(dev, "ArduiPi firmware, protocol %u.%u, %u MHz, last reset: %s\n",
 		 id[2], id[3], id[5], arduipi_reset_cause(id[6]));
 	/*
-	 * From here on a set RESTARTED means a restart under the driver, and
-	 * a set FS_TRIPPED a trip under it (not the last unbind's).
+	 * No application watchdog an earlier host left running (protocol
+	 * 1.2); from here on a set RESTARTED means a restart under the
+	 * driver, and a set FS_TRIPPED a trip under it (not the last
+	 * unbind's).
 	 */
+	if (ap->proto_minor >= 2) {
+		ret = regmap_write(ap->regmap, ARDUIPI_REG_WDT, 0);
+		if (ret)
+			return dev_err_probe(dev, ret, "cannot stop the application watchdog\n");
+	}
 	return arduipi_status_clear(ap);
 }
 

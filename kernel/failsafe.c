@@ -109,6 +109,7 @@ static int arduipi_failsafe_reread(struct arduipi *ap)
 int arduipi_failsafe_force(struct arduipi *ap)
 {
 	u8 dir[ARDUIPI_GPIO_BANKS], out[ARDUIPI_GPIO_BANKS];
+	u8 pwm[ARDUIPI_REG_T1_TOP + 2 - ARDUIPI_REG_PWM_BASE];
 	unsigned int ch, b;
 	int ret;
 
@@ -118,6 +119,8 @@ int arduipi_failsafe_force(struct arduipi *ap)
 	ret = regmap_bulk_read(ap->regmap, ARDUIPI_REG_GPIO_DIR, dir, sizeof(dir));
 	if (!ret)
 		ret = regmap_bulk_read(ap->regmap, ARDUIPI_REG_GPIO_OUT, out, sizeof(out));
+	if (!ret)
+		ret = regmap_bulk_read(ap->regmap, ARDUIPI_REG_PWM_BASE, pwm, sizeof(pwm));
 	if (ret)
 		goto out;
 	for (b = 0; b < ARDUIPI_GPIO_BANKS; b++) {
@@ -128,9 +131,11 @@ int arduipi_failsafe_force(struct arduipi *ap)
 	ret = regmap_bulk_write(ap->regmap, ARDUIPI_REG_GPIO_OUT, out, sizeof(out));
 	if (!ret)
 		ret = regmap_bulk_write(ap->regmap, ARDUIPI_REG_GPIO_DIR, dir, sizeof(dir));
-	for (ch = 0; ch < ARDUIPI_NPWM && !ret; ch++)
-		ret = regmap_update_bits(ap->regmap, ARDUIPI_REG_PWM_CTRL(ch),
-					 ARDUIPI_PWM_ENABLE, 0);
+	/* the PWM image whole: a failed write keeps all of it cached */
+	for (ch = 0; ch < ARDUIPI_NPWM; ch++)
+		pwm[ARDUIPI_REG_PWM_CTRL(ch) - ARDUIPI_REG_PWM_BASE] &= ~ARDUIPI_PWM_ENABLE;
+	if (!ret)
+		ret = regmap_bulk_write(ap->regmap, ARDUIPI_REG_PWM_BASE, pwm, sizeof(pwm));
 out:
 	mutex_unlock(&ap->cfg_lock);
 	mutex_unlock(&ap->out_lock);
@@ -154,21 +159,20 @@ void arduipi_failsafe_count(struct arduipi *ap)
  * The Nano tripped (FS_TRIPPED in status) and the host is back: latch.
  * While FS_TRIPPED is set the Nano refuses GPIO and PWM writes, so the
  * re-read sees what it forced, however many reads it takes; then the bit
- * is cleared. 0 once the trip is taken; else the next poll goes on from
- * where this one stopped (fs_latching: re-read done; a clear that landed
- * without an answer shows as the bit gone).
+ * is cleared. 0 once the trip is taken; else the next poll goes on
+ * (fs_latching: re-read done; a clear that landed without an answer
+ * shows as the bit gone).
  */
 int arduipi_failsafe_latch(struct arduipi *ap, u8 status)
 {
 	int ret;
 
 	if (status & ARDUIPI_STATUS_FS_TRIPPED) {
-		if (!ap->fs_latching) {
-			ret = arduipi_failsafe_reread(ap);
-			if (ret)
-				return ret;
-			ap->fs_latching = true;
-		}
+		/* again each time: writes are refused while the bit is set */
+		ret = arduipi_failsafe_reread(ap);
+		if (ret)
+			return ret;
+		ap->fs_latching = true;
 		ret = regmap_write(ap->regmap, ARDUIPI_REG_STATUS,
 				   ARDUIPI_STATUS_FS_TRIPPED |
 				   ARDUIPI_STATUS_WDT_TRIPPED);

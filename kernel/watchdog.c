@@ -30,6 +30,7 @@
 #include <linux/watchdog.h>
 
 #include "arduipi.h"
+#include "compat.h"
 
 #define ARDUIPI_WDT_DEFAULT_S	1
 #define ARDUIPI_WDT_MAX_S	255
@@ -39,11 +40,21 @@ module_param(nowayout, bool, 0444);
 MODULE_PARM_DESC(nowayout, "The watchdog cannot be stopped once started (default="
 		 __MODULE_STRING(WATCHDOG_NOWAYOUT) ")");
 
+/*
+ * The Nano's count and whether it runs (wdt_armed), together: an MCU
+ * restart (arduipi_wdt_restarted) starts it again only if it ran.
+ */
 static int arduipi_wdt_write(struct watchdog_device *wdd, unsigned int s)
 {
 	struct arduipi *ap = watchdog_get_drvdata(wdd);
+	int ret;
 
-	return regmap_write(ap->regmap, ARDUIPI_REG_WDT, s);
+	mutex_lock(&ap->wdt_lock);
+	ret = regmap_write(ap->regmap, ARDUIPI_REG_WDT, s);
+	if (!ret)
+		ap->wdt_armed = s;
+	mutex_unlock(&ap->wdt_lock);
+	return ret;
 }
 
 /* Start and ping alike: the count starts again from the timeout. */
@@ -84,8 +95,26 @@ static const struct watchdog_ops arduipi_wdt_ops = {
  */
 void arduipi_wdt_restarted(struct arduipi *ap)
 {
-	if (ap->wdd && watchdog_active(ap->wdd) && arduipi_wdt_ping(ap->wdd))
+	int ret = 0;
+
+	if (!ap->wdd)
+		return;
+	mutex_lock(&ap->wdt_lock);
+	if (ap->wdt_armed)
+		ret = regmap_write(ap->regmap, ARDUIPI_REG_WDT, ap->wdd->timeout);
+	mutex_unlock(&ap->wdt_lock);
+	if (ret)
 		dev_err(ap->dev, "cannot restart the application watchdog after the MCU restart: the program's pings start it again\n");
+}
+
+/* Its trip was taken (core.c): the count ran out, it runs no more. */
+void arduipi_wdt_fired(struct arduipi *ap)
+{
+	if (!ap->wdd)
+		return;
+	mutex_lock(&ap->wdt_lock);
+	ap->wdt_armed = false;
+	mutex_unlock(&ap->wdt_lock);
 }
 
 int arduipi_wdt_probe(struct arduipi *ap)
@@ -100,12 +129,12 @@ int arduipi_wdt_probe(struct arduipi *ap)
 				 ap->proto_minor);
 		return 0;
 	}
-	/* Not one an earlier host left running, armed failsafe or not. */
-	ret = regmap_write(ap->regmap, ARDUIPI_REG_WDT, 0);
-	if (ret)
-		return dev_err_probe(dev, ret, "cannot stop the application watchdog\n");
+	/* (one an earlier host left running is stopped: core.c) */
 	if (!ap->fs_timeout_ms)
 		return 0;
+	ret = devm_mutex_init(dev, &ap->wdt_lock);
+	if (ret)
+		return ret;
 	wdd = devm_kzalloc(dev, sizeof(*wdd), GFP_KERNEL);
 	if (!wdd)
 		return -ENOMEM;

@@ -94,7 +94,9 @@ def watchdog():
     """The Nano's watchdog, open: opened before the motors start."""
     wd = "/dev/" + os.path.basename(find("/watchdog/watchdog*",
                                          "watchdog (set failsafe_ms)"))
-    return open(wd, "wb", buffering=0)
+    dog = os.fdopen(os.open(wd, os.O_WRONLY), "wb", buffering=0)
+    dog.write(b".")  # its count starts now, whatever an earlier holder did
+    return dog
 
 
 def hold(dog, seconds):
@@ -115,10 +117,10 @@ def main(argv):
     if len(argv) < 2 or argv[1] not in ("forward", "backward", "stop"):
         die("usage: car.py forward|backward [SPEED [SECONDS]] | stop", 2)
     pct = argv[2] if len(argv) > 2 else "60"
-    if not re.fullmatch("[0-9]+", pct) or int(pct) > 100:
+    if not re.fullmatch("0|[1-9][0-9]*", pct) or int(pct) > 100:
         die("speed '%s' is not a percentage 0..100" % pct)
     secs = argv[3] if len(argv) > 3 else None
-    if secs is not None and not re.fullmatch("[0-9]+", secs):
+    if secs is not None and not re.fullmatch("0|[1-9][0-9]*", secs):
         die("'%s' is not a number of seconds" % secs)
     if argv[1] == "stop":
         stop()

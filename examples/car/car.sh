@@ -64,13 +64,17 @@ direction() {
 watchdog_open() {
 	wd=$(ls -d "$dev"/watchdog/watchdog* 2>/dev/null | head -n1)
 	[ -n "$wd" ] || die "no watchdog under $dev: set the overlay's failsafe_ms"
-	command exec 3>"/dev/$(basename "$wd")" ||
-		die "cannot open /dev/$(basename "$wd") (another program holds it?)"
+	wd=/dev/$(basename "$wd")
+	[ -c "$wd" ] || die "no device $wd"
+	command exec 3>"$wd" || die "cannot open $wd (another program holds it?)"
+	printf . >&3	# its count starts now, whatever an earlier holder did
 }
 
 # Drive for $1 seconds holding the watchdog: a ping every 200 ms; then
 # stop, and close it with the magic 'V' so that it stops too.
 hold() {
+	# Ctrl-C or kill: stop the car and the watchdog, as at the end
+	trap 'speed 6 0; speed 9 0; direction 0 0 0 0; printf V >&3; exit 130' INT TERM
 	i=$(($1 * 5))
 	while [ "$i" -gt 0 ]; do
 		printf . >&3
@@ -86,7 +90,7 @@ hold() {
 
 pct=${2:-60}
 case $pct in
-'' | *[!0-9]*) die "speed '$pct' is not a percentage 0..100" ;;
+'' | *[!0-9]* | 0?*) die "speed '$pct' is not a percentage 0..100" ;;
 esac
 [ "$pct" -le 100 ] || die "speed '$pct' is not a percentage 0..100"
 secs=${3:-}

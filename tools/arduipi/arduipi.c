@@ -347,7 +347,7 @@ static void pin_name(char *buf, size_t len, int line)
 /*
  * "boot": the stored boot state, as PIN=MODE for every pin that is not a
  * plain input ("input" when none is); with arguments, change those pins,
- * store, wait for the EEPROM write (9 bytes, 3.4 ms each at most) and
+ * store, wait for the EEPROM write (10 steps, 3.4 ms each at most) and
  * read it back.
  */
 static void boot(int argc, char **argv)
@@ -371,10 +371,10 @@ static void boot(int argc, char **argv)
 			;
 		if (m == 4)
 			die(EXIT_USAGE, "%s='%s': input, pullup, low or high", argv[i], eq + 1);
-		bit = 1 << (line % 8);
+		bit = 1 << (line % 8);	/* the last word on a pin counts */
 		mask[line / 8] |= bit;
-		set_dir[line / 8] |= m >= 2 ? bit : 0;
-		set_lvl[line / 8] |= m & 1 ? bit : 0;
+		set_dir[line / 8] = (set_dir[line / 8] & ~bit) | (m >= 2 ? bit : 0);
+		set_lvl[line / 8] = (set_lvl[line / 8] & ~bit) | (m & 1 ? bit : 0);
 	}
 	bus_open();
 	reg = ARDUIPI_REG_PROTO_MAJOR;
