@@ -46,8 +46,9 @@ list() { dpkg-deb -c "$1" 2>/dev/null | awk '$1 !~ /^d/ { print $6 }' | sed 's|^
 	for f in "$top"/Documentation/*.rst; do
 		echo "/usr/share/doc/arduipi-tools/${f##*/}$(gz "$f")"
 	done
+	# ... but not examples (debhelper compat 12 and later): they stay runnable
 	for f in "$top"/examples/car/*; do
-		echo "/usr/share/doc/arduipi-tools/examples/car/${f##*/}$(gz "$f")"
+		echo "/usr/share/doc/arduipi-tools/examples/car/${f##*/}"
 	done
 } | LC_ALL=C sort >"$tmp/tools.want"
 list "$tmp/arduipi-tools_${version}_$arch.deb" | grep -v '^/usr/lib/debug' >"$tmp/tools.got"
