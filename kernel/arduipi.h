@@ -16,6 +16,8 @@
 
 /* ID0 ID1 PROTO_MAJOR PROTO_MINOR CAPS CLOCK_MHZ: what a reflash changes */
 #define ARDUIPI_ID_LEN	6
+/* The PWM registers, PWM_BASE .. T1_TOP + 1 (pwm.c, failsafe.c) */
+#define ARDUIPI_PWM_NREGS	(ARDUIPI_REG_T1_TOP + 2 - ARDUIPI_REG_PWM_BASE)
 
 struct arduipi_adc;
 struct i2c_client;
@@ -116,6 +118,7 @@ void arduipi_pwm_sync_state(struct arduipi *ap);
 int arduipi_failsafe_probe(struct arduipi *ap);
 int arduipi_failsafe_trip(struct arduipi *ap);
 int arduipi_failsafe_force(struct arduipi *ap);
+int arduipi_failsafe_ack(struct arduipi *ap);
 int arduipi_failsafe_latch(struct arduipi *ap, u8 status);
 void arduipi_failsafe_count(struct arduipi *ap);
 extern const struct attribute_group *arduipi_groups[];

@@ -121,8 +121,7 @@ static void arduipi_restarted(struct arduipi *ap, u8 boot_count, u8 status)
 		(!ap->fs_restore || status & ARDUIPI_STATUS_WDT_TRIPPED);
 	ret = 0;
 	if (status & ARDUIPI_STATUS_FS_TRIPPED)
-		ret = regmap_write(ap->regmap, ARDUIPI_REG_STATUS,
-				   ARDUIPI_STATUS_FS_TRIPPED | ARDUIPI_STATUS_WDT_TRIPPED);
+		ret = arduipi_failsafe_ack(ap);
 	ap->fs_latching = false;
 	if (status & ARDUIPI_STATUS_WDT_TRIPPED)
 		arduipi_wdt_fired(ap);
@@ -181,8 +180,7 @@ static void arduipi_tripped(struct arduipi *ap, u8 status, bool may_restore)
 	 * once, also while a failed write-back waits (may_restore): that
 	 * catches up later (behind), as does a clear answered by no reply.
 	 */
-	ret = regmap_write(ap->regmap, ARDUIPI_REG_STATUS,
-			   ARDUIPI_STATUS_FS_TRIPPED | ARDUIPI_STATUS_WDT_TRIPPED);
+	ret = arduipi_failsafe_ack(ap);
 	if (!ret && ap->fs_timeout_ms)
 		arduipi_failsafe_count(ap);
 	if (ret || !may_restore) {

@@ -109,7 +109,7 @@ static int arduipi_failsafe_reread(struct arduipi *ap)
 int arduipi_failsafe_force(struct arduipi *ap)
 {
 	u8 dir[ARDUIPI_GPIO_BANKS], out[ARDUIPI_GPIO_BANKS];
-	u8 pwm[ARDUIPI_REG_T1_TOP + 2 - ARDUIPI_REG_PWM_BASE];
+	u8 pwm[ARDUIPI_PWM_NREGS];
 	unsigned int ch, b;
 	int ret;
 
@@ -155,6 +155,13 @@ void arduipi_failsafe_count(struct arduipi *ap)
 	kobject_uevent_env(&ap->dev->kobj, KOBJ_CHANGE, env);
 }
 
+/* The host has seen the trip: the Nano takes GPIO and PWM writes again. */
+int arduipi_failsafe_ack(struct arduipi *ap)
+{
+	return regmap_write(ap->regmap, ARDUIPI_REG_STATUS,
+			    ARDUIPI_STATUS_FS_TRIPPED | ARDUIPI_STATUS_WDT_TRIPPED);
+}
+
 /*
  * The Nano tripped (FS_TRIPPED in status) and the host is back: latch.
  * While FS_TRIPPED is set the Nano refuses GPIO and PWM writes, so the
@@ -173,9 +180,7 @@ int arduipi_failsafe_latch(struct arduipi *ap, u8 status)
 		if (ret)
 			return ret;
 		ap->fs_latching = true;
-		ret = regmap_write(ap->regmap, ARDUIPI_REG_STATUS,
-				   ARDUIPI_STATUS_FS_TRIPPED |
-				   ARDUIPI_STATUS_WDT_TRIPPED);
+		ret = arduipi_failsafe_ack(ap);
 		if (ret)
 			return ret;
 	}

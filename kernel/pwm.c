@@ -64,7 +64,6 @@
 #include "compat.h"
 
 #define ARDUIPI_PWM_NPINS	12	/* D0..D11 */
-#define ARDUIPI_PWM_NREGS	(ARDUIPI_REG_T1_TOP + 2 - ARDUIPI_REG_PWM_BASE)
 #define IMG(r)			((r) - ARDUIPI_REG_PWM_BASE)
 #define ARDUIPI_PWM_MAX_NS	(10ULL * NSEC_PER_SEC)	/* beyond any timer */
 
