@@ -40,6 +40,24 @@
 #define ARDUIPI_SLOW_ADC_MS 500
 #endif
 
+/*
+ * EEPROM writes (address, boot state) are refused while AVcc, as measured
+ * against the bandgap, is below this: the datasheet's safe operating area
+ * needs 3.78 V at 16 MHz and 2.4 V at 8 MHz, and a write cut short by a
+ * brown-out corrupts the byte. Not yet measured (the first 6 ms after a
+ * reset) counts as fine: the brown-out detector guards that.
+ */
+#ifndef ARDUIPI_EE_MIN_MV
+#if F_CPU == 16000000UL
+#define ARDUIPI_EE_MIN_MV 4000
+#else
+#define ARDUIPI_EE_MIN_MV 2700
+#endif
+#endif
+#if ARDUIPI_EE_MIN_MV < 1800 || ARDUIPI_EE_MIN_MV > 5500
+#error "ARDUIPI_EE_MIN_MV must be 1800..5500"
+#endif
+
 /* ADC clock: 125 kHz at either CPU clock (datasheet: 50..200 kHz). */
 #if F_CPU == 16000000UL
 #define ARDUIPI_ADPS 7		/* /128 */

@@ -16,6 +16,7 @@
 #include <avr/interrupt.h>
 #include <avr/wdt.h>
 #include <avr/eeprom.h>
+#include <avr/pgmspace.h>
 #include "config.h"
 #include "proto.h"
 #include "pins.h"
@@ -75,13 +76,34 @@ static void __attribute__((noinline)) boot_early(void)
 		pins_boot(b + BOOT_DIR, b + BOOT_LVL);
 }
 
+/*
+ * The reset cause a bootloader passes in r2, or 0 (unknown). Optiboot
+ * 4.6 to 7 clear MCUSR and pass it there; Optiboot 8 leaves MCUSR as it
+ * was; 4.4 (the Arduino IDE's "new bootloader" for the Nano) passes
+ * nothing, and r2 holds what it happened to leave: so r2 counts only
+ * where the version word Optiboot keeps at the end of flash says 4.6 to
+ * 7.x (lock bits that hide the boot section read as no version).
+ */
+#define OPTIBOOT_VERSION	((const uint16_t *)(FLASHEND - 1))
+
+static uint8_t __attribute__((noinline)) boot_cause_r2(uint8_t r2)
+{
+	uint16_t v = pgm_read_word(OPTIBOOT_VERSION);
+
+	return v >= 0x0406 && v < 0x0800 ? r2 & 0x0f : 0;
+}
+
 /* Before .data/.bss init: save and clear the reset cause, stop a watchdog
  * left running by a watchdog reset (it would fire in 15 ms), and put the
  * lines in their boot state: the first thing after any reset. */
 void early_init(void) __attribute__((naked, used, section(".init3")));
 void early_init(void)
 {
-	mcusr_saved = MCUSR;
+	uint8_t r2, m;
+
+	__asm__ __volatile__("mov %0, r2" : "=r"(r2));	/* first: not moved */
+	m = MCUSR;
+	mcusr_saved = m ? m : boot_cause_r2(r2);
 	MCUSR = 0;
 	wdt_disable();
 	boot_early();
@@ -164,8 +186,12 @@ static void adc_store(uint8_t admux, uint16_t v, uint8_t user)
 	if (mux == MUX_TEMP) {
 		reg16_set(ARDUIPI_REG_ADC_TEMP, v);
 	} else if (mux == MUX_BANDGAP && v) {
+		uint16_t mv = 1100UL * 1024 / v;
+
 		reg16_set(ARDUIPI_REG_ADC_BANDGAP, v);
-		reg16_set(ARDUIPI_REG_ADC_AVCC_MV, 1100UL * 1024 / v);
+		reg16_set(ARDUIPI_REG_ADC_AVCC_MV, mv);
+		/* no EEPROM write below the clock's supply range (config.h) */
+		proto_low_supply = mv < ARDUIPI_EE_MIN_MV;
 	}
 }
 
@@ -292,15 +318,32 @@ static uint32_t fed_us;
 static uint8_t fs_live;
 
 /*
+ * Pins and timers from the register image, with interrupts on so that the
+ * TWI is never held up. Should the TWI worker apply a frame meanwhile,
+ * this pass may have written an older state after it: the next main loop
+ * pass applies again, until one ran undisturbed. One apply per pass, so a
+ * steady stream of pin commands cannot keep the loop from feeding the
+ * hardware watchdog.
+ */
+static uint8_t apply_due;
+
+static void apply_poll(void)
+{
+	uint8_t gen = hw_gen;
+
+	if (!apply_due)
+		return;
+	pwm_apply();
+	apply_due = (uint8_t)(hw_gen - gen) != 1;
+}
+
+/*
  * Edit the register image one byte at a time with interrupts off (a few
- * cycles each), then update pins and timers with them on, so the TWI is
- * never held up. Should the TWI worker apply a frame meanwhile, this pass
- * may have written an older state after it: apply again until a pass ran
- * undisturbed.
+ * cycles each), then apply it (apply_poll).
  */
 static void failsafe_trip(void)
 {
-	uint8_t b, ch, gen;
+	uint8_t b, ch;
 
 	/* first: from now on the host's GPIO/PWM writes are refused (proto.c) */
 	cli();
@@ -324,10 +367,8 @@ static void failsafe_trip(void)
 		REG(ARDUIPI_REG_PWM_CTRL(ch)) &= ~ARDUIPI_PWM_ENABLE;
 		sei();
 	}
-	do {
-		gen = hw_gen;
-		pwm_apply();
-	} while ((uint8_t)(hw_gen - gen) != 1);
+	apply_due = 1;
+	apply_poll();
 }
 
 /*
@@ -366,14 +407,17 @@ static void failsafe_poll(uint8_t req)
 }
 
 /*
- * I2C address in EEPROM: two slots of [sequence, address, ~address]; the
- * valid slot with the newer sequence wins. A new address goes into the
- * other slot, sequence byte last, so a power cut during the update leaves
- * the old address in force.
+ * I2C address in EEPROM: two slots of [sequence, address, ~address] at
+ * bytes 8 and 12; the valid slot with the newer sequence wins. Not at
+ * byte 0, the one a write cut short by a brown-out is known to corrupt:
+ * firmware before protocol 1.2 kept the slots at bytes 0 and 4, read when
+ * neither new slot is valid.
  */
 #define EE_SLOT(s)	((uint8_t *)(uint16_t)(4 * (s)))
+#define SLOT_A		2		/* slots 2 and 3; the old ones 0 and 1 */
 
-static uint8_t ee_slot, ee_seq;		/* slot in force, its sequence */
+static uint8_t ee_slot, ee_seq, ee_addr;	/* slot in force, its sequence
+						 * and address (0: none) */
 
 static uint8_t slot_addr(uint8_t s)
 {
@@ -384,20 +428,30 @@ static uint8_t slot_addr(uint8_t s)
 	       a <= ARDUIPI_ADDR_MAX ? a : 0;
 }
 
-static uint8_t addr_load(void)
+/* The address in force in the slot pair from s, or 0. */
+static uint8_t addr_pair(uint8_t s)
 {
-	uint8_t a0 = slot_addr(0), a1 = slot_addr(1);
-	uint8_t s0 = eeprom_read_byte(EE_SLOT(0));
-	uint8_t s1 = eeprom_read_byte(EE_SLOT(1));
+	uint8_t a0 = slot_addr(s), a1 = slot_addr(s + 1);
+	uint8_t s0 = eeprom_read_byte(EE_SLOT(s));
+	uint8_t s1 = eeprom_read_byte(EE_SLOT(s + 1));
 
 	if (a1 && (!a0 || (int8_t)(s1 - s0) > 0)) {
-		ee_slot = 1;
-		ee_seq = s1;
-		return a1;
+		s++;
+		s0 = s1;
+		a0 = a1;
 	}
-	ee_slot = 0;
+	ee_slot = s;
 	ee_seq = s0;
-	return a0 ? a0 : ARDUIPI_ADDR;
+	return ee_addr = a0;
+}
+
+static uint8_t addr_load(void)
+{
+	uint8_t a = addr_pair(SLOT_A);
+
+	if (!a)
+		a = addr_pair(0);
+	return a ? a : ARDUIPI_ADDR;
 }
 
 static uint8_t boot_buf[BOOT_LEN], boot_pos = BOOT_LEN + 1;
@@ -453,27 +507,41 @@ static void boot_poll(uint8_t req)
 	}
 }
 
-static uint8_t ee_buf[3], ee_pos = sizeof(ee_buf), addr_next;
+/*
+ * A new address goes into the slot not in force: its ~address byte
+ * cleared first (the slot is invalid from then on), the sequence, the
+ * address, and ~address last, so a power cut at any point leaves the old
+ * address in force. A commit while one is being written starts it again
+ * in the same slot; a commit of the stored address writes nothing (and
+ * stops one being written: that slot stays invalid). One byte per pass,
+ * only when the EEPROM is idle: never waits.
+ */
+#define EE_STEPS	4
+
+static uint8_t ee_buf[EE_STEPS], ee_pos = EE_STEPS, addr_next;
 static uint32_t addr_us;
 
 static void addr_poll(uint8_t req)
 {
-	static const uint8_t order[3] = { 1, 2, 0 };	/* sequence last */
+	static const uint8_t order[EE_STEPS] = { 2, 0, 1, 2 };
+	uint8_t to = ee_slot == SLOT_A ? SLOT_A + 1 : SLOT_A;
 
 	if (req) {
 		addr_next = proto_addr;
 		addr_us = now_us;
-		ee_slot ^= 1;
-		ee_buf[0] = ++ee_seq;
-		ee_buf[1] = addr_next;
-		ee_buf[2] = ~addr_next;
-		ee_pos = 0;
+		ee_buf[0] = 0;
+		ee_buf[1] = ee_seq + 1;
+		ee_buf[2] = addr_next;
+		ee_buf[3] = ~addr_next;
+		ee_pos = addr_next == ee_addr ? EE_STEPS : 0;
 	}
-	/* One byte per pass, only when the EEPROM is idle: never waits. */
-	if (ee_pos < sizeof(ee_buf) && eeprom_is_ready()) {
-		uint8_t i = order[ee_pos++];
-
-		eeprom_update_byte(EE_SLOT(ee_slot) + i, ee_buf[i]);
+	if (ee_pos < EE_STEPS && eeprom_is_ready()) {
+		eeprom_update_byte(EE_SLOT(to) + order[ee_pos], ee_buf[ee_pos]);
+		if (++ee_pos == EE_STEPS) {	/* the new slot is in force */
+			ee_slot = to;
+			ee_seq = ee_buf[1];
+			ee_addr = ee_buf[2];
+		}
 	}
 	if (addr_next && passed(addr_us, ADDR_SWITCH_MS)) {
 		cli();
@@ -542,6 +610,7 @@ int main(void)
 		adc_poll();
 		irq_poll();
 		failsafe_poll(req);
+		apply_poll();
 		addr_poll(req & REQ_ADDR);
 		boot_poll(req & REQ_BOOT);
 		twi_poll();

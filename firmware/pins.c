@@ -197,9 +197,20 @@ void pwm_apply(void)
 	CHANNEL(1, 256, own0, lvl0, BIT(5), com0, 4, OCR0B);	/* D5 */
 	CHANNEL(2, 256, own0, lvl0, BIT(6), com0, 6, OCR0A);	/* D6 */
 	if (ICR1 != top1) {
-		if (TCNT1 > top1)	/* ICR1 is not double-buffered */
-			TCNT1 = 0;
+		/*
+		 * ICR1 is not double-buffered: a counter already past the new
+		 * TOP would run on to 0xffff (a 65536-tick period, the pins
+		 * stuck). New TOP first, then the check, with interrupts off
+		 * so that nothing comes in between: a counter that reaches
+		 * the new TOP meanwhile wraps by itself.
+		 */
+		uint8_t sreg = SREG;
+
+		cli();
 		ICR1 = top1;
+		if (TCNT1 > top1)
+			TCNT1 = 0;
+		SREG = sreg;
 	}
 	CHANNEL(3, top1 + 1UL, own1, lvl1, BIT(1), com1, 6, OCR1A); /* D9 */
 	CHANNEL(4, top1 + 1UL, own1, lvl1, BIT(2), com1, 4, OCR1B); /* D10 */

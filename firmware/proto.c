@@ -19,6 +19,7 @@
 uint8_t regs[NREGS];
 volatile uint8_t proto_req;
 volatile uint8_t proto_addr;
+volatile uint8_t proto_low_supply;
 volatile uint8_t proto_tx;
 
 static uint8_t ping = ARDUIPI_PING_DEFAULT;
@@ -495,6 +496,14 @@ static uint8_t __attribute__((noinline)) tripped_check(void)
 	       ARDUIPI_ERR_TRIPPED : ARDUIPI_OK;
 }
 
+/* An EEPROM write: an address commit or a boot state save. */
+static uint8_t __attribute__((noinline)) ee_check(void)
+{
+	return frame_covers(ARDUIPI_REG_ADDR_COMMIT, ARDUIPI_REG_ADDR_COMMIT) ||
+	       (frame_covers(ARDUIPI_REG_BOOT_SAVE, ARDUIPI_REG_BOOT_SAVE) &&
+		frame_val(ARDUIPI_REG_BOOT_SAVE));
+}
+
 /* Checks that involve several registers, on the values after the frame. */
 static uint8_t frame_check(void)
 {
@@ -542,6 +551,10 @@ static uint8_t frame_check(void)
 	    (uint8_t)(frame_val(ARDUIPI_REG_ADDR_COMMIT) ^
 		      frame_val(ARDUIPI_REG_ADDR_NEW)) != 0xff)
 		return ARDUIPI_ERR_BAD_KEY;
+	/* no EEPROM write on a supply measured low: behind a one-byte test,
+	 * a status read may be waiting for this (the TWINT hold) */
+	if (proto_low_supply && ee_check())
+		return ARDUIPI_ERR_LOW_SUPPLY;
 	/*
 	 * After a failsafe trip the outputs stay as it left them until the
 	 * host has seen it (cleared STATUS.FS_TRIPPED): a write made from an

@@ -100,6 +100,8 @@ static int arduipi_status_errno(u8 status)
 	case ARDUIPI_ERR_BUSY:		/* the ADC stream runs */
 	case ARDUIPI_ERR_TRIPPED:	/* the failsafe acted, not yet taken */
 		return -EBUSY;
+	case ARDUIPI_ERR_LOW_SUPPLY:	/* no EEPROM write at this AVcc */
+		return -ERANGE;
 	default:
 		return -EIO;
 	}
@@ -193,6 +195,9 @@ static int arduipi_write_regs(struct arduipi *ap, const u8 *buf, size_t count)
 				    buf[0]);
 	else if (ret == -EBUSY)
 		dev_err_ratelimited(ap->dev, "register 0x%02x cannot change while the ADC stream runs\n",
+				    buf[0]);
+	else if (ret == -ERANGE)
+		dev_err_ratelimited(ap->dev, "register 0x%02x: the Nano's supply is too low for an EEPROM write (AVcc: in_voltage9_input)\n",
 				    buf[0]);
 	else if (ret)
 		return arduipi_failed(ap, "writing", buf[0], i, ret);

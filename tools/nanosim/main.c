@@ -34,6 +34,9 @@ static const char usage[] =
 "  --vcd FILE           write a VCD trace of D0..D13, A0..A5, INT and TWINT\n"
 "  --xfer-timeout MS    clock-stretch timeout of the master (default 25)\n"
 "  --seed N             seed of the power-on SRAM garbage (default 1)\n"
+"  --bootloader none|optiboot4.4|optiboot6\n"
+"                       the reset cause as that bootloader hands it over\n"
+"                       (MCUSR cleared; r2 holds it since Optiboot 4.6)\n"
 "  -v, --verbose        show simavr's trace messages on stderr\n"
 "  -h, --help           this text\n"
 "\n"
@@ -79,6 +82,7 @@ int main(int argc, char **argv)
 		{ "vcd", required_argument, NULL, 'd' },
 		{ "xfer-timeout", required_argument, NULL, 't' },
 		{ "seed", required_argument, NULL, 'x' },
+		{ "bootloader", required_argument, NULL, 'b' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -86,7 +90,7 @@ int main(int argc, char **argv)
 	const char *sock = NULL, *eeprom = NULL, *vcd = NULL;
 	unsigned mhz = 16, seed = 1;
 	long scl = 100000;
-	int int_line = 12, verbose = 0, c;
+	int int_line = 12, verbose = 0, bad = 0, c;
 	double tmo = 25;
 
 	while ((c = getopt_long(argc, argv, "vh", lo, NULL)) != -1) {
@@ -102,12 +106,20 @@ int main(int argc, char **argv)
 		case 'd': vcd = optarg; break;
 		case 't': tmo = atof(optarg); break;
 		case 'x': seed = strtoul(optarg, NULL, 0); break;
+		case 'b':
+			if (!strcmp(optarg, "optiboot4.4"))
+				opt_bootloader = BL_OPTIBOOT44;
+			else if (!strcmp(optarg, "optiboot6"))
+				opt_bootloader = BL_OPTIBOOT6;
+			else if (strcmp(optarg, "none"))
+				bad = 1;
+			break;
 		case 'v': verbose = 1; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
 	}
-	if (optind != argc - 1 || (mhz != 16 && mhz != 8) || int_line < 0 || tmo <= 0 ||
+	if (bad || optind != argc - 1 || (mhz != 16 && mhz != 8) || int_line < 0 || tmo <= 0 ||
 	    opt_slowdown < 1 || opt_slowdown > 100) {
 		fputs(usage, stderr);
 		return 2;

@@ -244,6 +244,28 @@ static void ram_garbage(void)
 	}
 }
 
+/*
+ * Optiboot's handover to the firmware (optiboot.c of each version): it
+ * reads MCUSR and clears it; an external reset runs the bootloader, which
+ * ends by its own watchdog reset (its wait for an upload, not modelled),
+ * so the firmware starts after a watchdog reset. 6.x passes the flags it
+ * read in r2 (since 4.6); 4.4 passes nothing, r2 holds what it left there
+ * (0x5a here). The version word sits in the last flash word.
+ */
+enum bootloader opt_bootloader;
+
+static void optiboot_handover(enum rst_kind kind)
+{
+	uint8_t flags = kind == RST_EXT ? WDRF : mcusr;
+	uint16_t v = opt_bootloader == BL_OPTIBOOT6 ? 0x0602 : 0x0404;
+
+	avr->flash[avr->flashend - 1] = v & 0xff;
+	avr->flash[avr->flashend] = v >> 8;
+	avr->data[2] = opt_bootloader == BL_OPTIBOOT6 ? flags : 0x5a;
+	mcusr = 0;
+	avr->data[MCUSR] = 0;
+}
+
 /* Runs at the end of every avr_reset(), after all simavr modules. */
 static void on_reset(avr_io_t *io)
 {
@@ -266,6 +288,8 @@ static void on_reset(avr_io_t *io)
 	ee_busy = 0;
 	if (kind == RST_POR)
 		ram_garbage();
+	if (opt_bootloader != BL_NONE)	/* it runs first */
+		optiboot_handover(kind);
 	/* WDRF overrides WDE: a reset with WDRF still set starts the WDT */
 	if ((mcusr & WDRF) && !(avr->data[WDTCSR] & WDE))
 		avr->io[AVR_DATA_TO_IO(WDTCSR)].w.c(avr, WDTCSR, WDE,

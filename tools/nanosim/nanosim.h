@@ -149,6 +149,9 @@ void server_ready(const char *firmware);
 void server_run(void);
 
 extern int opt_realtime;
+/* the bootloader in front of the firmware: none, or Optiboot's handover */
+enum bootloader { BL_NONE, BL_OPTIBOOT44, BL_OPTIBOOT6 };
+extern enum bootloader opt_bootloader;
 extern int opt_slowdown;	/* realtime: wall seconds per simulated second */
 extern long opt_crystal_ppm;	/* realtime: the clock this many ppm fast (< 0: slow) */
 extern volatile sig_atomic_t quit_requested;

@@ -849,6 +849,8 @@ static void failsafe_no_stretch(void)
 		sim("wait %.2f", 1 + 2.048 * 16 / mhz + (i % 100) / 50.0);
 		sim("xfer 2a we055");
 	}
+	printf("# failsafe trips landing in transactions: worst TWINT hold %ld cycles\n",
+	       sim_stat("hold_max"));
 	CHECK(sim_stat("hold_max") <= 64);
 	/* at 8 MHz, 64 cycles are 8 us: longer than SCL low at 100 kHz */
 	if (mhz == 16)
@@ -1077,6 +1079,139 @@ static void address_change(void)
 	IS("ok 55", "xfer 2a we0 r1");
 }
 
+/*
+ * The address slots: never at byte 0, a commit of the stored address
+ * writes nothing, a second commit within the first's write goes into the
+ * same slot (the one in force is never touched), a write cut short leaves
+ * the old address, and a supply measured low refuses EEPROM writes.
+ */
+static void address_eeprom(void)
+{
+	sim("wait 20");			/* AVcc measured */
+	/* a low supply: refused, nothing written, the address stays */
+	sim("avcc %s", mhz == 8 ? "2.6" : "3.9");	/* below 2.7 / 4.0 V */
+	sim("wait 20");
+	NEAR(get16(ARDUIPI_REG_ADC_AVCC_MV), mhz == 8 ? 2600 : 3900, 40);
+	printf("# AVcc measured %d mV at %d MHz: EEPROM writes refused\n",
+	       get16(ARDUIPI_REG_ADC_AVCC_MV), mhz);
+	refused("w5d2bd4", ARDUIPI_ERR_LOW_SUPPLY, "ok");
+	refused("w9601", ARDUIPI_ERR_LOW_SUPPLY, "ok");
+	EQ(get(ARDUIPI_REG_BOOT_SAVE), 0);
+	sim("wait 20");
+	IS("ok ffffffffffffffffffffffffffffffff", "eeprom 0 16");
+	IS("ok 2a", "xfer 2a w5c r1");
+	sim("avcc 5");
+	sim("wait 20");
+	/* slot 2 at byte 8: byte 0 stays erased */
+	IS("ok", "xfer 2a w5d2bd4");
+	sim("wait 20");
+	IS("ok ffffffffffffffff002bd4ffffffffff", "eeprom 0 16");
+	IS("ok 2b", "xfer 2b w5c r1");
+	/* the same address again: nothing written */
+	IS("ok", "xfer 2b w5d2bd4");
+	sim("wait 20");
+	IS("ok ffffffffffffffff002bd4ffffffffff", "eeprom 0 16");
+	/* 0x2c, then 0x2d while 0x2c is being written: slot 3 ends with
+	 * 0x2d; slot 2, in force until then, is never touched */
+	IS("ok", "xfer 2b w5d2cd3");
+	sim("wait 2");
+	IS("ok", "xfer 2b w5d2dd2");
+	sim("eeprom 8 4");
+	EQ(strcmp(R, "ok 002bd4ff"), 0);
+	sim("wait 30");
+	IS("ok ffffffffffffffff002bd4ff012dd2ff", "eeprom 0 16");
+	IS("ok 2d", "xfer 2d w5c r1");
+	IS("nack addr 0", "xfer 2c we0 r1");
+	/* a write cut short (power lost 5 ms in): the old address */
+	IS("ok", "xfer 2d w5d2ed1");
+	sim("wait 5");
+	sim("reset por");
+	sim("wait 20");
+	IS("ok 2d", "xfer 2d w5c r1");
+	IS("ok 55", "xfer 2d we0 r1");
+}
+
+/*
+ * Firmware before protocol 1.2's slots kept the address at bytes 0 and 4:
+ * read when no new slot is valid, and never written again.
+ */
+static void address_legacy(void)
+{
+	char path[] = "/tmp/fwsim-eeXXXXXX", m[8];
+	uint8_t ee[1024];
+	const char *argv[] = { "--mhz", m, "--clock", "100000", "--eeprom", path,
+			       firmware, NULL };
+	int fd = mkstemp(path);
+
+	memset(ee, 0xff, sizeof(ee));
+	ee[0] = 3; ee[1] = 0x2c; ee[2] = 0xd3;		/* slot 0, older */
+	ee[4] = 4; ee[5] = 0x2e; ee[6] = 0xd1;		/* slot 1, in force */
+	CHECK(fd >= 0 && write(fd, ee, sizeof(ee)) == (ssize_t)sizeof(ee));
+	if (fd >= 0)
+		close(fd);
+	stop();
+	snprintf(m, sizeof(m), "%d", mhz);
+	S = sim_spawn(nanosim, argv);
+	if (!S) {
+		printf("Bail out! cannot start %s\n", nanosim);
+		exit(1);
+	}
+	sim("wait 20");
+	IS("ok 2e", "xfer 2e w5c r1");
+	IS("ok", "xfer 2e w5d2bd4");
+	sim("wait 30");
+	IS("ok 032cd3ff042ed1ff052bd4ffffffffff", "eeprom 0 16");
+	IS("ok 2b", "xfer 2b w5c r1");
+	stop();
+	unlink(path);
+}
+
+/*
+ * The reset cause through a bootloader that clears MCUSR: Optiboot 4.6
+ * and later pass it in r2 (an external reset reaches the firmware as
+ * the watchdog reset that ends the bootloader); 4.4 passes nothing, and
+ * what it left in r2 must not be taken for a cause.
+ */
+static void start_bootloader(const char *which)
+{
+	char m[8];
+	const char *argv[] = { "--mhz", m, "--bootloader", which, firmware, NULL };
+
+	stop();
+	snprintf(m, sizeof(m), "%d", mhz);
+	S = sim_spawn(nanosim, argv);
+	if (!S) {
+		printf("Bail out! cannot start %s\n", nanosim);
+		exit(1);
+	}
+	sim("wait 20");
+}
+
+static void optiboot_cause(void)
+{
+	static const struct { const char *kind; int cause; } k[] = {
+		{ "wdt", ARDUIPI_RESET_WATCHDOG },
+		{ "bor", ARDUIPI_RESET_BROWNOUT },
+		{ "ext", ARDUIPI_RESET_WATCHDOG },
+		{ "por", ARDUIPI_RESET_POWERON },
+	};
+
+	start_bootloader("optiboot6");
+	EQ(get(ARDUIPI_REG_RESET_CAUSE), ARDUIPI_RESET_POWERON);
+	for (unsigned i = 0; i < 4; i++) {
+		sim("reset %s", k[i].kind);
+		sim("wait 20");
+		EQ(get(ARDUIPI_REG_RESET_CAUSE), k[i].cause);
+	}
+	EQ(get(ARDUIPI_REG_BOOT_COUNT), 1);
+	start_bootloader("optiboot4.4");
+	EQ(get(ARDUIPI_REG_RESET_CAUSE), 0);
+	sim("reset wdt");
+	sim("wait 20");
+	EQ(get(ARDUIPI_REG_RESET_CAUSE), 0);
+	EQ(get(ARDUIPI_REG_BOOT_COUNT), 2);
+}
+
 /* ---- random traffic --------------------------------------------------- */
 
 /* Random frames, except those that could move the INT line off D12 (the
@@ -1263,7 +1398,9 @@ static const struct test {
 	T(failsafe_trip_now, "100000"), T(app_watchdog, "100000"),
 	T(boot_state, "100000"),
 	T(adc, "400000"),
-	T(address_change, "100000"), T(random_traffic, "400000"),
+	T(address_change, "100000"), T(address_eeprom, "100000"),
+	T(address_legacy, "100000"), T(optiboot_cause, "100000"),
+	T(random_traffic, "400000"),
 	T(twint_hold, "400000"),
 };
 

@@ -30,7 +30,7 @@ static void invariants(void)
 	} else if (line != ARDUIPI_INT_PIN_NONE) {
 		abort();
 	}
-	if (REG(ARDUIPI_REG_ERROR) > ARDUIPI_ERR_BUSY)
+	if (REG(ARDUIPI_REG_ERROR) > ARDUIPI_ERR_LOW_SUPPLY)
 		abort();
 	if (REG(ARDUIPI_REG_ID0) != ARDUIPI_ID0_VALUE)
 		abort();

@@ -100,6 +100,13 @@ t_cli "24.7 a mode that does not exist" 2 "" "^arduipi: D6='sideways': input, pu
 t_cli "24.8 A4 is the bus: refused" 1 "" "pin reserved" arduipi boot A4=low
 t_cli "24.9 boot clear" 0 "" "" arduipi boot clear
 t_cli "24.10 ... every pin an input" 0 input "" arduipi boot
+simctl avcc 3.9 >/dev/null
+simctl wait 20 >/dev/null
+t_cli "24.11 a supply of 3.9 V: no EEPROM write, the reason" 1 "" \
+	"supply is too low for an EEPROM write" arduipi boot D13=high
+t_cli "24.12 ... nothing stored" 0 input "" arduipi boot
+simctl avcc 5 >/dev/null
+simctl wait 20 >/dev/null
 
 # ---- refusals and bad command lines: a message, a status, nothing done ---
 t_cli "25 a command the firmware refuses: status 1, its reason" 1 "" \
@@ -144,8 +151,19 @@ t_cli "41.5 ... no serial port" 1 "" "^arduipi-flash: no serial port /dev/ttyNON
 	arduipi-flash -p /dev/ttyNONE
 
 # ---- the kernel driver owns the address ----------------------------------------
+# (bound on a supply too low for the EEPROM: the boot state it would store,
+# every line an input, is refused; it says so and works all the same)
+arduipi boot D13=high
+simctl avcc 3.9 >/dev/null
+simctl wait 20 >/dev/null
+log_mark
 modprobe arduipi
 wait_gpiochip 2a
+t_eq "41.6 driver bound on a 3.9 V supply: the boot state not stored, the reason" "1 1" \
+	"$(log_since | grep -c "supply is too low for an EEPROM write") $(log_since | grep -c 'boot state not stored')"
+t_run "41.7 ... and its GPIO chip is there" test -n "$(nano_gpiochip 2a)"
+t_cli "41.8 ... the stored boot state is unchanged" 0 "D13=high" "" arduipi -f boot
+simctl avcc 5 >/dev/null
 t_cli "42 driver bound: refused, naming it" 1 "" \
 	"^arduipi: 0x2a on i2c-1 is in use by the kernel driver arduipi: .* or -f" arduipi ping
 t_cli "43 ... -f talks to it anyway" 0 0x55 "" arduipi -f ping
