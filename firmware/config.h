@@ -26,6 +26,17 @@
 #define ARDUIPI_WDTO WDTO_250MS
 #endif
 
+/*
+ * Slave-side bus timeout: addressed by a master that then says nothing for
+ * this long (SMBus: 25..35 ms), the TWI lets go of SDA and SCL.
+ */
+#ifndef ARDUIPI_TWI_TIMEOUT_MS
+#define ARDUIPI_TWI_TIMEOUT_MS 35
+#endif
+#if ARDUIPI_TWI_TIMEOUT_MS < 25 || ARDUIPI_TWI_TIMEOUT_MS > 200
+#error "ARDUIPI_TWI_TIMEOUT_MS must be 25..200"
+#endif
+
 /* Time the ADC reference needs after a switch (AREF carries 100 nF). */
 #ifndef ARDUIPI_REF_SETTLE_MS
 #define ARDUIPI_REF_SETTLE_MS 5

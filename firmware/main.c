@@ -173,7 +173,7 @@ static uint8_t adc_admux = 0xff;	/* conversion in flight */
 static uint8_t adc_scan;		/* next scan position */
 static uint8_t adc_stable;		/* reference settled at start */
 static uint8_t adc_keep;		/* not the first of a pair */
-static uint32_t adc_ref_us, adc_slow_us;
+static uint32_t adc_ref_us, adc_slow_us, avcc_us;
 
 static void adc_store(uint8_t admux, uint16_t v, uint8_t user)
 {
@@ -191,7 +191,8 @@ static void adc_store(uint8_t admux, uint16_t v, uint8_t user)
 		reg16_set(ARDUIPI_REG_ADC_BANDGAP, v);
 		reg16_set(ARDUIPI_REG_ADC_AVCC_MV, mv);
 		/* no EEPROM write below the clock's supply range (config.h) */
-		proto_low_supply = mv < ARDUIPI_EE_MIN_MV;
+		avcc_us = now_us;
+		proto_ee_refuse = mv < ARDUIPI_EE_MIN_MV ? ARDUIPI_ERR_LOW_SUPPLY : 0;
 	}
 }
 
@@ -261,6 +262,9 @@ static void stream_poll(void)
 {
 	uint8_t want = REG(ARDUIPI_REG_ADC_STREAM), scan, refs, i;
 
+	/* the stream owns the ADC: AVcc goes unmeasured, EEPROM writes wait */
+	if (st_on && passed(avcc_us, 2 * ARDUIPI_SLOW_ADC_MS))
+		proto_ee_refuse = ARDUIPI_ERR_BUSY;
 	if (want == st_on || (want && (ADCSRA & _BV(ADSC))))
 		return;		/* starting: let a conversion finish first */
 	if (!want) {
@@ -454,6 +458,16 @@ static uint8_t addr_load(void)
 	return a ? a : ARDUIPI_ADDR;
 }
 
+/*
+ * The next byte of a save may go to the EEPROM: it is idle, and the supply
+ * is not measured low (a save under way waits for it: both writers order
+ * their bytes so that a save cut short leaves the old state in force).
+ */
+static uint8_t ee_may_write(void)
+{
+	return eeprom_is_ready() && proto_ee_refuse != ARDUIPI_ERR_LOW_SUPPLY;
+}
+
 static uint8_t boot_buf[BOOT_LEN], boot_pos = BOOT_LEN + 1;
 
 /* The register image says what early_init() did (no pins written). */
@@ -493,7 +507,7 @@ static void boot_poll(uint8_t req)
 					      BOOT_CRC0);
 		boot_pos = 0;
 	}
-	if (boot_pos <= BOOT_LEN && eeprom_is_ready()) {
+	if (boot_pos <= BOOT_LEN && ee_may_write()) {
 		if (boot_pos < BOOT_LEN)
 			eeprom_update_byte(EE_BOOT + boot_pos, boot_buf[boot_pos]);
 		else
@@ -514,7 +528,7 @@ static void boot_poll(uint8_t req)
  * address in force. A commit while one is being written starts it again
  * in the same slot; a commit of the stored address writes nothing (and
  * stops one being written: that slot stays invalid). One byte per pass,
- * only when the EEPROM is idle: never waits.
+ * only when the EEPROM is idle (and the supply not low): never waits.
  */
 #define EE_STEPS	4
 
@@ -533,9 +547,11 @@ static void addr_poll(uint8_t req)
 		ee_buf[1] = ee_seq + 1;
 		ee_buf[2] = addr_next;
 		ee_buf[3] = ~addr_next;
-		ee_pos = addr_next == ee_addr ? EE_STEPS : 0;
+		/* the stored address again: nothing to write, unless it is in
+		 * the old slots (then it moves to the new ones) */
+		ee_pos = addr_next == ee_addr && ee_slot >= SLOT_A ? EE_STEPS : 0;
 	}
-	if (ee_pos < EE_STEPS && eeprom_is_ready()) {
+	if (ee_pos < EE_STEPS && ee_may_write()) {
 		eeprom_update_byte(EE_SLOT(to) + order[ee_pos], ee_buf[ee_pos]);
 		if (++ee_pos == EE_STEPS) {	/* the new slot is in force */
 			ee_slot = to;
@@ -555,12 +571,22 @@ static void addr_poll(uint8_t req)
 /*
  * Safety net: TWEA is cleared to refuse the rest of a bad frame and set
  * again by the next TWI event. Should none come, re-arm after 2 ms so the
- * device can never stay deaf to its address.
+ * device can never stay deaf to its address. And the slave-side timeout:
+ * addressed, no event for ARDUIPI_TWI_TIMEOUT_MS (twi_timeout).
  */
 static void twi_poll(void)
 {
-	static uint32_t off_us;
-	static uint8_t off;
+	static uint32_t off_us, ev_us;
+	static uint8_t off, seen;
+	uint8_t mark = twi_bus_mark();
+
+	if (!mark || mark != seen) {
+		seen = mark;
+		ev_us = now_us;
+	} else if (passed(ev_us, ARDUIPI_TWI_TIMEOUT_MS)) {
+		twi_timeout();
+		ev_us = now_us;
+	}
 
 	if (TWCR & _BV(TWEA)) {
 		off = 0;

@@ -19,7 +19,7 @@
 uint8_t regs[NREGS];
 volatile uint8_t proto_req;
 volatile uint8_t proto_addr;
-volatile uint8_t proto_low_supply;
+volatile uint8_t proto_ee_refuse;
 volatile uint8_t proto_tx;
 
 static uint8_t ping = ARDUIPI_PING_DEFAULT;
@@ -310,7 +310,8 @@ static uint16_t frame_val16(uint8_t r)
 }
 
 /* Whether the frame being committed writes any of first..last. */
-static inline uint8_t frame_covers(uint8_t first, uint8_t last)
+static inline __attribute__((always_inline)) uint8_t
+frame_covers(uint8_t first, uint8_t last)
 {
 	return c_reg <= last && c_last >= first;
 }
@@ -496,12 +497,21 @@ static uint8_t __attribute__((noinline)) tripped_check(void)
 	       ARDUIPI_ERR_TRIPPED : ARDUIPI_OK;
 }
 
-/* An EEPROM write: an address commit or a boot state save. */
+/*
+ * An EEPROM write: an address commit, a boot state save, or the INT line
+ * moved onto a line of the boot state (line_release() saves it again).
+ */
 static uint8_t __attribute__((noinline)) ee_check(void)
 {
+	uint8_t line = frame_val(ARDUIPI_REG_INT_PIN), b = line >> 3;
+
 	return frame_covers(ARDUIPI_REG_ADDR_COMMIT, ARDUIPI_REG_ADDR_COMMIT) ||
 	       (frame_covers(ARDUIPI_REG_BOOT_SAVE, ARDUIPI_REG_BOOT_SAVE) &&
-		frame_val(ARDUIPI_REG_BOOT_SAVE));
+		frame_val(ARDUIPI_REG_BOOT_SAVE)) ||
+	       (frame_covers(ARDUIPI_REG_INT_PIN, ARDUIPI_REG_INT_PIN) &&
+		line < ARDUIPI_NGPIO &&
+		((frame_val(ARDUIPI_REG_BOOT_DIR + b) |
+		  frame_val(ARDUIPI_REG_BOOT_LEVEL + b)) & (1 << (line & 7))));
 }
 
 /* Checks that involve several registers, on the values after the frame. */
@@ -551,10 +561,11 @@ static uint8_t frame_check(void)
 	    (uint8_t)(frame_val(ARDUIPI_REG_ADDR_COMMIT) ^
 		      frame_val(ARDUIPI_REG_ADDR_NEW)) != 0xff)
 		return ARDUIPI_ERR_BAD_KEY;
-	/* no EEPROM write on a supply measured low: behind a one-byte test,
-	 * a status read may be waiting for this (the TWINT hold) */
-	if (proto_low_supply && ee_check())
-		return ARDUIPI_ERR_LOW_SUPPLY;
+	/* no EEPROM write on a supply measured low (or not measured while the
+	 * ADC stream runs): behind a one-byte test, a status read may be
+	 * waiting for this (the TWINT hold) */
+	if (proto_ee_refuse && ee_check())
+		return proto_ee_refuse;
 	/*
 	 * After a failsafe trip the outputs stay as it left them until the
 	 * host has seen it (cleared STATUS.FS_TRIPPED): a write made from an

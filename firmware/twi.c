@@ -69,6 +69,50 @@ static void twi_event(uint8_t status, uint8_t data)
 }
 
 /*
+ * The bus as the fast path last saw it: 0 while no transaction addresses
+ * the Nano, else a number that changes with every bus event (the queue's
+ * write index + 1). Costs the fast path and the worker nothing, and
+ * turns no interrupt off.
+ */
+uint8_t twi_bus_mark(void)
+{
+	uint8_t w = twi_ev_w;	/* the entry before it is complete and stays */
+	uint8_t status = twi_ev[2 * ((w - 1) & QMASK)];
+
+	return status == 0x60 || status == 0x80 || status == 0xa8 ||
+	       status == 0xb8 ? w + 1 : 0;
+}
+
+/*
+ * The main loop's slave-side timeout (SMBus): addressed and no event for
+ * ARDUIPI_TWI_TIMEOUT_MS, the master is gone mid-transaction; a slave
+ * transmitter would hold SDA low for good on a 0 bit. The unit off and on
+ * again lets go of both lines; the protocol engine takes it as the bus
+ * error it is (as if twi.S had recovered the unit).
+ */
+void twi_timeout(void)
+{
+	uint8_t w;
+
+	cli();
+	TWCR = 0;
+	twi_tx_wait = 0;
+	TWCR = TWCR_IDLE;
+	w = twi_ev_w;
+	if (((w + 1) & QMASK) != twi_ev_r) {
+		twi_ev[2 * w] = 0x00;
+		twi_ev_w = (w + 1) & QMASK;
+		twi_tx_ready = 0;
+	}
+	if (!twi_busy) {
+		twi_busy = 1;
+		sei();
+		twi_worker();
+	}
+	sei();
+}
+
+/*
  * Send proto_tx for the transmit event that the fast path held, release
  * SCL, and return that event's status. Interrupts off.
  */

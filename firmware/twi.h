@@ -6,6 +6,8 @@
 
 void twi_init(uint8_t addr);
 void twi_worker(void);
+void twi_timeout(void);
+uint8_t twi_bus_mark(void);
 extern volatile uint8_t twi_resume;
 
 #endif

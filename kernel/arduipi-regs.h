@@ -247,7 +247,7 @@ enum arduipi_error {
 	ARDUIPI_ERR_BAD_REG = 14,	/* no such register in the bank */
 	ARDUIPI_ERR_BUSY = 15,		/* not while the ADC stream runs */
 	ARDUIPI_ERR_TRIPPED = 16,	/* GPIO/PWM write, FS_TRIPPED set */
-	ARDUIPI_ERR_LOW_SUPPLY = 17,	/* EEPROM write, AVcc low/unknown */
+	ARDUIPI_ERR_LOW_SUPPLY = 17,	/* EEPROM write, AVcc measured low */
 };
 
 #endif /* ARDUIPI_REGS_H */

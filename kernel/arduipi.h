@@ -59,6 +59,7 @@ struct arduipi {
 	bool fs_latching;	/* a trip re-read, its STATUS not yet cleared */
 	bool fs_wdt;		/* ... and it was the watchdog's */
 	unsigned int fs_trips;	/* since probe (sysfs failsafe_trips) */
+	bool boot_pending;	/* the boot state refused (supply): retry */
 	struct watchdog_device *wdd;	/* watchdog.c, or NULL */
 	struct mutex wdt_lock;		/* the Nano's WDT and wdt_armed */
 	bool wdt_armed;
@@ -116,6 +117,7 @@ int arduipi_pwm_probe(struct arduipi *ap);
 int arduipi_pwm_restore(struct arduipi *ap);
 void arduipi_pwm_sync_state(struct arduipi *ap);
 int arduipi_failsafe_probe(struct arduipi *ap);
+void arduipi_boot_state_retry(struct arduipi *ap);
 int arduipi_failsafe_trip(struct arduipi *ap);
 int arduipi_failsafe_force(struct arduipi *ap);
 int arduipi_failsafe_ack(struct arduipi *ap);

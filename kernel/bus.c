@@ -196,9 +196,8 @@ static int arduipi_write_regs(struct arduipi *ap, const u8 *buf, size_t count)
 	else if (ret == -EBUSY)
 		dev_err_ratelimited(ap->dev, "register 0x%02x cannot change while the ADC stream runs\n",
 				    buf[0]);
-	else if (ret == -ERANGE)
-		dev_err_ratelimited(ap->dev, "register 0x%02x: the Nano's supply is too low for an EEPROM write (AVcc: in_voltage9_input)\n",
-				    buf[0]);
+	else if (ret == -ERANGE)	/* a low supply: the caller says what */
+		return ret;
 	else if (ret)
 		return arduipi_failed(ap, "writing", buf[0], i, ret);
 	return ret;

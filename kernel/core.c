@@ -246,6 +246,8 @@ static void arduipi_health(struct work_struct *work)
 			arduipi_tripped(ap, b[1], may_restore);
 		} else if (READ_ONCE(ap->behind) && may_restore) {
 			arduipi_catch_up(ap);
+		} else if (ap->boot_pending) {
+			arduipi_boot_state_retry(ap);
 		}
 	}
 	arduipi_poll_next(ap);

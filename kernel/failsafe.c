@@ -228,6 +228,8 @@ const struct attribute_group *arduipi_groups[] = {
  * The Nano's boot state (protocol 1.2), in force from the first
  * microseconds after any reset: the failsafe's lines at their safe levels,
  * every other line an input. Stored in its EEPROM only when it differs.
+ * The Nano refuses EEPROM writes on a supply it measures too low: then
+ * the poll tries again (arduipi_boot_state_retry) until it is stored.
  */
 static int arduipi_boot_state(struct arduipi *ap, u32 low, u32 high)
 {
@@ -243,20 +245,33 @@ static int arduipi_boot_state(struct arduipi *ap, u32 low, u32 high)
 	}
 	want[2 * ARDUIPI_GPIO_BANKS] = 1;	/* BOOT_SAVE */
 	ret = regmap_bulk_read(ap->regmap, ARDUIPI_REG_BOOT_DIR, have, sizeof(have));
-	if (ret)
-		return dev_err_probe(ap->dev, ret, "cannot read the boot state\n");
+	if (ret)	/* a retry's bus error: the next poll tries again */
+		return ap->boot_pending ? ret :
+		       dev_err_probe(ap->dev, ret, "cannot read the boot state\n");
 	if (!memcmp(have, want, sizeof(have)))
 		return 0;
 	ret = regmap_bulk_write(ap->regmap, ARDUIPI_REG_BOOT_DIR, want, sizeof(want));
-	if (ret == -ERANGE) {	/* logged: a low supply, not worth a probe */
-		dev_warn(ap->dev, "boot state not stored: outputs after a Nano reset are as stored before\n");
+	if (ret == -ERANGE) {
+		if (!ap->boot_pending)
+			dev_warn(ap->dev, "boot state not stored: the Nano's supply is too low for an EEPROM write (AVcc: in_voltage9_input); tried again at each poll, until then a Nano reset brings the one stored before\n");
+		ap->boot_pending = true;
 		return 0;
 	}
 	if (ret)
-		return dev_err_probe(ap->dev, ret, "cannot store the boot state\n");
+		return ap->boot_pending ? ret :
+		       dev_err_probe(ap->dev, ret, "cannot store the boot state\n");
+	ap->boot_pending = false;
 	dev_info(ap->dev, "boot state stored in the Nano's EEPROM: %severy other line an input\n",
 		 low | high ? "the failsafe's lines at their safe levels, " : "");
 	return 0;
+}
+
+/* From the poll: the boot state the supply refused, once more. */
+void arduipi_boot_state_retry(struct arduipi *ap)
+{
+	u32 low = ap->fs_lines & ~ap->fs_high;
+
+	arduipi_boot_state(ap, low, ap->fs_high);
 }
 
 /* No timeout: the Nano keeps its outputs whatever the host does. */

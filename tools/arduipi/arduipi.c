@@ -187,7 +187,7 @@ static const char *const errors[] = {
 	[ARDUIPI_ERR_BAD_REG] = "no such register",
 	[ARDUIPI_ERR_BUSY] = "busy: the ADC stream runs",
 	[ARDUIPI_ERR_TRIPPED] = "the failsafe tripped: clear STATUS.FS_TRIPPED (i2cset ... 0x58 0x02) first",
-	[ARDUIPI_ERR_LOW_SUPPLY] = "the Nano's supply is too low for an EEPROM write (AVcc below 4.0 V at 16 MHz, 2.7 V at 8 MHz)",
+	[ARDUIPI_ERR_LOW_SUPPLY] = "the Nano's supply is too low for an EEPROM write (AVcc measured below the firmware's ARDUIPI_EE_MIN_MV, by default 4.0 V at 16 MHz, 2.7 V at 8 MHz)",
 };
 
 static void hexdump(char *buf, size_t len, const uint8_t *b, int n)

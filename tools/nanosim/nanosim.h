@@ -76,7 +76,9 @@ struct faults {
 	int nack_n;
 	int buserr_n;
 	double stall_ms;	/* 0 = none */
+	int vanish_n;		/* the master stops before this read byte */
 };
+#define FAULTS_NONE	((struct faults){ -1, 0, -1, -1, 0, -1 })
 struct xact {
 	uint8_t addr;
 	int nmsg;

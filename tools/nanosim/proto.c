@@ -17,7 +17,7 @@
 
 static enum { P_NONE, P_XFER, P_WAIT } pend;
 static uint64_t wait_until;
-static struct faults armed = { -1, 0, -1, -1, 0 };
+static struct faults armed = { -1, 0, -1, -1, 0, -1 };
 static struct xact x;
 
 static int hexval(const char *s, unsigned long max, unsigned long *v)
@@ -69,11 +69,11 @@ static int hexbytes(const char *s, uint8_t *buf, int max)
 static void cmd_xfer(int argc, char **argv)
 {
 	unsigned long a;
-	int wire = 0, nack_ok = 0;
+	int wire = 0, nack_ok = 0, vanish_ok = 0;
 
 	memset(&x, 0, sizeof(x));
 	x.f = armed;
-	armed = (struct faults){ -1, 0, -1, -1, 0 };	/* used up, even on error */
+	armed = FAULTS_NONE;	/* used up, even on error */
 	if (argc < 3 || hexval(argv[1], 0x7f, &a))
 		REPLY("err usage: xfer ADDR w<hex>|r<count>...");
 	if (argc - 2 > XF_MAXMSG)
@@ -101,10 +101,14 @@ static void cmd_xfer(int argc, char **argv)
 		/* wire index of the address byte is 'wire'; then the data bytes */
 		if (x.f.nack_n >= wire && x.f.nack_n <= wire + (m->rd ? 0 : m->len))
 			nack_ok = 1;
+		if (m->rd && x.f.vanish_n > wire && x.f.vanish_n <= wire + m->len)
+			vanish_ok = 1;
 		wire += 1 + m->len;
 	}
 	if (x.f.nack_n >= 0 && !nack_ok)
 		REPLY("err fault nack %d: not a byte the master writes", x.f.nack_n);
+	if (x.f.vanish_n >= 0 && !vanish_ok)
+		REPLY("err fault vanish %d: not a byte the master reads", x.f.vanish_n);
 	xfer_submit(&x);
 	pend = P_XFER;
 }
@@ -124,6 +128,8 @@ static void cmd_fault(int argc, char **argv)
 		armed.nack_n = n;
 	} else if (argc >= 3 && !strcmp(argv[1], "buserr") && !decval(argv[2], 0, 1 << 20, &n)) {
 		armed.buserr_n = n;
+	} else if (argc >= 3 && !strcmp(argv[1], "vanish") && !decval(argv[2], 0, 1 << 20, &n)) {
+		armed.vanish_n = n;
 	} else if (argc >= 3 && !strcmp(argv[1], "stall") && !dblval(argv[2], 0, 1e6, &ms)) {
 		armed.stall_ms = ms;
 	} else if (argc >= 2 && !strcmp(argv[1], "mute") &&
@@ -134,11 +140,11 @@ static void cmd_fault(int argc, char **argv)
 	} else if (argc == 2 && !strcmp(argv[1], "hang")) {
 		mcu_stall(UINT64_MAX);	/* until a reset (its watchdog) */
 	} else if (argc == 2 && !strcmp(argv[1], "clear")) {
-		armed = (struct faults){ -1, 0, -1, -1, 0 };
+		armed = FAULTS_NONE;
 		server_mute(-1);
 		mcu_stall(0);
 	} else {
-		REPLY("err usage: fault flip N BIT | nack N | buserr N | stall MS | hang | mute [MS] | clear");
+		REPLY("err usage: fault flip N BIT | nack N | buserr N | vanish N | stall MS | hang | mute [MS] | clear");
 	}
 	out_line("ok");
 }

@@ -211,7 +211,7 @@ int sim_cmd(struct simclient *s, char *resp, size_t len, const char *fmt, ...)
 		if (!strcmp(line, "ok") || !strncmp(line, "ok ", 3))
 			n = 0;
 		else if (!strncmp(line, "nack ", 5) || !strcmp(line, "timeout") ||
-			 !strcmp(line, "buserr"))
+			 !strcmp(line, "buserr") || !strcmp(line, "vanished"))
 			n = 1;
 		else
 			n = -1;

@@ -403,11 +403,27 @@ static int master_writes(void)
 	return e.bi < 0 || !e.x.m[e.mi].rd;
 }
 
+/*
+ * A slave transmitter whose master stopped clocking (fault vanish) keeps
+ * driving the bit it had put on SDA: a 0 there holds the bus, no START
+ * can be made, until the slave's TWI lets go (TWEN cleared).
+ */
+static int sda_held(void)
+{
+	return twi_on() && tw.mode == SL_ST && !(tw.dr & 0x80);
+}
+
 static void byte_rise(uint64_t t)
 {
 	const struct msg *m = &e.x.m[e.mi];
 	uint8_t md, sd, wire;
 
+	if (e.wi == e.x.f.vanish_n) {	/* the master is gone: no STOP */
+		snprintf(e.res, sizeof(e.res), "vanished");
+		e.last_stop = t;
+		finish();
+		return;
+	}
 	if (e.wi == e.x.f.buserr_n) {
 		eng_at(t + cyc(4), PH_BUSERR);
 		return;
@@ -498,6 +514,24 @@ static void eng_phase(uint64_t t)
 	bus_t = t;
 	switch (e.ph) {
 	case PH_START:
+		if (sda_held()) {	/* no START on a held SDA */
+			if (e.abort) {	/* the timeout answered */
+				e.last_stop = t;
+				finish();
+			} else {
+				if (!e.waiting) {
+					e.waiting = 1;
+					e.wait_from = t;
+					at(t + ms2cyc(timeout_ms), tmo_tick, NULL);
+				}
+				eng_at(t + cyc(1), PH_START);
+			}
+			return;
+		}
+		if (e.waiting) {
+			e.waiting = 0;
+			avr_cycle_timer_cancel(avr, tmo_tick, NULL);
+		}
 		e.started = t;
 		slave_condition();
 		eng_at(t + t_hd + cyc(0.5), PH_RISE);

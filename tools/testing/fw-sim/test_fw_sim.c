@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include "../../nanosim/simclient.h"
 #include "../../../kernel/arduipi-regs.h"
@@ -1129,6 +1130,64 @@ static void address_eeprom(void)
 	sim("wait 20");
 	IS("ok 2d", "xfer 2d w5c r1");
 	IS("ok 55", "xfer 2d we0 r1");
+	/* a save under way waits while the supply is measured low: slot 2
+	 * stays invalid (the old address in force), then it completes */
+	IS("ok", "xfer 2d w5d2ed1");
+	sim("avcc %s", mhz == 8 ? "2.6" : "3.9");
+	sim("wait 40");
+	sim("eeprom 8 4");
+	CHECK(strcmp(R, "ok 022ed1ff") != 0 && strncmp(R + 7, "d1", 2) != 0);
+	sim("reset ext");
+	sim("wait 20");
+	IS("ok 2d", "xfer 2d w5c r1");
+	IS("ok", "xfer 2d w5d2ed1");	/* refused: the supply (ERROR) */
+	sim("avcc 5");
+	sim("wait 20");
+	IS("ok", "xfer 2d w5d2ed1");
+	sim("wait 30");
+	IS("ok 022ed1ff012dd2ff", "eeprom 8 8");
+	IS("ok 2e", "xfer 2e w5c r1");
+}
+
+/*
+ * Other EEPROM writes the supply check covers: the INT line moved onto a
+ * line of the boot state (stored again by itself), and every EEPROM write
+ * once the ADC stream has kept AVcc unmeasured for 1 s (ERR_BUSY).
+ */
+static void eeprom_guard(void)
+{
+	sim("wait 20");
+	IS("ok", "xfer 2a w9080000000000001");	/* boot state: D7 out low */
+	sim("wait 40");
+	sim("avcc %s", mhz == 8 ? "2.6" : "3.9");
+	sim("wait 20");
+	refused("w5f07", ARDUIPI_ERR_LOW_SUPPLY, "ok");	/* INT onto D7 */
+	EQ(get(ARDUIPI_REG_INT_PIN), 0xff);
+	sim("eeprom 10 9");
+	EQ(strncmp(R, "ok a58000", 9), 0);
+	IS("ok", "xfer 2a w5f02");	/* onto D2: not in it, nothing saved */
+	EQ(get(ARDUIPI_REG_INT_PIN), 2);
+	IS("ok", "xfer 2a w5fff");
+	sim("avcc 5");
+	sim("wait 20");
+	/* the stream owns the ADC: after 1 s without a measurement, no
+	 * EEPROM write; one again once it stops */
+	IS("ok", "xfer 2a w8901600001");	/* A0, 96 ticks, run */
+	sim("wait 1100");
+	clear_err();
+	IS("ok", "xfer 2a w9601");
+	EQ(err(), ARDUIPI_ERR_BUSY);
+	EQ(get(ARDUIPI_REG_BOOT_SAVE), 0);
+	clear_err();
+	IS("ok", "xfer 2a w5d2bd4");
+	EQ(err(), ARDUIPI_ERR_BUSY);
+	sim("wait 20");
+	IS("ok 2a", "xfer 2a w5c r1");
+	IS("ok", "xfer 2a w8c00");
+	sim("wait 20");
+	clear_err();
+	IS("ok", "xfer 2a w9601");
+	EQ(err(), 0);
 }
 
 /*
@@ -1162,6 +1221,27 @@ static void address_legacy(void)
 	sim("wait 30");
 	IS("ok 032cd3ff042ed1ff052bd4ffffffffff", "eeprom 0 16");
 	IS("ok 2b", "xfer 2b w5c r1");
+	stop();
+	/* the stored address committed again: it moves to the new slots */
+	S = sim_spawn(nanosim, argv);
+	if (!S) {
+		printf("Bail out! cannot start %s\n", nanosim);
+		exit(1);
+	}
+	sim("wait 20");
+	IS("ok 2b", "xfer 2b w5c r1");
+	stop();
+	CHECK(write(fd = open(path, O_WRONLY), ee, sizeof(ee)) == (ssize_t)sizeof(ee));
+	close(fd);
+	S = sim_spawn(nanosim, argv);
+	if (!S) {
+		printf("Bail out! cannot start %s\n", nanosim);
+		exit(1);
+	}
+	sim("wait 20");
+	IS("ok", "xfer 2e w5d2ed1");
+	sim("wait 30");
+	IS("ok 032cd3ff042ed1ff052ed1ffffffffff", "eeprom 0 16");
 	stop();
 	unlink(path);
 }
@@ -1210,6 +1290,34 @@ static void optiboot_cause(void)
 	sim("wait 20");
 	EQ(get(ARDUIPI_REG_RESET_CAUSE), 0);
 	EQ(get(ARDUIPI_REG_BOOT_COUNT), 2);
+}
+
+/*
+ * A master that vanishes in the middle of a read (reset, cable pulled):
+ * the Nano, sending 0x55, holds SDA low with its first bit and no master
+ * can make a START. After 35 ms addressed without a bus event the firmware
+ * lets go (SMBus's slave timeout), and says so in ERROR.
+ */
+static void slave_timeout(void)
+{
+	unsigned long long t0, t;
+	int ms = 0;
+
+	clear_err();
+	IS("ok", "fault vanish 3");
+	IS("vanished", "xfer 2a we0 r1");
+	sscanf(sim("time"), "ok %*u %llu", &t0);
+	IS("ok", "xfer-timeout 1");
+	while (ms++ < 100 && strcmp(sim("xfer 2a w"), "ok"))
+		CHECK(!strcmp(R, "timeout"));
+	sscanf(sim("time"), "ok %*u %llu", &t);
+	IS("ok", "xfer-timeout 25");
+	printf("# SDA held by a vanished master's read: released %.1f ms later\n",
+	       (t - t0) / 1e6);
+	CHECK(t - t0 >= 35000000ULL && t - t0 <= 38500000ULL);
+	EQ(err(), ARDUIPI_ERR_BUS);
+	clear_err();
+	IS("ok 55", "xfer 2a we0 r1");
 }
 
 /* ---- random traffic --------------------------------------------------- */
@@ -1400,6 +1508,7 @@ static const struct test {
 	T(adc, "400000"),
 	T(address_change, "100000"), T(address_eeprom, "100000"),
 	T(address_legacy, "100000"), T(optiboot_cause, "100000"),
+	T(eeprom_guard, "100000"), T(slave_timeout, "100000"),
 	T(random_traffic, "400000"),
 	T(twint_hold, "400000"),
 };

@@ -4,7 +4,18 @@
 
 uint8_t DDRB, PORTB, DDRC, PORTC, DDRD, PORTD;
 uint8_t TCCR0A, TCCR0B, OCR0A, OCR0B, TCCR1A, TCCR1B;
-uint16_t OCR1A, OCR1B, ICR1, TCNT1;
+uint16_t OCR1A, OCR1B;
+uint16_t host_icr1, host_tcnt1, host_t1_step;
+
+uint16_t *host_t1(uint16_t *reg)
+{
+	uint16_t before = host_tcnt1;
+
+	host_tcnt1 += host_t1_step;
+	if (before <= host_icr1 && host_tcnt1 > host_icr1)
+		host_tcnt1 -= host_icr1 + 1;	/* TOP reached: from 0 again */
+	return reg;
+}
 uint8_t TCCR2A, TCCR2B, OCR2A, OCR2B, SREG;
 int host_irq_off;
 

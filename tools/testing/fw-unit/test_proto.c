@@ -313,6 +313,31 @@ static void t_pwm_legacy(void)
 	EQ(err(), 0);
 }
 
+/*
+ * A smaller timer1 TOP while the counter runs just below it: the counter
+ * moves 3 ticks at every access of TCNT1/ICR1. Checked before the new TOP
+ * is in ICR1, it can pass the new TOP in between and run on to 0xffff
+ * (4.1 ms with the pins stuck at /1); written first, it cannot.
+ */
+static void t_timer1_top_race(void)
+{
+	W(ARDUIPI_REG_T1_TOP, 450 & 0xff, 450 >> 8);
+	EQ(host_icr1, 450);
+	for (uint16_t c = 380; c <= 400; c++) {
+		W(ARDUIPI_REG_T1_TOP, 450 & 0xff, 450 >> 8);
+		host_tcnt1 = c;
+		host_t1_step = 3;
+		W(ARDUIPI_REG_T1_TOP, 400 & 0xff, 400 >> 8);
+		host_t1_step = 0;
+		EQ(host_icr1, 400);
+		if (host_tcnt1 > host_icr1)
+			printf("#   counter at %u before: %u, past TOP 400\n", c,
+			       host_tcnt1);
+		CHECK(host_tcnt1 <= host_icr1);
+	}
+	EQ(err(), 0);
+}
+
 static void t_pwm_bank(void)
 {
 	const uint8_t c = ARDUIPI_REG_PWM_CTRL(3);
@@ -640,7 +665,7 @@ static const struct {
 	T(t_pin_mode), T(t_bus_pins_refused), T(t_bad_input),
 	T(t_unknown_command_nacks_data), T(t_all_or_nothing), T(t_ports),
 	T(t_analog), T(t_adc_latch), T(t_over_read),
-	T(t_quick_write_is_harmless), T(t_pwm_legacy), T(t_pwm_bank),
+	T(t_quick_write_is_harmless), T(t_pwm_legacy), T(t_timer1_top_race), T(t_pwm_bank),
 	T(t_bank_identity), T(t_bank_gpio), T(t_int_line_reserved), T(t_pec),
 	T(t_pec_status_flags),
 	T(t_stream), T(t_address_change), T(t_failsafe_trip),

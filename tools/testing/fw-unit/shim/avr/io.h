@@ -17,7 +17,17 @@ uint8_t host_pin(int port);
 #define PIND	host_pin(2)
 extern uint8_t TCCR0A, TCCR0B, OCR0A, OCR0B;
 extern uint8_t TCCR1A, TCCR1B;
-extern uint16_t OCR1A, OCR1B, ICR1, TCNT1;
+extern uint16_t OCR1A, OCR1B;
+/*
+ * Timer1's counter runs while the code works: every access to TCNT1 or
+ * ICR1 first moves it host_t1_step ticks on (0: it stands still), and it
+ * wraps at TOP only when it reaches it, as the chip's does; past TOP it
+ * runs on towards 0xffff.
+ */
+extern uint16_t host_icr1, host_tcnt1, host_t1_step;
+uint16_t *host_t1(uint16_t *reg);
+#define ICR1	(*host_t1(&host_icr1))
+#define TCNT1	(*host_t1(&host_tcnt1))
 extern uint8_t TCCR2A, TCCR2B, OCR2A, OCR2B;
 extern uint8_t SREG;
 
