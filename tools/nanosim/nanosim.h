@@ -32,6 +32,7 @@ struct stats {
 	uint64_t hold_count, hold_max, hold_max_cycle, hold_stalled;
 	uint64_t hold_hist[HOLD_BUCKETS];
 	uint8_t hold_max_status;
+	uint64_t hold_max_by[32];	/* worst hold per TWSR status >> 3 */
 	uint64_t stretch_count, stretch_max;
 	uint64_t int_high_violations, bus_pin_violations, contentions;
 	uint64_t resets, rst_por, rst_ext, rst_bor, rst_wdt, crashes;

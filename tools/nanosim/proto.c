@@ -267,8 +267,8 @@ static void cmd_edges(int argc, char **argv)
 
 static void cmd_stats(int argc, char **argv)
 {
-	char hist[128];
-	int n = 0;
+	char hist[128], by[32 * 16] = "-";
+	int n = 0, m = 0;
 
 	if (argc > 1 && !strcmp(argv[1], "reset")) {
 		stats_clear();
@@ -277,12 +277,17 @@ static void cmd_stats(int argc, char **argv)
 	for (int i = 0; i < HOLD_BUCKETS; i++)
 		n += snprintf(hist + n, sizeof(hist) - n, "%s%llu", i ? "/" : "",
 			      (unsigned long long)st.hold_hist[i]);
+	/* the worst hold of each TWSR status seen: "a8:1111,b8:512" */
+	for (int s = 0; s < 32; s++)
+		if (st.hold_max_by[s])
+			m += snprintf(by + m, sizeof(by) - m, "%s%02x:%llu", m ? "," : "",
+				      s << 3, (unsigned long long)st.hold_max_by[s]);
 	out_line("ok xfers=%llu bytes=%llu busy_ns=%llu nacks=%llu timeouts=%llu buserrs=%llu "
 		 "hold_max=%llu hold_max_status=%02x hold_count=%llu hold_hist=%s "
 		 "hold_stalled=%llu hold_max_cycle=%llu stretch_count=%llu stretch_max_ns=%llu "
 		 "int_high_violations=%llu bus_pin_violations=%llu contentions=%llu "
 		 "resets=%llu por=%llu ext=%llu bor=%llu wdt=%llu crashes=%llu "
-		 "rt_overruns=%llu cycles=%llu",
+		 "rt_overruns=%llu cycles=%llu hold_by_status=%s",
 		 (unsigned long long)st.xfers, (unsigned long long)st.bytes,
 		 (unsigned long long)cyc2ns(st.busy),
 		 (unsigned long long)st.nacks, (unsigned long long)st.timeouts,
@@ -297,7 +302,7 @@ static void cmd_stats(int argc, char **argv)
 		 (unsigned long long)st.rst_por, (unsigned long long)st.rst_ext,
 		 (unsigned long long)st.rst_bor, (unsigned long long)st.rst_wdt,
 		 (unsigned long long)st.crashes, (unsigned long long)st.rt_overruns,
-		 (unsigned long long)avr->cycle);
+		 (unsigned long long)avr->cycle, by);
 }
 
 static void cmd_mem(int argc, char **argv)

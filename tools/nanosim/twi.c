@@ -146,6 +146,8 @@ static void hold_record(void)
 		b++;
 	st.hold_hist[b]++;
 	st.hold_count++;
+	if (h > st.hold_max_by[tw.status >> 3])
+		st.hold_max_by[tw.status >> 3] = h;
 	if (h > st.hold_max || st.hold_count == 1) {
 		st.hold_max = h;
 		st.hold_max_status = tw.status;
