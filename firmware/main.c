@@ -262,8 +262,10 @@ static void stream_poll(void)
 {
 	uint8_t want = REG(ARDUIPI_REG_ADC_STREAM), scan, refs, i;
 
-	/* the stream owns the ADC: AVcc goes unmeasured, EEPROM writes wait */
-	if (st_on && passed(avcc_us, 2 * ARDUIPI_SLOW_ADC_MS))
+	/* the stream owns the ADC: AVcc goes unmeasured, EEPROM writes wait
+	 * (a supply measured low stays that until measured again) */
+	if (st_on && proto_ee_refuse != ARDUIPI_ERR_LOW_SUPPLY &&
+	    passed(avcc_us, 2 * ARDUIPI_SLOW_ADC_MS))
 		proto_ee_refuse = ARDUIPI_ERR_BUSY;
 	if (want == st_on || (want && (ADCSRA & _BV(ADSC))))
 		return;		/* starting: let a conversion finish first */
@@ -584,7 +586,7 @@ static void twi_poll(void)
 		seen = mark;
 		ev_us = now_us;
 	} else if (passed(ev_us, ARDUIPI_TWI_TIMEOUT_MS)) {
-		twi_timeout();
+		twi_timeout(mark);
 		ev_us = now_us;
 	}
 

@@ -88,22 +88,28 @@ uint8_t twi_bus_mark(void)
  * ARDUIPI_TWI_TIMEOUT_MS, the master is gone mid-transaction; a slave
  * transmitter would hold SDA low for good on a 0 bit. The unit off and on
  * again lets go of both lines; the protocol engine takes it as the bus
- * error it is (as if twi.S had recovered the unit).
+ * error it is (as if twi.S had recovered the unit). Nothing, if the bus
+ * moved since the main loop saw mark (a master back at the deadline).
  */
-void twi_timeout(void)
+void twi_timeout(uint8_t mark)
 {
 	uint8_t w;
 
 	cli();
-	TWCR = 0;
+	if (twi_bus_mark() != mark) {
+		sei();
+		return;
+	}
+	TWCR = _BV(TWINT);	/* off, and no event left pending */
 	twi_tx_wait = 0;
-	TWCR = TWCR_IDLE;
 	w = twi_ev_w;
 	if (((w + 1) & QMASK) != twi_ev_r) {
 		twi_ev[2 * w] = 0x00;
-		twi_ev_w = (w + 1) & QMASK;
+		twi_ev_w = w = (w + 1) & QMASK;
 		twi_tx_ready = 0;
 	}
+	/* on again; masked while the queue is full (the worker unmasks) */
+	TWCR = ((w + 1) & QMASK) != twi_ev_r ? TWCR_IDLE : _BV(TWEA) | _BV(TWEN);
 	if (!twi_busy) {
 		twi_busy = 1;
 		sei();

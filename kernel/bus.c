@@ -273,7 +273,7 @@ static const struct regmap_range arduipi_volatile_ranges[] = {
 	/* the stream is restarted by adc.c after an MCU restart */
 	regmap_reg_range(ARDUIPI_REG_ADC_SCAN, ARDUIPI_REG_ADC_WATERMARK),
 	regmap_reg_range(ARDUIPI_REG_FS_TRIP, ARDUIPI_REG_FS_TRIP),
-	/* probe reads and writes it once (failsafe.c) */
+	/* probe, and the poll while the Nano refuses it (failsafe.c) */
 	regmap_reg_range(ARDUIPI_REG_BOOT_DIR, ARDUIPI_REG_BOOT_SAVE),
 	regmap_reg_range(ARDUIPI_REG_ADC_RESULT, ARDUIPI_REG_ADC_BANDGAP + 1),
 	/* the watchdog core runs it; a write is a ping */

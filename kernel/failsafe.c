@@ -251,9 +251,15 @@ static int arduipi_boot_state(struct arduipi *ap, u32 low, u32 high)
 	if (!memcmp(have, want, sizeof(have)))
 		return 0;
 	ret = regmap_bulk_write(ap->regmap, ARDUIPI_REG_BOOT_DIR, want, sizeof(want));
-	if (ret == -ERANGE) {
+	if (ret == -ERANGE || ret == -EBUSY) {
+		static const char *const why[] = {
+			"the Nano's supply is too low for an EEPROM write (AVcc: in_voltage9_input)",
+			"the ADC stream runs, the Nano's supply is not measured meanwhile",
+		};
+
 		if (!ap->boot_pending)
-			dev_warn(ap->dev, "boot state not stored: the Nano's supply is too low for an EEPROM write (AVcc: in_voltage9_input); tried again at each poll, until then a Nano reset brings the one stored before\n");
+			dev_warn(ap->dev, "boot state not stored: %s; tried again at each poll, until then a Nano reset brings the one stored before\n",
+				 why[ret == -EBUSY]);
 		ap->boot_pending = true;
 		return 0;
 	}
@@ -266,11 +272,17 @@ static int arduipi_boot_state(struct arduipi *ap, u32 low, u32 high)
 	return 0;
 }
 
-/* From the poll: the boot state the supply refused, once more. */
+/*
+ * From the poll: the boot state the Nano refused, once more; not while an
+ * ADC stream runs (it would be refused again, and logged).
+ */
 void arduipi_boot_state_retry(struct arduipi *ap)
 {
 	u32 low = ap->fs_lines & ~ap->fs_high;
+	unsigned int stream;
 
+	if (regmap_read(ap->regmap, ARDUIPI_REG_ADC_STREAM, &stream) || stream)
+		return;
 	arduipi_boot_state(ap, low, ap->fs_high);
 }
 

@@ -518,7 +518,7 @@ static void eng_phase(uint64_t t)
 	case PH_START:
 		if (sda_held()) {	/* no START on a held SDA */
 			if (e.abort) {	/* the timeout answered */
-				e.last_stop = t;
+				e.started = e.last_stop = t;
 				finish();
 			} else {
 				if (!e.waiting) {
