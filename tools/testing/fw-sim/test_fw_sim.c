@@ -38,14 +38,27 @@ static char R[8192];
 	}								\
 } while (0)
 
-static void start(const char *clock)
+static void stop(void)
+{
+	if (S)
+		sim_close(S);
+	S = NULL;
+}
+
+/* A new simulator with these options (NULL-terminated, at most 8). */
+static void start_with(const char *const *opt)
 {
 	/* NANOSIM_MHZ=8 runs the 8 MHz (3.3 V Pro Mini) build */
 	char m[8];
-	const char *argv[] = { "--mhz", m, "--clock", clock, firmware, NULL };
+	const char *argv[12] = { "--mhz", m };
+	int n = 2;
 
+	stop();
 	snprintf(m, sizeof(m), "%d", mhz);
-
+	while (*opt && n < 10)
+		argv[n++] = *opt++;
+	argv[n++] = firmware;
+	argv[n] = NULL;
 	S = sim_spawn(nanosim, argv);
 	if (!S) {
 		printf("Bail out! cannot start %s\n", nanosim);
@@ -53,11 +66,11 @@ static void start(const char *clock)
 	}
 }
 
-static void stop(void)
+static void start(const char *clock)
 {
-	if (S)
-		sim_close(S);
-	S = NULL;
+	const char *opt[] = { "--clock", clock, NULL };
+
+	start_with(opt);
 }
 
 /* One request; returns the response (static), records protocol errors. */
@@ -1211,10 +1224,9 @@ static void eeprom_guard(void)
  */
 static void address_legacy(void)
 {
-	char path[] = "/tmp/fwsim-eeXXXXXX", m[8];
+	char path[] = "/tmp/fwsim-eeXXXXXX";
 	uint8_t ee[1024];
-	const char *argv[] = { "--mhz", m, "--clock", "100000", "--eeprom", path,
-			       firmware, NULL };
+	const char *opt[] = { "--eeprom", path, NULL };
 	int fd = mkstemp(path);
 
 	memset(ee, 0xff, sizeof(ee));
@@ -1223,36 +1235,23 @@ static void address_legacy(void)
 	CHECK(fd >= 0 && write(fd, ee, sizeof(ee)) == (ssize_t)sizeof(ee));
 	if (fd >= 0)
 		close(fd);
-	stop();
-	snprintf(m, sizeof(m), "%d", mhz);
-	S = sim_spawn(nanosim, argv);
-	if (!S) {
-		printf("Bail out! cannot start %s\n", nanosim);
-		exit(1);
-	}
+	start_with(opt);
 	sim("wait 20");
 	IS("ok 2e", "xfer 2e w5c r1");
 	IS("ok", "xfer 2e w5d2bd4");
 	sim("wait 30");
 	IS("ok 032cd3ff042ed1ff052bd4ffffffffff", "eeprom 0 16");
 	IS("ok 2b", "xfer 2b w5c r1");
-	stop();
-	/* the stored address committed again: it moves to the new slots */
-	S = sim_spawn(nanosim, argv);
-	if (!S) {
-		printf("Bail out! cannot start %s\n", nanosim);
-		exit(1);
-	}
+	start_with(opt);		/* saved on exit, loaded again */
 	sim("wait 20");
 	IS("ok 2b", "xfer 2b w5c r1");
 	stop();
-	CHECK(write(fd = open(path, O_WRONLY), ee, sizeof(ee)) == (ssize_t)sizeof(ee));
-	close(fd);
-	S = sim_spawn(nanosim, argv);
-	if (!S) {
-		printf("Bail out! cannot start %s\n", nanosim);
-		exit(1);
-	}
+	/* the stored address committed again: it moves to the new slots */
+	fd = open(path, O_WRONLY);
+	CHECK(fd >= 0 && write(fd, ee, sizeof(ee)) == (ssize_t)sizeof(ee));
+	if (fd >= 0)
+		close(fd);
+	start_with(opt);
 	sim("wait 20");
 	IS("ok", "xfer 2e w5d2ed1");
 	sim("wait 30");
@@ -1269,16 +1268,9 @@ static void address_legacy(void)
  */
 static void start_bootloader(const char *which)
 {
-	char m[8];
-	const char *argv[] = { "--mhz", m, "--bootloader", which, firmware, NULL };
+	const char *opt[] = { "--bootloader", which, NULL };
 
-	stop();
-	snprintf(m, sizeof(m), "%d", mhz);
-	S = sim_spawn(nanosim, argv);
-	if (!S) {
-		printf("Bail out! cannot start %s\n", nanosim);
-		exit(1);
-	}
+	start_with(opt);
 	sim("wait 20");
 }
 
