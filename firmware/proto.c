@@ -64,8 +64,8 @@ static uint8_t err_next, err_flight;
 
 static uint8_t is_bank(uint8_t r)
 {
-	return (r >= ARDUIPI_REG_FIRST && r <= ARDUIPI_REG_BOOT_SAVE) ||
-	       (r >= 0xb0 && r <= ARDUIPI_REG_LAST);
+	return (r >= ARDUIPI_REG_FIRST && r <= ARDUIPI_REG_LOW_LAST) ||
+	       (r >= ARDUIPI_REG_HIGH_FIRST && r <= ARDUIPI_REG_LAST);
 }
 
 /* Legacy port commands 0x1b..0x4d: returns 1..4 (kind), port in *port. */
@@ -928,7 +928,7 @@ static uint8_t commit_frame(void)
 	case F_BANK:
 		rd_kind = RD_BANK;
 		rd_arg = cmd;
-		rd_end = cmd <= ARDUIPI_REG_BOOT_SAVE ? ARDUIPI_REG_BOOT_SAVE + 1 :
+		rd_end = cmd <= ARDUIPI_REG_LOW_LAST ? ARDUIPI_REG_LOW_LAST + 1 :
 			 ARDUIPI_REG_LAST + 1;
 		return flen == 1 ? ARDUIPI_OK :
 		       commit_bank(cmd, frame + 1, flen - 1);

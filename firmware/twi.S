@@ -19,10 +19,7 @@
  * never sent.
  */
 #include <avr/io.h>
-
-#define TWCR_RELEASE	(_BV(TWINT) | _BV(TWEA) | _BV(TWEN) | _BV(TWIE))
-#define TWCR_HOLD	(_BV(TWEA) | _BV(TWEN))
-#define QMASK		15
+#include "twi.h"
 
 	.section .text.twi_vect, "ax", @progbits
 	.global	TWI_vect
@@ -65,12 +62,12 @@ queue:	lds	r30, twi_ev_w
 	st	Z, r25
 	lds	r30, twi_ev_w
 	inc	r30
-	andi	r30, QMASK
+	andi	r30, TWI_QMASK
 	sts	twi_ev_w, r30
 	clr	r31
 	sts	twi_tx_ready, r31	/* proto_tx is stale until worked on */
 	inc	r30			/* one slot stays free: full is */
-	andi	r30, QMASK		/* w + 1 == r */
+	andi	r30, TWI_QMASK		/* w + 1 == r */
 	lds	r31, twi_ev_r
 	cp	r30, r31
 	brne	work

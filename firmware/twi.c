@@ -9,12 +9,9 @@
 #include "proto.h"
 #include "twi.h"
 
-#define TWCR_IDLE	(_BV(TWEA) | _BV(TWEN) | _BV(TWIE))
-#define TWCR_RELEASE	(_BV(TWINT) | TWCR_IDLE)
-#define QMASK		15
 
 /* Shared with twi.S; written there with interrupts off. */
-uint8_t twi_ev[2 * (QMASK + 1)];	/* (status, byte) pairs */
+uint8_t twi_ev[2 * (TWI_QMASK + 1)];	/* (status, byte) pairs */
 volatile uint8_t twi_ev_w, twi_ev_r;
 volatile uint8_t twi_tx_ready = 1;	/* proto_tx reflects every event */
 volatile uint8_t twi_tx_wait;		/* status of a held transmit event */
@@ -77,7 +74,7 @@ static void twi_event(uint8_t status, uint8_t data)
 uint8_t twi_bus_mark(void)
 {
 	uint8_t w = twi_ev_w;	/* the entry before it is complete and stays */
-	uint8_t status = twi_ev[2 * ((w - 1) & QMASK)];
+	uint8_t status = twi_ev[2 * ((w - 1) & TWI_QMASK)];
 
 	return status == 0x60 || status == 0x80 || status == 0xa8 ||
 	       status == 0xb8 ? w + 1 : 0;
@@ -103,13 +100,13 @@ void twi_timeout(uint8_t mark)
 	TWCR = _BV(TWINT);	/* off, and no event left pending */
 	twi_tx_wait = 0;
 	w = twi_ev_w;
-	if (((w + 1) & QMASK) != twi_ev_r) {
+	if (((w + 1) & TWI_QMASK) != twi_ev_r) {
 		twi_ev[2 * w] = 0x00;
-		twi_ev_w = w = (w + 1) & QMASK;
+		twi_ev_w = w = (w + 1) & TWI_QMASK;
 		twi_tx_ready = 0;
 	}
 	/* on again; masked while the queue is full (the worker unmasks) */
-	TWCR = ((w + 1) & QMASK) != twi_ev_r ? TWCR_IDLE : _BV(TWEA) | _BV(TWEN);
+	TWCR = ((w + 1) & TWI_QMASK) != twi_ev_r ? TWCR_IDLE : _BV(TWEA) | _BV(TWEN);
 	if (!twi_busy) {
 		twi_busy = 1;
 		sei();
@@ -143,7 +140,7 @@ void proto_tx_early(void)
 	if (twi_ev_r == twi_ev_w) {
 		if (twi_tx_wait) {
 			twi_ev[2 * twi_ev_w] = tx_release();
-			twi_ev_w = (twi_ev_w + 1) & QMASK;
+			twi_ev_w = (twi_ev_w + 1) & TWI_QMASK;
 		} else {
 			twi_tx_ready = 1;
 		}
@@ -163,7 +160,7 @@ void twi_worker(void)
 
 	for (;;) {
 		if (r != twi_ev_w) {
-			if (++n > QMASK) {
+			if (++n > TWI_QMASK) {
 				/* A queue's worth done and more waiting: the
 				 * bus is faster than the worker. Let the main
 				 * loop run a pass (it resumes the worker;
@@ -175,7 +172,7 @@ void twi_worker(void)
 			}
 			status = twi_ev[2 * r];
 			data = twi_ev[2 * r + 1];
-			r = (r + 1) & QMASK;
+			r = (r + 1) & TWI_QMASK;
 			cli();
 			twi_ev_r = r;
 			/* a slot is free again: take events again, unless

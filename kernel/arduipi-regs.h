@@ -225,7 +225,10 @@
  */
 #define ARDUIPI_REG_WDT			0xdf
 
+/* the bank: two runs of registers, 0x97..0xaf between them is none */
 #define ARDUIPI_REG_FIRST		0x50
+#define ARDUIPI_REG_LOW_LAST		ARDUIPI_REG_BOOT_SAVE
+#define ARDUIPI_REG_HIGH_FIRST		ARDUIPI_REG_ADC_RESULT
 #define ARDUIPI_REG_LAST		0xdf
 
 /* ---- Error codes (REG_ERROR, PEC write status) -------------------------- */
