@@ -134,7 +134,7 @@ void pins_apply(void)
 
 /*
  * The stored boot state straight to the ports, in bank order, before the
- * C runtime has even cleared RAM (main.c). PC4/PC5 (the bus) never.
+ * C runtime has even cleared RAM (persist.c). PC4/PC5 (the bus) never.
  */
 void pins_boot(const uint8_t dir[3], const uint8_t lvl[3])
 {

@@ -33,7 +33,7 @@ extern uint8_t regs[NREGS];
 #define REQ_BOOT		0x10	/* store the boot state in EEPROM */
 extern volatile uint8_t proto_req;
 extern volatile uint8_t proto_addr;	/* the committed new address */
-extern volatile uint8_t proto_ee_refuse;	/* main.c: 0 or why no EEPROM write */
+extern volatile uint8_t proto_ee_refuse;	/* adc.c: 0 or why no EEPROM write */
 
 /*
  * The byte the TWI unit transmits if the master reads next. It is always

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Time for the main loop, from timer0's overflow flag (no interrupt), and
+ * the 16-bit registers it shares with the TWI worker.
+ */
+#include <avr/io.h>
+#include <avr/interrupt.h>
+#include "config.h"
+#include "proto.h"
+#include "clock.h"
+
+uint32_t now_us;	/* wraps after 71 minutes */
+uint16_t tick_us;	/* one timer0 overflow */
+
+/* At least ms have passed since since: now_us moves a tick at a time. */
+uint8_t passed(uint32_t since, uint32_t ms)
+{
+	return now_us - since >= ms * 1000UL + tick_us;
+}
+
+/* Timer0 runs the D5/D6 PWM and keeps time: one overflow per 256 ticks. */
+void time_poll(void)
+{
+	static const uint16_t tick[3] = {
+		256UL * 64 * 1000 / (F_CPU / 1000),
+		256UL * 256 * 1000 / (F_CPU / 1000),
+		256UL * 1024 * 1000 / (F_CPU / 1000),
+	};
+	uint8_t cs = TCCR0B & 7;
+
+	if (!(TIFR0 & _BV(TOV0)))
+		return;
+	TIFR0 = _BV(TOV0);
+	tick_us = tick[cs >= 3 && cs <= 5 ? cs - 3 : 0];
+	now_us += tick_us;
+}
+
+void reg16_set(uint8_t r, uint16_t v)
+{
+	cli();
+	REG(r) = v;
+	REG(r + 1) = v >> 8;
+	sei();
+}
+
+uint16_t reg16_get(uint8_t r)
+{
+	uint16_t v;
+
+	cli();
+	v = REG16(r);
+	sei();
+	return v;
+}
