@@ -11,6 +11,10 @@
  *    (mode 12 or 14) is ignored until the next reconfiguration. After an
  *    ICR1L write, make simavr reconfigure (phase preserved) by rewriting
  *    OCR1AL with a different and then the same value.
+ *  - simavr has no TEMP register: OCR1xH is stored at once, and the OCR1xL
+ *    write (which acts) compares the whole value before and after it, so
+ *    a change of the high byte alone was never seen and the pin kept the
+ *    old duty. Rewrite OCR1xL the same way when its high byte changed.
  */
 #include <string.h>
 #include <simavr/sim_avr.h>
@@ -20,10 +24,40 @@
 
 #define ICR1L	0x86
 #define OCR1AL	0x88
+#define OCR1BL	0x8a
 
 static avr_timer_t *t1;
 static avr_io_write_t ocr1a_fn;
 static void *ocr1a_param;
+
+/* OCR1AL/OCR1BL's own handlers, and whether the high byte moved since */
+static struct ocr {
+	avr_io_write_t fn, hfn;		/* hfn: simavr's OCR1xH handler, if any */
+	void *param, *hparam;
+	uint8_t high_moved;
+} ocr[2];
+
+static void ocr1h_write(avr_t *a, avr_io_addr_t addr, uint8_t v, void *p)
+{
+	struct ocr *o = p;
+
+	if (a->data[addr] != v)
+		o->high_moved = 1;
+	if (o->hfn)
+		o->hfn(a, addr, v, o->hparam);
+	else
+		a->data[addr] = v;
+}
+
+static void ocr1l_write(avr_t *a, avr_io_addr_t addr, uint8_t v, void *p)
+{
+	struct ocr *o = p;
+
+	if (o->high_moved)
+		o->fn(a, addr, v ^ 1, o->param);
+	o->high_moved = 0;
+	o->fn(a, addr, v, o->param);
+}
 
 static void icr1l_write(avr_t *a, avr_io_addr_t addr, uint8_t v, void *p)
 {
@@ -48,4 +82,16 @@ void timers_setup(void)
 	ocr1a_fn = avr->io[AVR_DATA_TO_IO(OCR1AL)].w.c;
 	ocr1a_param = avr->io[AVR_DATA_TO_IO(OCR1AL)].w.param;
 	io_set_write(ICR1L, icr1l_write, NULL);
+	for (int i = 0; i < 2; i++) {
+		avr_io_addr_t lo = i ? OCR1BL : OCR1AL;
+
+		ocr[i].fn = avr->io[AVR_DATA_TO_IO(lo)].w.c;
+		ocr[i].param = avr->io[AVR_DATA_TO_IO(lo)].w.param;
+		ocr[i].hfn = avr->io[AVR_DATA_TO_IO(lo + 1)].w.c;
+		ocr[i].hparam = avr->io[AVR_DATA_TO_IO(lo + 1)].w.param;
+		if (!ocr[i].fn)
+			continue;
+		io_set_write(lo, ocr1l_write, &ocr[i]);
+		io_set_write(lo + 1, ocr1h_write, &ocr[i]);
+	}
 }

@@ -1330,6 +1330,32 @@ static void slave_timeout(void)
 	IS("ok 55", "xfer 2a we0 r1");
 }
 
+/*
+ * Timer1's duties when only their high byte changes (0x0180 -> 0x0280):
+ * the pin follows (nanosim once kept the old duty: simavr has no TEMP
+ * register and compared the whole value at the low byte's write).
+ */
+static void pwm_high_byte(void)
+{
+	static const unsigned duty[] = { 0x0180, 0x0280, 0x0080, 0x0081 };
+	long period, high;
+
+	IS("ok", "xfer 2a wdc02ff0f");		/* timer1 /8, TOP 4095 */
+	for (int ch = 3; ch <= 4; ch++) {
+		for (unsigned i = 0; i < sizeof(duty) / sizeof(duty[0]); i++) {
+			IS("ok", "xfer 2a w%02x%02x%02x01", ARDUIPI_REG_PWM_DUTY(ch),
+			   duty[i] & 0xff, duty[i] >> 8);
+			sim("wait 10");
+			period = high = 0;
+			sscanf(sim("pwm %s", ch == 3 ? "D9" : "D10"), "ok %ld %ld",
+			       &period, &high);
+			/* a tick: 0.5 us at 16 MHz, 1 us at 8 */
+			NEAR(period, 4096 * 8000L / mhz, 500);
+			NEAR(high, duty[i] * 8000L / mhz, 500);
+		}
+	}
+}
+
 /* ---- random traffic --------------------------------------------------- */
 
 /* Random frames, except those that could move the INT line off D12 (the
@@ -1519,6 +1545,7 @@ static const struct test {
 	T(address_change, "100000"), T(address_eeprom, "100000"),
 	T(address_legacy, "100000"), T(optiboot_cause, "100000"),
 	T(eeprom_guard, "100000"), T(slave_timeout, "100000"),
+	T(pwm_high_byte, "100000"),
 	T(random_traffic, "400000"),
 	T(twint_hold, "400000"),
 };
