@@ -335,6 +335,49 @@ uint64_t board_last_edge(int i)
 	return L[i].n ? L[i].et[(L[i].n - 1) % EDGES] : 0;
 }
 
+unsigned board_edge_count(int i)
+{
+	return L[i].n;
+}
+
+/*
+ * Pulse trains, the host's digital source: a driven line goes to the other
+ * level for width cycles, count times, one pulse every period cycles, in
+ * simulated time (a simctl loop reaches 10-20 edges a second). A reset of
+ * the MCU clears simavr's timers, and with them a train under way.
+ */
+static struct train {
+	int line, idle, left, high;
+	uint64_t width, period;
+} trains[NLINES];
+
+static avr_cycle_count_t train_tick(avr_t *a, avr_cycle_count_t when, void *p)
+{
+	struct train *t = p;
+
+	(void)a;
+	t->high = !t->high;
+	board_drive(t->line, t->high ? !t->idle : t->idle);
+	if (t->high)
+		return when + t->width;
+	return --t->left > 0 ? when + t->period - t->width : 0;
+}
+
+int board_pulses(int i, uint64_t width, unsigned count, uint64_t period)
+{
+	struct train *t = &trains[i];
+
+	if (L[i].ext < 0 || !width || !count || period <= width)
+		return -1;
+	avr_cycle_timer_cancel(avr, train_tick, t);
+	if (t->left && t->high)		/* a train under way: back to idle */
+		board_drive(i, t->idle);
+	*t = (struct train){ .line = i, .idle = L[i].ext, .left = count,
+			     .width = width, .period = period };
+	avr_cycle_timer_register(avr, 1, train_tick, t);
+	return 0;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;

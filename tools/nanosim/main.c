@@ -47,6 +47,8 @@ static const char usage[] =
 "  clock HZ | xfer-timeout MS\n"
 "  adc CH VOLTS | avcc VOLTS | aref VOLTS | temp CELSIUS\n"
 "  wire L1 L2 | unwire L1 L2 | drive LINE 0|1|z | intline LINE\n"
+"  pulse LINE WIDTH_US [COUNT [PERIOD_US]]   pulses off the driven level\n"
+"  count LINE -> ok EDGES    edges the line made since start\n"
 "  pin LINE -> ok LEVEL in|out PULL | pins -> ok 20x0/1 | int -> ok 0|1\n"
 "  pwm LINE [WINDOW_MS] -> ok PERIOD_NS HIGH_NS | ok steady LEVEL\n"
 "  events on|off        '! int LEVEL CYCLE' on every INT wire change\n"

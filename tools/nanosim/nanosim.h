@@ -114,6 +114,9 @@ int board_intline(void);
 int board_pwm(int line, double window_ms, char *out, size_t len);
 /* Cycle of the line's last edge; 0 if it never moved. */
 uint64_t board_last_edge(int line);
+unsigned board_edge_count(int line);
+/* count pulses of width cycles, one every period, on a driven line */
+int board_pulses(int line, uint64_t width, unsigned count, uint64_t period);
 int board_peek(uint16_t addr, uint8_t *v);
 int vcd_open(const char *file);
 void vcd_close(void);

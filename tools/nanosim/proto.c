@@ -180,6 +180,20 @@ static void cmd_board(int argc, char **argv)
 				 strcasecmp(argv[2], "z")))
 			REPLY("err usage: drive LINE 0|1|z");
 		board_drive(l1, tolower((unsigned char)argv[2][0]) == 'z' ? -1 : argv[2][0] - '0');
+	} else if (!strcmp(c, "pulse")) {
+		double w = 0, per = 0;
+		long n = 1;
+
+		if (argc < 3 || dblval(argv[2], 0.0625, 1e6, &w) ||
+		    (argc > 3 && decval(argv[3], 1, 10000000, &n)) ||
+		    (argc > 4 && dblval(argv[4], 0.125, 1e7, &per)))
+			REPLY("err usage: pulse LINE WIDTH_US [COUNT [PERIOD_US]]");
+		if (argc <= 4)
+			per = 2 * w;
+		if (board_pulses(l1, ms2cyc(w / 1000), n, ms2cyc(per / 1000)))
+			REPLY("err pulse: drive the line first, and a period longer than the width");
+	} else if (!strcmp(c, "count")) {
+		REPLY("ok %u", board_edge_count(l1));
 	} else if (!strcmp(c, "intline")) {
 		board_set_intline(l1);
 	} else if (!strcmp(c, "pin")) {
@@ -383,7 +397,8 @@ void proto_line(char *line)
 	else if (!strcmp(c, "fault"))
 		cmd_fault(argc, argv);
 	else if (!strcmp(c, "wire") || !strcmp(c, "unwire") || !strcmp(c, "drive") ||
-		 !strcmp(c, "intline") || !strcmp(c, "pin") || !strcmp(c, "pwm"))
+		 !strcmp(c, "intline") || !strcmp(c, "pin") || !strcmp(c, "pwm") ||
+		 !strcmp(c, "pulse") || !strcmp(c, "count"))
 		cmd_board(argc, argv);
 	else if (!strcmp(c, "adc") || !strcmp(c, "avcc") || !strcmp(c, "aref") ||
 		 !strcmp(c, "temp"))
@@ -434,7 +449,7 @@ void proto_line(char *line)
 		out_line("%s", server_info());
 	else if (!strcmp(c, "help"))
 		out_line("ok commands: xfer clock xfer-timeout adc avcc aref temp wire unwire "
-			 "drive intline pin pins pwm edges int events wait slowdown crystal time reset fault "
+			 "drive pulse count intline pin pins pwm edges int events wait slowdown crystal time reset fault "
 			 "stats peek poke eeprom info help quit");
 	else if (!strcmp(c, "quit")) {
 		out_line("ok bye");

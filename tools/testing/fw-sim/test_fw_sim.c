@@ -1356,6 +1356,39 @@ static void pwm_high_byte(void)
 	}
 }
 
+/*
+ * nanosim's pulse trains (the host's digital source for edge tests):
+ * exact counts, width and period in simulated time, back to the driven
+ * level at the end; refused on a line nobody drives.
+ */
+static void pulse_trains(void)
+{
+	long period = 0, high = 0, n0 = -1, n1 = -1;
+
+	IS("ok", "drive D2 0");
+	sscanf(sim("count D2"), "ok %ld", &n0);
+	IS("ok", "pulse D2 5 1000 50");		/* 20 kHz, 5 us high */
+	sim("wait 20");
+	sscanf(sim("pwm D2 5"), "ok %ld %ld", &period, &high);
+	NEAR(period, 50000, 70);
+	NEAR(high, 5000, 70);
+	sim("wait 40");
+	sscanf(sim("count D2"), "ok %ld", &n1);
+	EQ(n1 - n0, 2000);
+	IS("ok 0 in 0", "pin D2");
+	IS("ok", "drive D3 1");			/* a low pulse on a high line */
+	sscanf(sim("count D3"), "ok %ld", &n0);
+	IS("ok", "pulse D3 0.5 3 2");
+	sim("wait 1");
+	sscanf(sim("count D3"), "ok %ld", &n1);
+	EQ(n1 - n0, 6);
+	IS("ok 1 in 0", "pin D3");
+	/* not driven: refused */
+	EQ(sim_cmd(S, R, sizeof(R), "pulse D4 1"), -1);
+	CHECK(!strncmp(R, "err pulse", 9));
+	IS("ok 55", "xfer 2a we0 r1");
+}
+
 /* ---- random traffic --------------------------------------------------- */
 
 /* Random frames, except those that could move the INT line off D12 (the
@@ -1545,7 +1578,7 @@ static const struct test {
 	T(address_change, "100000"), T(address_eeprom, "100000"),
 	T(address_legacy, "100000"), T(optiboot_cause, "100000"),
 	T(eeprom_guard, "100000"), T(slave_timeout, "100000"),
-	T(pwm_high_byte, "100000"),
+	T(pwm_high_byte, "100000"), T(pulse_trains, "100000"),
 	T(random_traffic, "400000"),
 	T(twint_hold, "400000"),
 };
