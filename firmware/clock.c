@@ -10,7 +10,7 @@
 #include "clock.h"
 
 uint32_t now_us;	/* wraps after 71 minutes */
-uint16_t tick_us;	/* one timer0 overflow */
+static uint16_t tick_us;	/* one timer0 overflow */
 
 /* At least ms have passed since since: now_us moves a tick at a time. */
 uint8_t passed(uint32_t since, uint32_t ms)

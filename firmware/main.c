@@ -122,7 +122,7 @@ static void twi_poll(void)
 	} else if (passed(off_us, 2)) {
 		cli();
 		if (!(TWCR & _BV(TWEA)))
-			TWCR = _BV(TWEA) | _BV(TWEN) | _BV(TWIE);
+			TWCR = TWCR_IDLE;
 		sei();
 		off = 0;
 	}

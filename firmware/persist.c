@@ -51,7 +51,8 @@ static uint8_t boot_load(uint8_t *b)
 }
 
 /* The lines in their boot state, straight from EEPROM. */
-void boot_early(void)
+/* noinline: called from the naked early_init(), which has no frame */
+void __attribute__((noinline)) boot_early(void)
 {
 	uint8_t b[BOOT_LEN];
 

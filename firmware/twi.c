@@ -106,7 +106,7 @@ void twi_timeout(uint8_t mark)
 		twi_tx_ready = 0;
 	}
 	/* on again; masked while the queue is full (the worker unmasks) */
-	TWCR = ((w + 1) & TWI_QMASK) != twi_ev_r ? TWCR_IDLE : _BV(TWEA) | _BV(TWEN);
+	TWCR = ((w + 1) & TWI_QMASK) != twi_ev_r ? TWCR_IDLE : TWCR_HOLD;
 	if (!twi_busy) {
 		twi_busy = 1;
 		sei();

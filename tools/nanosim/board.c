@@ -299,8 +299,12 @@ int board_dir(int i) { return reg_bit(i, 0); }
 int board_pull(int i) { return !reg_bit(i, 0) && reg_bit(i, 1); }
 int board_intline(void) { return intline; }
 
+static void train_stop_line(int i);
+
+/* The host drives the line: a pulse train on it ends. */
 void board_drive(int i, int v)
 {
+	train_stop_line(i);
 	board_dirty = 1;
 	L[i].ext = v;
 	board_update();
@@ -343,13 +347,22 @@ unsigned board_edge_count(int i)
 /*
  * Pulse trains, the host's digital source: a driven line goes to the other
  * level for width cycles, count times, one pulse every period cycles, in
- * simulated time (a simctl loop reaches 10-20 edges a second). A reset of
- * the MCU clears simavr's timers, and with them a train under way.
+ * simulated time (a simctl loop reaches 10-20 edges a second). Like an
+ * outside generator it goes on through an MCU reset (board_reset arms it
+ * again: simavr's reset drops every cycle timer); the host driving the
+ * line (board_drive) ends it.
  */
 static struct train {
 	int line, idle, left, high;
-	uint64_t width, period;
+	uint64_t width, period, due;	/* due: the next edge's cycle */
 } trains[NLINES];
+
+static void line_drive(int i, int v)
+{
+	board_dirty = 1;
+	L[i].ext = v;
+	board_update();
+}
 
 static avr_cycle_count_t train_tick(avr_t *a, avr_cycle_count_t when, void *p)
 {
@@ -357,25 +370,49 @@ static avr_cycle_count_t train_tick(avr_t *a, avr_cycle_count_t when, void *p)
 
 	(void)a;
 	t->high = !t->high;
-	board_drive(t->line, t->high ? !t->idle : t->idle);
-	if (t->high)
-		return when + t->width;
-	return --t->left > 0 ? when + t->period - t->width : 0;
+	line_drive(t->line, t->high ? !t->idle : t->idle);
+	if (!t->high && --t->left <= 0)
+		return 0;
+	t->due = when + (t->high ? t->width : t->period - t->width);
+	return t->due;
+}
+
+static void train_stop(struct train *t)
+{
+	avr_cycle_timer_cancel(avr, train_tick, t);
+	t->left = t->high = 0;
+}
+
+static void train_stop_line(int i)
+{
+	train_stop(&trains[i]);
 }
 
 int board_pulses(int i, uint64_t width, unsigned count, uint64_t period)
 {
 	struct train *t = &trains[i];
 
-	if (L[i].ext < 0 || !width || !count || period <= width)
+	if (L[i].ext < 0)
 		return -1;
-	avr_cycle_timer_cancel(avr, train_tick, t);
+	if (!width || !count || period <= width)
+		return -2;
 	if (t->left && t->high)		/* a train under way: back to idle */
-		board_drive(i, t->idle);
+		line_drive(i, t->idle);
+	train_stop(t);
 	*t = (struct train){ .line = i, .idle = L[i].ext, .left = count,
-			     .width = width, .period = period };
+			     .width = width, .period = period,
+			     .due = avr->cycle + 1 };
 	avr_cycle_timer_register(avr, 1, train_tick, t);
 	return 0;
+}
+
+static void trains_rearm(void)
+{
+	for (int i = 0; i < NLINES; i++)
+		if (trains[i].left)
+			avr_cycle_timer_register(avr, trains[i].due > avr->cycle ?
+						 trains[i].due - avr->cycle : 1,
+						 train_tick, &trains[i]);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -499,6 +536,7 @@ void board_reset(void)
 	}
 	int_high = 0;
 	board_update();
+	trains_rearm();
 }
 
 void board_setup(int int_line)

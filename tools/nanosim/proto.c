@@ -190,8 +190,12 @@ static void cmd_board(int argc, char **argv)
 			REPLY("err usage: pulse LINE WIDTH_US [COUNT [PERIOD_US]]");
 		if (argc <= 4)
 			per = 2 * w;
-		if (board_pulses(l1, ms2cyc(w / 1000), n, ms2cyc(per / 1000)))
-			REPLY("err pulse: drive the line first, and a period longer than the width");
+		switch (board_pulses(l1, ms2cyc(w / 1000), n, ms2cyc(per / 1000))) {
+		case -1:
+			REPLY("err pulse: drive the line first (drive LINE 0|1)");
+		case -2:
+			REPLY("err pulse: the width and the gap between pulses must each be a CPU cycle or more");
+		}
 	} else if (!strcmp(c, "count")) {
 		REPLY("ok %u", board_edge_count(l1));
 	} else if (!strcmp(c, "intline")) {

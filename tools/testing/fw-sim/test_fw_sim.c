@@ -1337,7 +1337,7 @@ static void slave_timeout(void)
  */
 static void pwm_high_byte(void)
 {
-	static const unsigned duty[] = { 0x0180, 0x0280, 0x0080, 0x0081 };
+	static const unsigned duty[] = { 0x0180, 0x0280, 0x0080, 0x0090 };
 	long period, high;
 
 	IS("ok", "xfer 2a wdc02ff0f");		/* timer1 /8, TOP 4095 */
@@ -1386,6 +1386,24 @@ static void pulse_trains(void)
 	/* not driven: refused */
 	EQ(sim_cmd(S, R, sizeof(R), "pulse D4 1"), -1);
 	CHECK(!strncmp(R, "err pulse", 9));
+	/* an outside generator: on through an MCU reset, 3 whole pulses */
+	sscanf(sim("count D2"), "ok %ld", &n0);
+	IS("ok", "pulse D2 1000 3 3000");
+	sim("wait 0.5");
+	sim("reset ext");
+	sim("wait 10");
+	sscanf(sim("count D2"), "ok %ld", &n1);
+	EQ(n1 - n0, 6);
+	IS("ok 0 in 0", "pin D2");
+	/* the host driving the line ends the train */
+	IS("ok", "pulse D2 10 100 20");
+	sim("wait 0.1");
+	IS("ok", "drive D2 1");
+	sscanf(sim("count D2"), "ok %ld", &n0);
+	sim("wait 2");
+	sscanf(sim("count D2"), "ok %ld", &n1);
+	EQ(n1 - n0, 0);
+	IS("ok 1 in 0", "pin D2");
 	IS("ok 55", "xfer 2a we0 r1");
 }
 
