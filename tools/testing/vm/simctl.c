@@ -12,14 +12,41 @@
  * Commands: Documentation/simulator.rst and tools/testing/vm/twinbus.c.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/file.h>
 
 #define PORT_NAME	"arduipi.ctl"
+/*
+ * A virtio port has one opener at a time (a second open fails with
+ * EBUSY): simctl calls from parallel jobs take turns through this lock,
+ * each waiting at most its own timeout.
+ */
+#define LOCK_PATH	"/tmp/.simctl.lock"
+
+static int take_turn(int timeout_s)
+{
+	struct timespec ms = { 0, 1000000 };
+	long waited = 0;
+	int fd = open(LOCK_PATH, O_RDWR | O_CREAT, 0600);
+
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX | LOCK_NB)) {
+		if (errno != EWOULDBLOCK || waited++ >= timeout_s * 1000L) {
+			close(fd);
+			return -1;
+		}
+		nanosleep(&ms, NULL);
+	}
+	return fd;		/* held until exit */
+}
 
 static int find_port(char *dev, size_t len)
 {
@@ -88,6 +115,10 @@ int main(int argc, char **argv)
 
 	if (!find_port(dev, sizeof(dev))) {
 		fprintf(stderr, "simctl: no %s virtio port (not in the twin?)\n", PORT_NAME);
+		return 2;
+	}
+	if (take_turn(timeout_s) < 0) {
+		fprintf(stderr, "simctl: another simctl held the port for %d s\n", timeout_s);
 		return 2;
 	}
 	fd = open(dev, O_RDWR);
