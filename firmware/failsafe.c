@@ -36,7 +36,7 @@ void apply_poll(void)
 
 /*
  * Edit the register image one byte at a time with interrupts off (a few
- * cycles each), then apply it (apply_poll).
+ * cycles each); the main loop applies it (apply_poll) right after.
  */
 static void failsafe_trip(void)
 {
@@ -64,8 +64,7 @@ static void failsafe_trip(void)
 		REG(ARDUIPI_REG_PWM_CTRL(ch)) &= ~ARDUIPI_PWM_ENABLE;
 		sei();
 	}
-	apply_due = 1;
-	apply_poll();
+	apply_due = 1;		/* apply_poll(), later in this pass */
 }
 
 /*

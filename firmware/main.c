@@ -106,10 +106,10 @@ static void twi_poll(void)
 	static uint8_t off, seen;
 	uint8_t mark = twi_bus_mark();
 
-	if (!mark || mark != seen) {
+	if (mark != seen) {
 		seen = mark;
 		ev_us = now_us;
-	} else if (passed(ev_us, ARDUIPI_TWI_TIMEOUT_MS)) {
+	} else if (mark && passed(ev_us, ARDUIPI_TWI_TIMEOUT_MS)) {
 		twi_timeout(mark);
 		ev_us = now_us;
 	}

@@ -107,11 +107,8 @@ void twi_timeout(uint8_t mark)
 	}
 	/* on again; masked while the queue is full (the worker unmasks) */
 	TWCR = ((w + 1) & TWI_QMASK) != twi_ev_r ? TWCR_IDLE : TWCR_HOLD;
-	if (!twi_busy) {
-		twi_busy = 1;
-		sei();
-		twi_worker();
-	}
+	/* the main loop runs the worker next pass, as after it yielded */
+	twi_busy = twi_resume = 1;
 	sei();
 }
 

@@ -248,8 +248,10 @@ static int arduipi_boot_state(struct arduipi *ap, u32 low, u32 high)
 	if (ret)	/* a retry's bus error: the next poll tries again */
 		return ap->boot_pending ? ret :
 		       dev_err_probe(ap->dev, ret, "cannot read the boot state\n");
-	if (!memcmp(have, want, sizeof(have)))
+	if (!memcmp(have, want, sizeof(have))) {	/* stored (a retry's lost answer) */
+		ap->boot_pending = false;
 		return 0;
+	}
 	ret = regmap_bulk_write(ap->regmap, ARDUIPI_REG_BOOT_DIR, want, sizeof(want));
 	if (ret == -ERANGE || ret == -EBUSY) {
 		static const char *const why[] = {
@@ -278,12 +280,11 @@ static int arduipi_boot_state(struct arduipi *ap, u32 low, u32 high)
  */
 void arduipi_boot_state_retry(struct arduipi *ap)
 {
-	u32 low = ap->fs_lines & ~ap->fs_high;
 	unsigned int stream;
 
 	if (regmap_read(ap->regmap, ARDUIPI_REG_ADC_STREAM, &stream) || stream)
 		return;
-	arduipi_boot_state(ap, low, ap->fs_high);
+	arduipi_boot_state(ap, ap->fs_lines & ~ap->fs_high, ap->fs_high);
 }
 
 /* No timeout: the Nano keeps its outputs whatever the host does. */

@@ -299,16 +299,6 @@ int board_dir(int i) { return reg_bit(i, 0); }
 int board_pull(int i) { return !reg_bit(i, 0) && reg_bit(i, 1); }
 int board_intline(void) { return intline; }
 
-static void train_stop_line(int i);
-
-/* The host drives the line: a pulse train on it ends. */
-void board_drive(int i, int v)
-{
-	train_stop_line(i);
-	board_dirty = 1;
-	L[i].ext = v;
-	board_update();
-}
 
 int board_wire(int a, int b, int on)
 {
@@ -383,9 +373,11 @@ static void train_stop(struct train *t)
 	t->left = t->high = 0;
 }
 
-static void train_stop_line(int i)
+/* The host drives the line: a pulse train on it ends. */
+void board_drive(int i, int v)
 {
 	train_stop(&trains[i]);
+	line_drive(i, v);
 }
 
 int board_pulses(int i, uint64_t width, unsigned count, uint64_t period)

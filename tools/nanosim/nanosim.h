@@ -79,7 +79,8 @@ struct faults {
 	double stall_ms;	/* 0 = none */
 	int vanish_n;		/* the master stops before this read byte */
 };
-#define FAULTS_NONE	((struct faults){ -1, 0, -1, -1, 0, -1 })
+#define FAULTS_INIT	{ -1, 0, -1, -1, 0, -1 }
+#define FAULTS_NONE	((struct faults)FAULTS_INIT)
 struct xact {
 	uint8_t addr;
 	int nmsg;

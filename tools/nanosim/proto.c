@@ -17,7 +17,7 @@
 
 static enum { P_NONE, P_XFER, P_WAIT } pend;
 static uint64_t wait_until;
-static struct faults armed = { -1, 0, -1, -1, 0, -1 };
+static struct faults armed = FAULTS_INIT;
 static struct xact x;
 
 static int hexval(const char *s, unsigned long max, unsigned long *v)

@@ -182,6 +182,24 @@ static int is_output(const char *line)
 	return !strcmp(dir, "out");
 }
 
+/* Simulated time in ns. */
+static unsigned long long sim_ns(void)
+{
+	unsigned long long ns = 0;
+
+	sscanf(sim("time"), "ok %*u %llu", &ns);
+	return ns;
+}
+
+/* The edges a line has made since the simulator started. */
+static long edge_count(const char *line)
+{
+	long n = -1;
+
+	sscanf(sim("count %s", line), "ok %ld", &n);
+	return n;
+}
+
 static long sim_stat(const char *key)
 {
 	const char *p;
@@ -919,7 +937,7 @@ static void app_watchdog(void)
 		IS("ok", "xfer 2a wdf01");
 	}
 	EQ(level("D7"), 1);
-	sscanf(sim("time"), "ok %*u %llu", &ping);
+	ping = sim_ns();
 	/* the host keeps talking, the program does not: it acts at 1 s */
 	for (int i = 0; i < 120 && level("D7"); i++) {
 		sim("wait 10");
@@ -990,7 +1008,7 @@ static void boot_state(void)
 	sim("wait 30");
 	EQ(get(ARDUIPI_REG_BOOT_SAVE), 0);
 	for (unsigned i = 0; i < sizeof(causes) / sizeof(causes[0]); i++) {
-		sscanf(sim("time"), "ok %*u %llu", &t0);
+		t0 = sim_ns();
 		sim("reset %s", causes[i]);
 		sim("wait 5");
 		p = strstr(sim("edges D7 D8"), "D7=1@");
@@ -1222,12 +1240,11 @@ static void eeprom_guard(void)
  * Firmware before protocol 1.2's slots kept the address at bytes 0 and 4:
  * read when no new slot is valid, and never written again.
  */
-static void address_legacy(void)
+/* An EEPROM image for --eeprom: erased, but the old layout's two slots. */
+static void legacy_eeprom(const char *path)
 {
-	char path[] = "/tmp/fwsim-eeXXXXXX";
 	uint8_t ee[1024];
-	const char *opt[] = { "--eeprom", path, NULL };
-	int fd = mkstemp(path);
+	int fd = open(path, O_WRONLY | O_TRUNC);
 
 	memset(ee, 0xff, sizeof(ee));
 	ee[0] = 3; ee[1] = 0x2c; ee[2] = 0xd3;		/* slot 0, older */
@@ -1235,6 +1252,17 @@ static void address_legacy(void)
 	CHECK(fd >= 0 && write(fd, ee, sizeof(ee)) == (ssize_t)sizeof(ee));
 	if (fd >= 0)
 		close(fd);
+}
+
+static void address_legacy(void)
+{
+	char path[] = "/tmp/fwsim-eeXXXXXX";
+	const char *opt[] = { "--eeprom", path, NULL };
+	int fd = mkstemp(path);
+
+	if (fd >= 0)
+		close(fd);
+	legacy_eeprom(path);
 	start_with(opt);
 	sim("wait 20");
 	IS("ok 2e", "xfer 2e w5c r1");
@@ -1247,10 +1275,7 @@ static void address_legacy(void)
 	IS("ok 2b", "xfer 2b w5c r1");
 	stop();
 	/* the stored address committed again: it moves to the new slots */
-	fd = open(path, O_WRONLY);
-	CHECK(fd >= 0 && write(fd, ee, sizeof(ee)) == (ssize_t)sizeof(ee));
-	if (fd >= 0)
-		close(fd);
+	legacy_eeprom(path);
 	start_with(opt);
 	sim("wait 20");
 	IS("ok", "xfer 2e w5d2ed1");
@@ -1313,11 +1338,11 @@ static void slave_timeout(void)
 	clear_err();
 	IS("ok", "fault vanish 3");
 	IS("vanished", "xfer 2a we0 r1");
-	sscanf(sim("time"), "ok %*u %llu", &t0);
+	t0 = sim_ns();
 	IS("ok", "xfer-timeout 1");
 	while (ms++ < 100 && strcmp(sim("xfer 2a w"), "ok"))
 		CHECK(!strcmp(R, "timeout"));
-	sscanf(sim("time"), "ok %*u %llu", &t);
+	t = sim_ns();
 	IS("ok", "xfer-timeout 25");
 	printf("# SDA held by a vanished master's read: released %.1f ms later\n",
 	       (t - t0) / 1e6);
@@ -1366,42 +1391,42 @@ static void pulse_trains(void)
 	long period = 0, high = 0, n0 = -1, n1 = -1;
 
 	IS("ok", "drive D2 0");
-	sscanf(sim("count D2"), "ok %ld", &n0);
+	n0 = edge_count("D2");
 	IS("ok", "pulse D2 5 1000 50");		/* 20 kHz, 5 us high */
 	sim("wait 20");
 	sscanf(sim("pwm D2 5"), "ok %ld %ld", &period, &high);
 	NEAR(period, 50000, 70);
 	NEAR(high, 5000, 70);
 	sim("wait 40");
-	sscanf(sim("count D2"), "ok %ld", &n1);
+	n1 = edge_count("D2");
 	EQ(n1 - n0, 2000);
 	IS("ok 0 in 0", "pin D2");
 	IS("ok", "drive D3 1");			/* a low pulse on a high line */
-	sscanf(sim("count D3"), "ok %ld", &n0);
+	n0 = edge_count("D3");
 	IS("ok", "pulse D3 0.5 3 2");
 	sim("wait 1");
-	sscanf(sim("count D3"), "ok %ld", &n1);
+	n1 = edge_count("D3");
 	EQ(n1 - n0, 6);
 	IS("ok 1 in 0", "pin D3");
 	/* not driven: refused */
 	EQ(sim_cmd(S, R, sizeof(R), "pulse D4 1"), -1);
 	CHECK(!strncmp(R, "err pulse", 9));
 	/* an outside generator: on through an MCU reset, 3 whole pulses */
-	sscanf(sim("count D2"), "ok %ld", &n0);
+	n0 = edge_count("D2");
 	IS("ok", "pulse D2 1000 3 3000");
 	sim("wait 0.5");
 	sim("reset ext");
 	sim("wait 10");
-	sscanf(sim("count D2"), "ok %ld", &n1);
+	n1 = edge_count("D2");
 	EQ(n1 - n0, 6);
 	IS("ok 0 in 0", "pin D2");
 	/* the host driving the line ends the train */
 	IS("ok", "pulse D2 10 100 20");
 	sim("wait 0.1");
 	IS("ok", "drive D2 1");
-	sscanf(sim("count D2"), "ok %ld", &n0);
+	n0 = edge_count("D2");
 	sim("wait 2");
-	sscanf(sim("count D2"), "ok %ld", &n1);
+	n1 = edge_count("D2");
 	EQ(n1 - n0, 0);
 	IS("ok 1 in 0", "pin D2");
 	IS("ok 55", "xfer 2a we0 r1");
