@@ -32,7 +32,10 @@ static const char usage[] =
 "  --int-line LINE      Nano line wired to the host's INT input (default D12)\n"
 "  --eeprom FILE        load the EEPROM from FILE, save it back on exit\n"
 "  --vcd FILE           write a VCD trace of D0..D13, A0..A5, INT and TWINT\n"
-"  --xfer-timeout MS    clock-stretch timeout of the master (default 25)\n"
+"  --master NAME        the Pi's I2C controller the master behaves as: ideal\n"
+"                       (default), bcm2835, bcm2711 (Pi 1-4), rp1 (Pi 5)\n"
+"  --xfer-timeout MS    clock-stretch timeout of the master (default: the\n"
+"                       master's: 25 ideal, 35 bcm, 1000 rp1)\n"
 "  --seed N             seed of the power-on SRAM garbage (default 1)\n"
 "  --bootloader none|optiboot4.4|optiboot6\n"
 "                       the reset cause as that bootloader hands it over\n"
@@ -84,6 +87,7 @@ int main(int argc, char **argv)
 		{ "eeprom", required_argument, NULL, 'e' },
 		{ "vcd", required_argument, NULL, 'd' },
 		{ "xfer-timeout", required_argument, NULL, 't' },
+		{ "master", required_argument, NULL, 'M' },
 		{ "seed", required_argument, NULL, 'x' },
 		{ "bootloader", required_argument, NULL, 'b' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -94,7 +98,8 @@ int main(int argc, char **argv)
 	unsigned mhz = 16, seed = 1;
 	long scl = 100000;
 	int int_line = 12, verbose = 0, bad = 0, c;
-	double tmo = 25;
+	const char *master = "ideal";
+	double tmo = 0;
 
 	while ((c = getopt_long(argc, argv, "vh", lo, NULL)) != -1) {
 		switch (c) {
@@ -107,7 +112,8 @@ int main(int argc, char **argv)
 		case 'i': int_line = line_parse(optarg); break;
 		case 'e': eeprom = optarg; break;
 		case 'd': vcd = optarg; break;
-		case 't': tmo = atof(optarg); break;
+		case 't': tmo = atof(optarg); bad |= tmo <= 0; break;
+		case 'M': master = optarg; break;
 		case 'x': seed = strtoul(optarg, NULL, 0); break;
 		case 'b':
 			if (!strcmp(optarg, "optiboot4.4"))
@@ -122,7 +128,7 @@ int main(int argc, char **argv)
 		default: fputs(usage, stderr); return 2;
 		}
 	}
-	if (bad || optind != argc - 1 || (mhz != 16 && mhz != 8) || int_line < 0 || tmo <= 0 ||
+	if (bad || optind != argc - 1 || (mhz != 16 && mhz != 8) || int_line < 0 ||
 	    opt_slowdown < 1 || opt_slowdown > 100) {
 		fputs(usage, stderr);
 		return 2;
@@ -141,7 +147,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nanosim: bad --clock %ld\n", scl);
 		return 2;
 	}
-	twi_set_timeout(tmo);
+	if (twi_set_master(master)) {
+		fprintf(stderr, "nanosim: bad --master %s (ideal, bcm2835, bcm2711, rp1)\n", master);
+		return 2;
+	}
+	if (tmo > 0)
+		twi_set_timeout(tmo);
 	if (eeprom)
 		ee_load(eeprom);
 	mcu_reset(RST_POR);

@@ -26,6 +26,16 @@ extern avr_t *avr;
 
 /* ---- statistics (stats command) ---------------------------------------- */
 #define HOLD_BUCKETS	6	/* <=32, <=64, <=128, <=256, <=1024, >1024 */
+/* what the master model (--master) did to the transactions */
+struct master_stats {
+	uint64_t xfers;		/* transactions that ended */
+	uint64_t stretched;	/* ... in which the slave held SCL */
+	uint64_t early;		/* bits the master sampled while SCL was held */
+	uint64_t runts;		/* clocks too short for the slave: bit slips */
+	uint64_t missed;	/* repeated STARTs and STOPs the slave did not see */
+	uint64_t corrupt;	/* transactions changed by any of these */
+	uint64_t high_min;	/* shortest high phase after a stretch, cycles */
+};
 struct stats {
 	uint64_t xfers, bytes, nacks, timeouts, buserrs;
 	uint64_t busy;		/* cycles from START to STOP, all transactions */
@@ -37,8 +47,10 @@ struct stats {
 	uint64_t int_high_violations, bus_pin_violations, contentions;
 	uint64_t resets, rst_por, rst_ext, rst_bor, rst_wdt, crashes;
 	uint64_t rt_overruns;
+	struct master_stats m;
 };
 extern struct stats st;
+extern struct master_stats mst_total;	/* since start: "stats reset" keeps it */
 void stats_clear(void);
 
 /* ---- mcu.c: simavr core, run loop, resets, EEPROM ----------------------- */
@@ -78,8 +90,9 @@ struct faults {
 	int buserr_n;
 	double stall_ms;	/* 0 = none */
 	int vanish_n;		/* the master stops before this read byte */
+	int stall_n;		/* the stall begins at this byte's TWINT; -1 = the first */
 };
-#define FAULTS_INIT	{ -1, 0, -1, -1, 0, -1 }
+#define FAULTS_INIT	{ -1, 0, -1, -1, 0, -1, -1 }
 #define FAULTS_NONE	((struct faults)FAULTS_INIT)
 struct xact {
 	uint8_t addr;
@@ -94,6 +107,10 @@ int twi_set_clock(uint32_t hz);
 uint32_t twi_clock(void);
 void twi_set_timeout(double ms);
 double twi_timeout(void);
+/* the Pi's I2C controller the master behaves as: ideal, bcm2835, bcm2711,
+ * rp1; sets the stretch timeout to that controller's. -1: unknown name */
+int twi_set_master(const char *name);
+const char *twi_master(void);
 void xfer_submit(const struct xact *x);
 const char *xfer_result(void);	/* NULL until the submitted xfer ended */
 int xfer_done(void);

@@ -130,8 +130,11 @@ static void cmd_fault(int argc, char **argv)
 		armed.buserr_n = n;
 	} else if (argc >= 3 && !strcmp(argv[1], "vanish") && !decval(argv[2], 0, 1 << 20, &n)) {
 		armed.vanish_n = n;
-	} else if (argc >= 3 && !strcmp(argv[1], "stall") && !dblval(argv[2], 0, 1e6, &ms)) {
+	} else if ((argc == 3 || argc == 4) && !strcmp(argv[1], "stall") &&
+		   !dblval(argv[2], 0, 1e6, &ms) &&
+		   (argc == 3 || !decval(argv[3], 0, 1 << 20, &n))) {
 		armed.stall_ms = ms;
+		armed.stall_n = argc == 4 ? n : -1;
 	} else if (argc >= 2 && !strcmp(argv[1], "mute") &&
 		   (argc == 2 || !dblval(argv[2], 0, 1e9, &ms))) {
 		out_line("ok");
@@ -144,7 +147,7 @@ static void cmd_fault(int argc, char **argv)
 		server_mute(-1);
 		mcu_stall(0);
 	} else {
-		REPLY("err usage: fault flip N BIT | nack N | buserr N | vanish N | stall MS | hang | mute [MS] | clear");
+		REPLY("err usage: fault flip N BIT | nack N | buserr N | vanish N | stall MS [N] | hang | mute [MS] | clear");
 	}
 	out_line("ok");
 }
@@ -305,7 +308,8 @@ static void cmd_stats(int argc, char **argv)
 		 "hold_stalled=%llu hold_max_cycle=%llu stretch_count=%llu stretch_max_ns=%llu "
 		 "int_high_violations=%llu bus_pin_violations=%llu contentions=%llu "
 		 "resets=%llu por=%llu ext=%llu bor=%llu wdt=%llu crashes=%llu "
-		 "rt_overruns=%llu cycles=%llu hold_by_status=%s",
+		 "rt_overruns=%llu cycles=%llu hold_by_status=%s "
+		 "early=%llu runts=%llu missed=%llu corrupt=%llu",
 		 (unsigned long long)st.xfers, (unsigned long long)st.bytes,
 		 (unsigned long long)cyc2ns(st.busy),
 		 (unsigned long long)st.nacks, (unsigned long long)st.timeouts,
@@ -320,7 +324,29 @@ static void cmd_stats(int argc, char **argv)
 		 (unsigned long long)st.rst_por, (unsigned long long)st.rst_ext,
 		 (unsigned long long)st.rst_bor, (unsigned long long)st.rst_wdt,
 		 (unsigned long long)st.crashes, (unsigned long long)st.rt_overruns,
-		 (unsigned long long)avr->cycle, by);
+		 (unsigned long long)avr->cycle, by,
+		 (unsigned long long)st.m.early, (unsigned long long)st.m.runts,
+		 (unsigned long long)st.m.missed, (unsigned long long)st.m.corrupt);
+}
+
+/* master [NAME]: what the master model did since the start; or choose it */
+static void cmd_master(int argc, char **argv)
+{
+	const struct master_stats *m = &mst_total;
+
+	if (argc == 2) {
+		if (twi_set_master(argv[1]))
+			REPLY("err usage: master [ideal|bcm2835|bcm2711|rp1]");
+		REPLY("ok");
+	}
+	if (argc != 1)
+		REPLY("err usage: master [ideal|bcm2835|bcm2711|rp1]");
+	out_line("ok %s xfers=%llu stretched=%llu early=%llu runts=%llu missed=%llu "
+		 "corrupt=%llu high_min_ns=%llu timeout_ms=%g", twi_master(),
+		 (unsigned long long)m->xfers, (unsigned long long)m->stretched,
+		 (unsigned long long)m->early, (unsigned long long)m->runts,
+		 (unsigned long long)m->missed, (unsigned long long)m->corrupt,
+		 (unsigned long long)cyc2ns(m->high_min), twi_timeout());
 }
 
 static void cmd_mem(int argc, char **argv)
@@ -447,6 +473,8 @@ void proto_line(char *line)
 		cmd_reset(argc, argv);
 	else if (!strcmp(c, "stats"))
 		cmd_stats(argc, argv);
+	else if (!strcmp(c, "master"))
+		cmd_master(argc, argv);
 	else if (!strcmp(c, "peek") || !strcmp(c, "poke") || !strcmp(c, "eeprom"))
 		cmd_mem(argc, argv);
 	else if (!strcmp(c, "info"))
@@ -454,7 +482,7 @@ void proto_line(char *line)
 	else if (!strcmp(c, "help"))
 		out_line("ok commands: xfer clock xfer-timeout adc avcc aref temp wire unwire "
 			 "drive pulse count intline pin pins pwm edges int events wait slowdown crystal time reset fault "
-			 "stats peek poke eeprom info help quit");
+			 "stats master peek poke eeprom info help quit");
 	else if (!strcmp(c, "quit")) {
 		out_line("ok bye");
 		quit_requested = 1;

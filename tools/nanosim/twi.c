@@ -14,6 +14,21 @@
  *   + T/2      the master wants SCL high again; it waits (clock stretching)
  *              while TWEN and TWINT are set, then starts the next bit,
  *              repeated START or STOP.
+ *
+ * The master is one of the Pi's I2C controllers (--master): "ideal" and
+ * "rp1" (the Pi 5's DesignWare) wait for a stretch and restart their clock
+ * from the release. "bcm2835"/"bcm2711" (Pi 1-4) keep every edge on a
+ * fixed grid of half periods H = T/2 from the master's own rise g:
+ *   - SDA is sampled at T/4 after the rise, whether SCL went high or not;
+ *   - at each grid point after g the master checks SCL: held low, the
+ *     cycle is put off by H (rise, sample, fall all move); high, SCL is
+ *     pulled low there. The high phase is then the time from the release
+ *     to the next grid point, down to a few ns (a runt clock);
+ *   - a high phase shorter than RUNT_CYCLES of the AVR's clock is not seen
+ *     by the slave: its bits come one clock late (a bit slip);
+ *   - a repeated START or STOP made while the slave holds SCL is not seen.
+ * The consequences of a slip are followed to the end of the byte and the
+ * next condition (see Documentation/simulator.rst, Limitations).
  */
 #include <stdio.h>
 #include <stdarg.h>
@@ -41,6 +56,10 @@
 #define TWI_VECTOR	24
 
 enum { SL_IDLE, SL_SR, SL_ST };
+enum { M_IDEAL, M_BCM2835, M_BCM2711, M_RP1 };
+/* The AVR's TWI samples SCL with its CPU clock (after a 50 ns spike
+ * filter): a high phase shorter than two cycles can pass unseen. */
+#define RUNT_CYCLES	2
 enum { PH_IDLE, PH_START, PH_RISE, PH_ACK, PH_END, PH_SR_RISE, PH_SR,
        PH_STOP_RISE, PH_STOP, PH_BUSERR };
 
@@ -61,7 +80,39 @@ static struct {
 	uint8_t sview, mview;	/* the byte as the slave / master sees it */
 	int sack, mack, twea8;	/* 1 = released (NACK) */
 	char res[64];
+	/* the master model (bcm2835/bcm2711) */
+	int late;		/* this cycle's SDA sample came while SCL was held */
+	int runt;		/* the slave missed this byte's first clock */
+	int slip;		/* ... and so this byte is a bit behind */
+	int cond_missed;	/* the coming RS/STOP is made while SCL is held */
+	int nostart;		/* the slave saw no START: the address is data to it */
+	int slip_ack;		/* the slave ACKs a slipped byte: SDA held low */
+	int slip_cond;		/* a slipped read byte: the next condition falls
+				 * in the slave's ACK bit (a bus error to it) */
+	uint8_t slip_byte;
+	int stretched, corrupt;	/* this transaction's */
 } e;
+
+struct master_stats mst_total;
+#define MCOUNT(f)	(st.m.f++, mst_total.f++)
+static int master = M_IDEAL;
+static const struct {
+	const char *name;
+	double timeout_ms;	/* how long it lets a slave stretch */
+} masters[] = {
+	/* SMBus tTIMEOUT */
+	[M_IDEAL] = { "ideal", 25 },
+	/* the Raspberry Pi kernel's i2c_bcm2835.clk_tout_ms */
+	[M_BCM2835] = { "bcm2835", 35 },
+	[M_BCM2711] = { "bcm2711", 35 },
+	/* i2c-designware: the adapter's transfer timeout (1 s) */
+	[M_RP1] = { "rp1", 1000 },
+};
+
+static int bcm(void)
+{
+	return master == M_BCM2835 || master == M_BCM2711;
+}
 
 static struct xact queued;
 static int have_queued;
@@ -126,7 +177,8 @@ static void twint_set(uint8_t status)
 	tw.set_at = bus_t && bus_t <= avr->cycle ? bus_t : avr->cycle;
 	vcd_twint(1);
 	irq_update();
-	if (e.ph != PH_IDLE && e.client && e.x.f.stall_ms > 0 && !e.stalled) {
+	if (e.ph != PH_IDLE && e.client && e.x.f.stall_ms > 0 && !e.stalled &&
+	    (e.x.f.stall_n < 0 || (e.x.f.stall_n == e.wi && e.ph == PH_END))) {
 		e.stalled = 1;
 		mcu_stall(ms2cyc(e.x.f.stall_ms));
 	}
@@ -189,6 +241,7 @@ static void twcr_write(avr_t *a, avr_io_addr_t addr, uint8_t v, void *p)
 	}
 	if (!(cr & TWEN)) {	/* TWI off: transmissions terminated */
 		tw.mode = SL_IDLE;
+		e.slip_ack = e.slip_cond = 0;
 		kick = 1;
 	}
 	tw.cr = cr;
@@ -342,6 +395,8 @@ static void begin(void)
 	e.mi = e.wi = 0;
 	e.bi = -1;
 	e.res[0] = 0;
+	e.late = e.runt = e.slip = e.cond_missed = e.nostart = 0;
+	e.stretched = e.corrupt = 0;
 	eng_at(t > avr->cycle ? t : avr->cycle, PH_START);
 }
 
@@ -351,6 +406,11 @@ static void finish(void)
 {
 	st.busy += e.last_stop - e.started;
 	e.ph = PH_IDLE;
+	MCOUNT(xfers);
+	if (e.stretched)
+		MCOUNT(stretched);
+	if (e.corrupt)
+		MCOUNT(corrupt);
 	twi_last_end = avr->cycle;
 	if (e.client) {
 		if (e.res[0])
@@ -391,9 +451,24 @@ const char *xfer_result(void)
 	return result_ready ? result : NULL;
 }
 
+/* Would the slave act on a START or STOP now? (not when idle) */
+static int slave_listens(void)
+{
+	return twi_on() && (tw.mode != SL_IDLE || e.slip_cond);
+}
+
 /* START, repeated START or STOP as the slave sees it */
 static void slave_condition(void)
 {
+	e.nostart = 0;
+	if (e.slip_cond) {	/* inside the ACK bit of a slipped byte */
+		e.slip_cond = 0;
+		if (twi_on()) {
+			tw.mode = SL_IDLE;
+			twint_set(0x00);
+		}
+		return;
+	}
 	if (twi_on() && tw.mode != SL_IDLE) {
 		tw.mode = SL_IDLE;
 		twint_set(0xa0);
@@ -434,6 +509,22 @@ static void byte_rise(uint64_t t)
 	sd = (twi_on() && tw.mode == SL_ST) ? tw.dr : 0xff;
 	wire = md & sd;		/* open drain: wired AND */
 	e.sview = e.mview = wire;
+	e.slip = e.runt;
+	if (e.late && !master_writes()) {	/* SDA as the hold left it */
+		MCOUNT(early);
+		if (!(sd & 0x80))
+			e.corrupt = 1;
+	}
+	if (e.slip) {
+		MCOUNT(runts);
+		e.corrupt = 1;
+		/* the slave transmitter shifts a clock late: bit 7 twice */
+		if (!master_writes())
+			e.mview = (e.late ? 0x80 : wire & 0x80) | sd >> 1;
+	} else if (e.late && !master_writes()) {
+		e.mview |= 0x80;
+	}
+	e.late = e.runt = 0;
 	if (e.wi == e.x.f.flip_n) {
 		if (master_writes())
 			e.sview ^= 1 << e.x.f.flip_bit;
@@ -450,8 +541,26 @@ static void byte_ack(void)
 
 	e.twea8 = !!(tw.cr & TWEA);
 	e.sack = 1;
+	if (e.slip && master_writes()) {
+		/*
+		 * The slave has 7 bits and takes the master's ACK slot (SDA
+		 * released) for its 8th: the master sees a NACK. A receiver
+		 * then ACKs in what is its 9th clock, across the master's
+		 * STOP. A slipped address byte is no one's here.
+		 */
+		if (twi_on() && tw.mode == SL_SR && (e.bi >= 0 || e.nostart)) {
+			e.slip_byte = (uint8_t)(e.sview << 1 | 1);
+			if (tw.cr & TWEA)
+				e.slip_ack = 1;
+			else
+				e.slip_cond = 1;
+		}
+		e.mack = 1;
+		eng_at(e.r + cyc(8.5), PH_END);
+		return;
+	}
 	if (twi_on()) {
-		if (e.bi < 0) {
+		if (e.bi < 0 && !e.nostart) {
 			if ((tw.cr & TWEA) && addr_match(e.sview >> 1))
 				e.sack = 0;
 		} else if (tw.mode == SL_SR) {
@@ -471,8 +580,8 @@ static void byte_end(uint64_t t)
 	struct msg *m = &e.x.m[e.mi];
 	int ackw = e.sack & e.mack;
 
-	if (twi_on()) {
-		if (e.bi < 0) {
+	if (twi_on() && !(e.slip && master_writes())) {
+		if (e.bi < 0 && !e.nostart) {
 			if (!e.sack) {
 				tw.mode = (e.sview & 1) ? SL_ST : SL_SR;
 				twint_set(tw.mode == SL_ST ? 0xa8 : 0x60);
@@ -481,6 +590,15 @@ static void byte_end(uint64_t t)
 			if (e.sack)
 				tw.mode = SL_IDLE;
 			twint_set(e.sack ? 0x88 : 0x80);
+		} else if (tw.mode == SL_ST && e.slip) {
+			/* its ACK slot is the master's next clock: a released
+			 * SDA (NACK) in a read, else a condition */
+			if (e.mack) {
+				e.slip_cond = 1;
+			} else {
+				tw.mode = SL_IDLE;
+				twint_set(0xc0);
+			}
 		} else if (tw.mode == SL_ST) {
 			if (ackw || !e.twea8)
 				tw.mode = SL_IDLE;
@@ -511,8 +629,39 @@ static void byte_end(uint64_t t)
 	eng_at(t + cyc(0.5), ++e.mi < e.x.nmsg ? PH_SR_RISE : PH_STOP_RISE);
 }
 
+/*
+ * bcm2835/bcm2711: the slave released SCL at t, after the master's rise
+ * g. The master's checks come every H after g; the first after t ends the
+ * high phase. Notes what the slave and the master saw; returns the rise
+ * of the cycle that ends there (the byte's time base).
+ */
+static uint64_t bcm_release(uint64_t g, uint64_t t, int stop)
+{
+	double h = per / 2;
+	uint64_t k = (uint64_t)((double)(t - g) / h) + 1;
+	uint64_t c = g + (uint64_t)llround((double)k * h);
+
+	if (c <= t)
+		c = g + (uint64_t)llround((double)++k * h);
+	if (e.ph == PH_RISE) {	/* a clock pulse (a condition's is not) */
+		if (!st.m.high_min || c - t < st.m.high_min)
+			st.m.high_min = c - t;
+		if (!mst_total.high_min || c - t < mst_total.high_min)
+			mst_total.high_min = c - t;
+	}
+	/* a STOP's SDA rise is at g + H/2, without checks */
+	if (stop)
+		e.late = t > g + (uint64_t)llround(h / 2);
+	else
+		e.late = t > c - (uint64_t)llround(h / 2);
+	e.runt = c - t < RUNT_CYCLES;
+	return c - (uint64_t)llround(h);
+}
+
 static void eng_phase(uint64_t t)
 {
+	uint64_t r;
+
 	bus_t = t;
 	switch (e.ph) {
 	case PH_START:
@@ -535,7 +684,23 @@ static void eng_phase(uint64_t t)
 			avr_cycle_timer_cancel(avr, tmo_tick, NULL);
 		}
 		e.started = t;
-		slave_condition();
+		if (e.slip_ack) {
+			/*
+			 * SDA is low already (the slave's ACK of a slipped
+			 * byte): no START. SCL falling ends the slave's ACK
+			 * bit; it takes the address for data.
+			 */
+			e.slip_ack = 0;
+			e.nostart = e.corrupt = 1;
+			MCOUNT(missed);
+			if (twi_on() && tw.mode == SL_SR) {
+				tw.dr = e.slip_byte;
+				avr->data[TWDR] = tw.dr;
+				twint_set(0x80);
+			}
+		} else {
+			slave_condition();
+		}
 		eng_at(t + t_hd + cyc(0.5), PH_RISE);
 		break;
 	case PH_RISE:
@@ -549,21 +714,29 @@ static void eng_phase(uint64_t t)
 			}
 			return;
 		}
+		r = t;
 		if (e.waiting) {
 			uint64_t s = t - e.wait_from;
 
 			e.waiting = 0;
+			e.stretched = 1;
 			st.stretch_count++;
 			if (s > st.stretch_max)
 				st.stretch_max = s;
 			avr_cycle_timer_cancel(avr, tmo_tick, NULL);
+			if (bcm() && !e.abort)
+				r = bcm_release(e.wait_from, t, e.ph == PH_STOP_RISE);
 		}
-		if (e.abort || e.ph == PH_STOP_RISE)
+		if (e.abort || e.ph == PH_STOP_RISE) {
+			e.cond_missed = e.late && slave_listens();
 			eng_at(t + t_susto, PH_STOP);
-		else if (e.ph == PH_SR_RISE)
+		} else if (e.ph == PH_SR_RISE) {
+			e.cond_missed = e.late && slave_listens();
 			eng_at(t + t_susta, PH_SR);
-		else
-			byte_rise(t);
+		} else {
+			byte_rise(r);
+		}
+		e.late = e.runt = 0;
 		break;
 	case PH_ACK:
 		byte_ack();
@@ -572,11 +745,25 @@ static void eng_phase(uint64_t t)
 		byte_end(t);
 		break;
 	case PH_SR:
-		slave_condition();
+		if (e.cond_missed) {	/* SDA fell while SCL was low */
+			MCOUNT(missed);
+			e.cond_missed = 0;
+			e.nostart = e.corrupt = 1;
+		} else if (!e.slip_ack) {
+			slave_condition();
+		}
 		eng_at(t + t_hd + cyc(0.5), PH_RISE);
 		break;
 	case PH_STOP:
-		slave_condition();
+		if (e.cond_missed) {	/* SDA rose while SCL was low */
+			MCOUNT(missed);
+			e.cond_missed = 0;
+			e.corrupt = 1;
+		} else if (e.slip_ack) {	/* SDA cannot rise */
+			MCOUNT(missed);
+		} else {
+			slave_condition();
+		}
 		e.last_stop = t;
 		finish();
 		break;
@@ -627,6 +814,23 @@ uint32_t twi_clock(void)
 	return scl_hz;
 }
 
+int twi_set_master(const char *name)
+{
+	for (int i = 0; i < (int)(sizeof(masters) / sizeof(masters[0])); i++) {
+		if (!strcmp(name, masters[i].name)) {
+			master = i;
+			timeout_ms = masters[i].timeout_ms;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *twi_master(void)
+{
+	return masters[master].name;
+}
+
 void twi_set_timeout(double ms)
 {
 	timeout_ms = ms;
@@ -649,6 +853,8 @@ void twi_reset(void)
 	avr->data[TWSR] = 0xf8;
 	avr->data[TWAR] = 0xfe;
 	avr->data[TWAMR] = 0;
+	/* a reset lets go of SDA: no slipped byte's ACK or bit left */
+	e.slip_ack = e.slip_cond = e.nostart = e.cond_missed = 0;
 	vcd_twint(0);
 	/* avr_reset() dropped every cycle timer: re-arm ours */
 	if (e.ph != PH_IDLE) {
