@@ -149,8 +149,7 @@ int main(void)
 	for (;;) {
 		if (twi_resume) {	/* the TWI worker yielded to us */
 			twi_resume = 0;
-			twi_worker();
-			sei();
+			twi_resume_worker();
 		}
 		wdt_reset();
 		time_poll();

@@ -38,8 +38,14 @@ static uint8_t in_write;
 #define APPLY_PWM	2
 static uint8_t apply;
 
-/* The frame being committed (frame_val() looks into it). */
-static uint8_t c_reg, c_n, c_last;
+/*
+ * The register frame being received and committed (frame_val() looks into
+ * it): each byte is checked on arrival (check_byte()), the first refusal
+ * kept in c_err; c_store: checked, to be stored once the status is out.
+ */
+static uint8_t c_reg, c_n, c_last, c_err, c_store;
+/* frame_precheck() done, its results */
+static uint8_t c_early, c_e1, c_e2;
 static const uint8_t *c_data;
 
 enum rd_kind {
@@ -514,21 +520,18 @@ static uint8_t __attribute__((noinline)) ee_check(void)
 		  frame_val(ARDUIPI_REG_BOOT_LEVEL + b)) & (1 << (line & 7))));
 }
 
-/* Checks that involve several registers, on the values after the frame. */
-static uint8_t frame_check(void)
+/*
+ * Checks that involve several registers, on the values after the frame,
+ * in two parts. The long ones look only at the frame and at registers
+ * that only frames change (duties, periods: a failsafe trip only turns
+ * channels off), so a PEC write runs them on its last data byte, while its
+ * PEC byte is on the wire (frame_precheck()): the period checks of a
+ * 20-byte PWM frame take about 1000 cycles, more than the repeated START
+ * and address byte before the status read leave.
+ */
+static uint8_t pwm_check(void)
 {
-	uint8_t ch, int_line, err;
-
-	/* consuming FIFO scans: both bytes, nothing else */
-	if (frame_covers(ARDUIPI_REG_ADC_FIFO_SEQ, ARDUIPI_REG_ADC_FIFO_SEQ + 1) &&
-	    (c_reg != ARDUIPI_REG_ADC_FIFO_SEQ || c_n != 2))
-		return ARDUIPI_ERR_BAD_VALUE;
-	if (frame_covers(ARDUIPI_REG_ADC_SCAN, ARDUIPI_REG_ADC_STREAM) ||
-	    frame_covers(ARDUIPI_REG_ADC_REF, ARDUIPI_REG_ADC_REF)) {
-		err = stream_check();
-		if (err)
-			return err;
-	}
+	uint8_t ch;
 
 	/* every duty the frame writes, or whose period it changes, must fit */
 	if (frame_covers(ARDUIPI_REG_PWM_BASE, ARDUIPI_REG_T1_TOP + 1)) {
@@ -547,6 +550,37 @@ static uint8_t frame_check(void)
 				return ARDUIPI_ERR_BAD_VALUE;
 		}
 	}
+	return ARDUIPI_OK;
+}
+
+static void frame_precheck(void)
+{
+	/* consuming FIFO scans: both bytes, nothing else */
+	c_e1 = frame_covers(ARDUIPI_REG_ADC_FIFO_SEQ, ARDUIPI_REG_ADC_FIFO_SEQ + 1) &&
+	       (c_reg != ARDUIPI_REG_ADC_FIFO_SEQ || c_n != 2) ?
+	       ARDUIPI_ERR_BAD_VALUE : ARDUIPI_OK;
+	c_e2 = pwm_check();
+	c_early = 1;
+}
+
+/* ... and the short ones, and those on state the main loop changes, at
+ * the commit (in the order of the checks as one pass made them). */
+static uint8_t frame_check(void)
+{
+	uint8_t err, ch, int_line;
+
+	if (!c_early)
+		frame_precheck();
+	if (c_e1)
+		return c_e1;
+	if (frame_covers(ARDUIPI_REG_ADC_SCAN, ARDUIPI_REG_ADC_STREAM) ||
+	    frame_covers(ARDUIPI_REG_ADC_REF, ARDUIPI_REG_ADC_REF)) {
+		err = stream_check();
+		if (err)
+			return err;
+	}
+	if (c_e2)
+		return c_e2;
 	/* The INT line never carries PWM: it must never be driven high. */
 	if (frame_covers(ARDUIPI_REG_INT_PIN, ARDUIPI_REG_INT_PIN) ||
 	    frame_covers(ARDUIPI_REG_PWM_BASE, ARDUIPI_REG_PWM_CTRL(5))) {
@@ -652,20 +686,64 @@ static void reg_store(uint8_t r, uint8_t v)
 	}
 }
 
-static uint8_t commit_bank(uint8_t reg, const uint8_t *d, uint8_t n)
-{
-	uint8_t i, err, int_line;
+/* The INT line's value for a line bank's check: frames come in register
+ * order, so a frame that moves it has done so by its first line bank. */
+_Static_assert(ARDUIPI_REG_INT_PIN < ARDUIPI_REG_GPIO_DIR &&
+	       ARDUIPI_REG_GPIO_DIR < ARDUIPI_REG_FS_MASK &&
+	       ARDUIPI_REG_FS_MASK < ARDUIPI_REG_BOOT_DIR,
+	       "INT_PIN before every line bank");
 
-	c_reg = reg;
-	c_data = d;
-	c_n = n;
-	c_last = reg + n - 1;
-	int_line = frame_val(ARDUIPI_REG_INT_PIN);
-	for (i = 0; i < n; i++) {
-		err = reg_check(reg + i, d[i], int_line);
-		if (err)
-			return err;
+/*
+ * A register write's data byte, just stored at frame[flen - 1]: the first
+ * at frame[off], for register reg. Checked now, while the next byte is on
+ * the wire, so that the commit at the frame's end is short: the status
+ * read that follows a PEC write comes a byte time after it.
+ */
+static void check_byte(uint8_t reg, uint8_t off)
+{
+	uint8_t i = flen - 1 - off;
+
+	if (!i) {
+		c_reg = reg;
+		c_data = frame + off;
+		c_err = ARDUIPI_OK;
+		c_early = 0;
 	}
+	c_n = i + 1;
+	c_last = reg + i;
+	if (!c_err)
+		c_err = reg_check(reg + i, frame[flen - 1],
+				  frame_val(ARDUIPI_REG_INT_PIN));
+}
+
+/* Store the checked frame (c_*) and note the hardware update it owes. */
+static void store_bank(void)
+{
+	uint8_t i;
+
+	for (i = 0; i < c_n; i++)
+		reg_store(c_reg + i, c_data[i]);
+	if (frame_covers(ARDUIPI_REG_PWM_BASE, ARDUIPI_REG_T1_TOP + 1))
+		apply = APPLY_PWM;	/* also applies the pins */
+	else if (frame_covers(ARDUIPI_REG_INT_PIN, ARDUIPI_REG_GPIO_CLR + 2))
+		apply = APPLY_PINS;
+	c_n = 0;
+	c_store = 0;
+}
+
+/*
+ * A bank write of n bytes to reg from d, every byte already checked on
+ * arrival. A PEC write's frame is stored after its status has gone out
+ * (proto_end()); any other at once.
+ */
+static uint8_t commit_bank(uint8_t reg, const uint8_t *d, uint8_t n, uint8_t later)
+{
+	uint8_t err;
+
+	if (c_n != n || c_reg != reg || c_data != d)
+		return ARDUIPI_ERR_BAD_VALUE;	/* cannot happen: frames are checked whole */
+	if (c_err)
+		return c_err;
 	err = frame_check();
 	if (err)
 		return err;
@@ -673,14 +751,9 @@ static uint8_t commit_bank(uint8_t reg, const uint8_t *d, uint8_t n)
 		c_n = 0;
 		return stream_pop_to(d[0] | (uint16_t)d[1] << 8);
 	}
-	for (i = 0; i < n; i++)
-		reg_store(reg + i, d[i]);
-
-	if (frame_covers(ARDUIPI_REG_PWM_BASE, ARDUIPI_REG_T1_TOP + 1))
-		apply = APPLY_PWM;	/* also applies the pins */
-	else if (frame_covers(ARDUIPI_REG_INT_PIN, ARDUIPI_REG_GPIO_CLR + 2))
-		apply = APPLY_PINS;
-	c_n = 0;
+	c_store = 1;
+	if (!later)
+		store_bank();
 	return ARDUIPI_OK;
 }
 
@@ -844,7 +917,7 @@ static uint8_t commit_pec_write(void)
 		return flen < 5 ? ARDUIPI_ERR_SHORT : ARDUIPI_ERR_BAD_VALUE;
 	if (flen != n + 4)
 		return flen < n + 4 ? ARDUIPI_ERR_SHORT : ARDUIPI_ERR_LONG;
-	return commit_bank(frame[1], frame + 3, n);
+	return commit_bank(frame[1], frame + 3, n, 1);
 }
 
 static uint8_t commit_pec_read(void)
@@ -931,7 +1004,7 @@ static uint8_t commit_frame(void)
 		rd_end = cmd <= ARDUIPI_REG_LOW_LAST ? ARDUIPI_REG_LOW_LAST + 1 :
 			 ARDUIPI_REG_LAST + 1;
 		return flen == 1 ? ARDUIPI_OK :
-		       commit_bank(cmd, frame + 1, flen - 1);
+		       commit_bank(cmd, frame + 1, flen - 1, 0);
 	case F_PECW:
 		err = fover ? ARDUIPI_ERR_LONG : commit_pec_write();
 		rd_kind = RD_STATUS;
@@ -967,6 +1040,9 @@ void proto_write_start(void)
 	in_write = 1;
 	flen = 0;
 	fover = 0;
+	c_n = 0;
+	c_store = 0;
+	c_early = 0;
 	fcrc = crc8_byte(0, addr_w);
 }
 
@@ -997,6 +1073,12 @@ uint8_t proto_write_byte(uint8_t b)
 		fover = 1;
 		return 0;
 	}
+	if (fclass == F_BANK && flen >= 2)
+		check_byte(frame[0], 1);
+	else if (fclass == F_PECW && flen >= 4 && flen <= fmax - 1)
+		check_byte(frame[1], 3);
+	if (fclass == F_PECW && flen == fmax - 1 && flen >= 4 && !c_err)
+		frame_precheck();	/* the last data byte */
 	return fclass != F_UNKNOWN;
 }
 
@@ -1031,8 +1113,10 @@ void proto_end(void)
 	if (rd_kind != RD_STATUS)
 		apply_hw();
 	rewind();
-	if (apply) {
+	if (c_store || apply) {
 		proto_tx_early();
+		if (c_store)
+			store_bank();
 		apply_hw();
 	}
 }

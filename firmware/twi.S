@@ -86,7 +86,7 @@ work:	lds	r30, twi_busy
 	brne	2f
 	ldi	r30, 1
 	sts	twi_busy, r30
-	sei
+again:	sei
 	push	r0
 	push	r1
 	clr	r1
@@ -98,7 +98,7 @@ work:	lds	r30, twi_busy
 	push	r23
 	push	r26
 	push	r27
-	call	twi_worker		/* returns with interrupts off */
+	call	twi_worker		/* queue empty (or a yield), interrupts on */
 	pop	r27
 	pop	r26
 	pop	r23
@@ -109,6 +109,22 @@ work:	lds	r30, twi_busy
 	pop	r18
 	pop	r1
 	pop	r0
+	/* Still the worker while the registers come back, interrupts on: an
+	 * event now is only queued (twi_busy), never held for this. Then,
+	 * interrupts off: go round again for one that came, or let go. */
+	cli
+	lds	r30, twi_resume		/* it yielded: the main loop goes on */
+	tst	r30
+	brne	2f
+	lds	r30, twi_ev_r
+	lds	r31, twi_ev_w
+	cp	r30, r31
+	brne	again
+	lds	r30, twi_tx_wait	/* a transmit held meanwhile */
+	tst	r30
+	brne	again
+	clr	r30			/* twi_tx_ready: set by the worker */
+	sts	twi_busy, r30
 2:	pop	r31
 	pop	r30
 	pop	r25

@@ -146,10 +146,12 @@ void proto_tx_early(void)
 }
 
 /*
- * Called by twi.S, or by the main loop to resume it, with interrupts on;
- * returns with them off. The entry at twi_ev_r is complete once twi_ev_w
- * has moved past it, so taking it needs no lock; unmasking a full queue
- * and deciding that it is empty do.
+ * Called by twi.S with interrupts on, twi_busy set; returns with them on
+ * once the queue was found empty (twi.S checks again with them off, after
+ * restoring its registers, and lets go of twi_busy), or after a yield
+ * (twi_resume set). The entry at twi_ev_r is complete once twi_ev_w has
+ * moved past it, so taking it needs no lock; unmasking a full queue and
+ * deciding that it is empty do.
  */
 void twi_worker(void)
 {
@@ -163,7 +165,6 @@ void twi_worker(void)
 				 * loop run a pass (it resumes the worker;
 				 * twi_busy stays set, and the full queue holds
 				 * SCL meanwhile). */
-				cli();
 				twi_resume = 1;
 				return;
 			}
@@ -189,9 +190,26 @@ void twi_worker(void)
 			sei();
 			twi_event(status, 0);
 		} else {
-			twi_tx_ready = 1;
-			twi_busy = 0;
+			twi_tx_ready = 1;	/* proto_tx is current */
+			sei();
 			return;
 		}
 	}
+}
+
+/* The main loop's turn as the worker, after a yield: twi.S's ending. */
+void twi_resume_worker(void)
+{
+	for (;;) {
+		twi_worker();
+		cli();
+		if (twi_resume)
+			break;		/* it yielded again: next pass */
+		if (twi_ev_r == twi_ev_w && !twi_tx_wait) {
+			twi_busy = 0;
+			break;
+		}
+		sei();
+	}
+	sei();
 }

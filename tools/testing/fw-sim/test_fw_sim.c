@@ -1497,13 +1497,27 @@ static void random_traffic(void)
 /* ---- TWINT hold figure -------------------------------------------------- */
 
 /* A workload of every transaction kind; returns the worst hold. */
-static long hold_workload(const char *clock, int reads, long *stretch)
+static long hold_workload(const char *clock, const char *master, int reads, long *stretch)
 {
+	const char *opt[] = { "--clock", clock, "--master", master, NULL };
 	uint8_t d[8] = { 0 }, r[32];
 	long max;
 
+	/* the driver's longest PEC writes: the PWM image with a new timer2
+	 * prescaler or timer1 TOP, and the configuration restored after a
+	 * reset (INT line and two line banks) */
+	uint8_t pwm[23], cfg[7] = { 12, 0x80, 0x20, 0, 0x80, 0x20, 0 };
+
+	for (int ch = 0; ch < 6; ch++) {
+		pwm[3 * ch] = 0x40;
+		pwm[3 * ch + 1] = 0;
+		pwm[3 * ch + 2] = ARDUIPI_PWM_ENABLE;
+	}
+	pwm[20] = 3;	/* T1: /64 */
+	pwm[21] = 0xff;	/* TOP 511 */
+	pwm[22] = 0x01;
 	stop();
-	start(clock);
+	start_with(opt);
 	sim("stats reset");
 	for (int i = 0; i < 20; i++) {
 		sim("xfer 2a we0%02x", i);
@@ -1520,6 +1534,16 @@ static long hold_workload(const char *clock, int reads, long *stretch)
 			pec_write(ARDUIPI_REG_GPIO_OUT, d, 3, -1);
 			pec_write(ARDUIPI_REG_PWM_DUTY(3), d, 3, -1);
 			pec_read(ARDUIPI_REG_GPIO_DIR, 27, r, -1);
+			pwm[18] = 4;			/* T0 */
+			pwm[19] = 4 + i % 3;		/* T2: 64, 128, 256 */
+			pec_write(ARDUIPI_REG_PWM_BASE, pwm, 20, -1);
+			pwm[21] = 0xff - i;
+			pec_write(ARDUIPI_REG_PWM_DUTY(3), pwm + 9, 14, -1);
+			pec_write(ARDUIPI_REG_PWM_BASE, pwm, 18, -1);
+			pec_write(ARDUIPI_REG_INT_PIN, cfg, 7, -1);
+			/* a whole bank written plainly, then read back */
+			sim("xfer 2a w82%032x", i);
+			sim("xfer 2a w82 r32");
 		}
 		sim("wait 1");
 	}
@@ -1541,9 +1565,9 @@ static long hold_workload(const char *clock, int reads, long *stretch)
 static void twint_hold(void)
 {
 	long s100, s400w, s400;
-	long h100 = hold_workload("100000", 1, &s100);
-	long h400w = hold_workload("400000", 0, &s400w);
-	long h400 = hold_workload("400000", 1, &s400);
+	long h100 = hold_workload("100000", "ideal", 1, &s100);
+	long h400w = hold_workload("400000", "ideal", 0, &s400w);
+	long h400 = hold_workload("400000", "ideal", 1, &s400);
 
 	printf("# TWINT hold worst case: %ld cycles at 100 kHz (%ld stretched "
 	       "clocks); at 400 kHz %ld cycles for writes, %ld cycles with "
@@ -1553,7 +1577,180 @@ static void twint_hold(void)
 	/* 400 kHz misses the target (see Documentation/firmware.rst): these
 	 * are regression bounds at twice the figures measured, not targets */
 	CHECK(h400w <= 2 * 72);
-	CHECK(h400 <= 2 * 1173);
+	CHECK(h400 <= 2 * 1904);
+}
+
+/*
+ * A PEC write's checks across registers run on its last data byte, before
+ * the PEC byte has come. A failsafe trip in between (it turns PWM off)
+ * must count as it would at the commit: here the INT line moves onto D3,
+ * whose PWM the trip has just stopped, so the write is accepted. The bus
+ * clock puts the 5 ms failsafe's trip between the last data byte and the
+ * repeated START on each build (8.5 kHz at 16 MHz, 7 kHz at 8 MHz: a
+ * build that kept the INT line's check from the last data byte refuses
+ * the write there, with ERR_RESERVED_PIN).
+ */
+static void precheck_trip(void)
+{
+	IS("ok", "xfer 2a wca01");	/* D3's PWM on */
+	IS("ok", "xfer 2a w8801");	/* FS_PWM: the trip stops it */
+	IS("ok", "clock %s", mhz == 16 ? "8500" : "7000");
+	IS("ok", "xfer 2a w800500");	/* failsafe: 5 ms */
+	IS("ok 01", "xfer 2a w58 r1");
+	IS("ok 004d", "xfer 2a wa95f010353 r2");	/* INT_PIN = 3, PEC */
+	IS("ok 03", "xfer 2a w58 r1");	/* ... the trip came meanwhile */
+	IS("ok 00", "xfer 2a wca r1");
+	IS("ok 03", "xfer 2a w5f r1");
+	IS("ok 00", "xfer 2a w59 r1");
+}
+
+/* ---- the Pi's I2C controllers (nanosim --master) ------------------------ */
+
+/* a field of nanosim's "master" line */
+static long master_stat(const char *key)
+{
+	const char *p;
+	char k[64];
+
+	sim("master");
+	snprintf(k, sizeof(k), " %s=", key);
+	p = strstr(R, k);
+	return p ? atol(p + strlen(k)) : -1;
+}
+
+/*
+ * One transaction again and again, the slave held up at the TWINT that
+ * ends byte "at" for 0, 1, 2 ... CPU cycles up to two SCL periods (its
+ * hold is that plus its handler's): every phase of the master's clock.
+ * Counts the answers that are "want" and "alt", and how many there were;
+ * "after" runs after each.
+ */
+static int stall_sweep(const char *xfer, int at, const char *want, const char *alt,
+		       int *nalt, const char *after, int *n)
+{
+	int good = 0, shown = 0;
+	long per = mhz * 1000000L / 100000;
+
+	*n = 0;
+	if (nalt)
+		*nalt = 0;
+	for (long c = 0; c < 2 * per; c++, ++*n) {
+		sim("fault stall %.9f %d", c / (mhz * 1000.0), at);
+		sim("xfer 2a %s", xfer);
+		if (!strcmp(R, want)) {
+			good++;
+		} else if (alt && !strcmp(R, alt)) {
+			++*nalt;
+		} else if (shown++ < 3) {
+			printf("#   stall %ld cycles: %s -> %s\n", c, xfer, R);
+		}
+		if (after)
+			sim("%s", after);
+	}
+	return good;
+}
+
+/*
+ * The master models. At 100 kHz the firmware never holds SCL past the
+ * master's low phase, so a Pi 1-4's controller (bcm2711), which cuts the
+ * clock after a stretch short and samples SDA while SCL is held, sees
+ * every transaction of every kind intact. Held up on purpose, the same
+ * firmware turns into the failures Pi users report, and the ideal master
+ * shows none of them.
+ */
+static void pi_masters(void)
+{
+	long s100, s400, h, corrupt;
+	int n, good, bit7;
+
+	IS("ok ideal xfers=0 stretched=0 early=0 runts=0 missed=0 corrupt=0 "
+	   "high_min_ns=0 timeout_ms=25", "master");
+	IS("ok", "master bcm2711");
+	EQ(master_stat("timeout_ms"), 35);
+	IS("ok", "master rp1");
+	EQ(master_stat("timeout_ms"), 1000);
+	CHECK(sim_cmd(S, R, sizeof(R), "master bcm2712") < 0 &&
+	      !strcmp(R, "err usage: master [ideal|bcm2835|bcm2711|rp1]"));
+
+	/* every kind of transaction, 100 kHz, a Pi 4: nothing stretched */
+	h = hold_workload("100000", "bcm2711", 1, &s100);
+	printf("# bcm2711, 100 kHz, all kinds: %ld stretches (hold max %ld cycles), "
+	       "%ld of %ld transactions corrupted\n", s100, h,
+	       master_stat("corrupt"), master_stat("xfers"));
+	/*
+	 * The 8 MHz build still holds SCL at 100 kHz: its handler is twice
+	 * as slow, and a long PEC write's checks and stores take longer than
+	 * the bytes around them (Documentation/firmware.rst): figures only.
+	 */
+	if (mhz == 16) {
+		EQ(s100, 0);
+		EQ(master_stat("corrupt"), 0);
+	}
+	/* 400 kHz: a read's first byte is held (firmware.rst): the figures */
+	h = hold_workload("400000", "bcm2711", 1, &s400);
+	printf("# bcm2711, 400 kHz, all kinds: %ld stretches (hold max %ld "
+	       "cycles); %ld of %ld transactions corrupted (%ld bits read while "
+	       "SCL was held, %ld runt clocks, %ld conditions missed)\n", s400, h,
+	       master_stat("corrupt"), master_stat("xfers"), master_stat("early"),
+	       master_stat("runts"), master_stat("missed"));
+
+	/* held on purpose at SLA+R: the first bit read (0x55's 0) */
+	stop();
+	start_with((const char *const[]){ "--master", "ideal", NULL });
+	good = stall_sweep("we0 r1", 2, "ok 55", NULL, NULL, NULL, &n);
+	EQ(good, n);
+	EQ(master_stat("corrupt"), 0);
+	CHECK(master_stat("stretched") > n / 2);
+	stop();
+	start_with((const char *const[]){ "--master", "bcm2711", NULL });
+	good = stall_sweep("we0 r1", 2, "ok 55", "ok d5", &bit7, NULL, &n);
+	printf("# bcm2711, PING read held at SLA+R for 0..2 periods: %d of %d "
+	       "right, %d with bit 7 read during the hold; runts %ld\n", good, n,
+	       bit7, master_stat("runts"));
+	/* the second half of every half period after the master's rise */
+	CHECK(bit7 > n / 5 && bit7 < n / 2);
+	/* a runt: the Nano's bits a clock late (0x55 >> 1, bit 7 read
+	 * twice or during the hold); every wrong answer counted */
+	CHECK(master_stat("runts") >= 1 && good + bit7 < n);
+	EQ(master_stat("corrupt"), n - good);
+	IS("ok 55", "xfer 2a we0 r1");
+
+	/* held before a written byte: a runt clock slips it, the slave's
+	 * ACK comes a clock late, the master sees a NACK (EREMOTEIO) */
+	stop();
+	start_with((const char *const[]){ "--master", "bcm2711", NULL });
+	good = stall_sweep("we0aa", 1, "ok", NULL, NULL, "xfer 2a we055", &n);
+	printf("# bcm2711, a write held before its 2nd byte: %d of %d went "
+	       "through; runts %ld, corrupted %ld\n", good, n,
+	       master_stat("runts"), master_stat("corrupt"));
+	CHECK(good < n && master_stat("runts") >= 1);
+	IS("ok 55", "xfer 2a we0 r1");
+	stop();
+	start_with((const char *const[]){ "--master", "ideal", NULL });
+	EQ(stall_sweep("we0aa", 1, "ok", NULL, NULL, "xfer 2a we055", &n), n);
+
+	/* held before the repeated START: made while SCL is low, unseen;
+	 * the address is a data byte to the Nano, the read gets 0xff */
+	stop();
+	start_with((const char *const[]){ "--master", "bcm2711", NULL });
+	good = stall_sweep("we0 r1", 1, "ok 55", "ok ff", &bit7, NULL, &n);
+	printf("# bcm2711, held before a repeated START: %d of %d right, %d "
+	       "read 0xff; missed conditions %ld\n", good, n, bit7,
+	       master_stat("missed"));
+	CHECK(bit7 >= 1 && master_stat("missed") >= bit7);
+	IS("ok 55", "xfer 2a we0 r1");
+
+	/* a stretch of 100 ms: a Pi 1-4 gives up after 35 ms (the Pi
+	 * kernel's clk_tout_ms); a Pi 5's RP1 waits, up to 1 s */
+	corrupt = master_stat("corrupt");
+	IS("ok", "fault stall 100");
+	IS("timeout", "xfer 2a we0 r1");
+	sim("wait 100");
+	IS("ok", "master rp1");
+	IS("ok", "fault stall 100");
+	IS("ok 55", "xfer 2a we0 r1");
+	CHECK(sim_stat("stretch_max_ns") >= 99000000);
+	EQ(master_stat("corrupt"), corrupt);
 }
 
 /*
@@ -1623,7 +1820,8 @@ static const struct test {
 	T(eeprom_guard, "100000"), T(slave_timeout, "100000"),
 	T(pwm_high_byte, "100000"), T(pulse_trains, "100000"),
 	T(random_traffic, "400000"),
-	T(twint_hold, "400000"),
+	T(twint_hold, "400000"), T(pi_masters, "100000"),
+	T(precheck_trip, "100000"),
 };
 
 /* FILTER: run the tests whose name contains it; "!x": all but those */
