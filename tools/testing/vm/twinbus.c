@@ -15,10 +15,11 @@
  *              answers its response line; "bus COMMAND" is for twinbus:
  *                bus nanos        ok NAME@ADDR...
  *                bus kill NANO    kill that simulator (SIGKILL)
- *                bus reflash NANO 16|8
+ *                bus reflash NANO 16|8 [MASTER]
  *                                 start that Nano's simulator again with
  *                                 the 16 or 8 MHz firmware, as avrdude
- *                                 would leave it: pins as inputs, boot 1
+ *                                 would leave it: pins as inputs, boot 1;
+ *                                 its bus master that one (else --master)
  *                bus mute MS      ignore the guest's transfers for MS ms
  *                bus gpio LINE    ok LEVEL DIR PULL of a guest GPIO line
  *                bus flip N [HEX] corrupt the next N transfers that read
@@ -32,6 +33,10 @@
  *                                 NANO before the guest resumes and its
  *                                 response is the answer (nanosim "edges":
  *                                 what the firmware did meanwhile).
+ *                bus master       ok NAME xfers=N stretched=N early=N runts=N
+ *                                 missed=N corrupt=N: what the master
+ *                                 model did, all Nanos, since the start
+ *                                 (nanosim "master"; kept across reflash)
  *                bus atexit NANO CMD
  *                                 run CMD on NANO once the guest is gone
  *                                 (powered off) and print its response on
@@ -39,7 +44,7 @@
  *                                 (what the Nano was left doing)
  *
  *   twinbus [-v] --nanosim PATH --firmware ELF [--firmware8 ELF]
- *           --bus SOCK --ctl SOCK [--qmp SOCK]
+ *           --bus SOCK --ctl SOCK [--qmp SOCK] [--master NAME]
  *           --nano ADDR [--mhz 8] [--int GPIO|none] [--elf ELF] [--slowdown N]
  *           [--sim CMD]... ...
  *
@@ -48,7 +53,9 @@
  * slower than real time) and --sim apply to the --nano before them;
  * --sim runs a nanosim command at start (wiring, analog inputs). A Nano at an
  * address other than 0x2a gets it through the firmware's own address
- * change. "ready" on stdout when both sockets listen.
+ * change. --master is the Pi's I2C controller every Nano's bus master
+ * behaves as (nanosim --master: ideal, bcm2835, bcm2711, rp1). "ready" on
+ * stdout when both sockets listen.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -77,9 +84,12 @@ struct nano {
 	const char *mhz;
 	const char *elf;		/* NULL: --firmware or --firmware8 */
 	const char *slowdown;		/* nanosim --slowdown */
+	const char *master;		/* NULL: --master */
+	char master_buf[16];
 	int int_gpio;			/* -1: not wired */
 	int int_level;
 	int dead;
+	unsigned long long mst[6];	/* master counters of its earlier runs */
 	const char *cmds[MAX_SIM_CMDS];
 	int ncmds;
 	struct simclient *s;
@@ -97,6 +107,9 @@ static struct conn bus, ctl;
 static int verbose;
 static const char *qmp_path;
 static const char *nanosim_path, *fw_elf, *fw_elf8;
+static const char *master = "ideal";
+static const char *const mst_keys[6] = { "xfers", "stretched", "early", "runts",
+					 "missed", "corrupt" };
 static struct nano *atexit_nano;
 static char atexit_cmd[256];
 static long long mute_until;
@@ -207,6 +220,7 @@ static int nano_cmd(struct nano *n, char *resp, size_t len, const char *req)
 static void nano_start(struct nano *n)
 {
 	const char *argv[] = { "--realtime", "--slowdown", n->slowdown, "--mhz", n->mhz,
+			       "--master", n->master ? n->master : master,
 			       n->elf ? n->elf : strcmp(n->mhz, "8") ? fw_elf : fw_elf8,
 			       NULL };
 	char resp[256], req[64];
@@ -217,7 +231,7 @@ static void nano_start(struct nano *n)
 	if (!n->s)
 		die("cannot start nanosim for %s", n->name);
 	sim_set_timeout(n->s, 1500);
-	if (!argv[5])
+	if (!argv[7])
 		die("nano %s: --mhz 8 needs --firmware8", n->name);
 	if (a != 0x2a) {
 		snprintf(req, sizeof(req), "xfer 2a w5d%02x%02x", a, ~a & 0xff);
@@ -423,6 +437,33 @@ static void ctl_pause(char *args)
 	put(&ctl, "%s", resp);
 }
 
+/*
+ * The master counters of a live Nano's simulator ("master"), added to
+ * out[]; with keep, also to the Nano's own (its simulator is about to go).
+ */
+static void nano_master(struct nano *n, unsigned long long *out, int keep)
+{
+	char resp[512], key[32];
+	unsigned long long v[6] = { 0 };
+
+	if (!n->dead && !nano_cmd(n, resp, sizeof(resp), "master")) {
+		for (int k = 0; k < 6; k++) {
+			const char *f;
+
+			snprintf(key, sizeof(key), " %s=", mst_keys[k]);
+			f = strstr(resp, key);
+			if (f)
+				v[k] = strtoull(f + strlen(key), NULL, 10);
+		}
+	}
+	for (int k = 0; k < 6; k++) {
+		if (keep)
+			n->mst[k] += v[k];
+		else if (out)
+			out[k] += v[k];
+	}
+}
+
 static void ctl_bus(char *cmd)
 {
 	char list[32 * MAX_NANOS] = "ok";
@@ -443,23 +484,45 @@ static void ctl_bus(char *cmd)
 			put(&ctl, "err no live Nano %s", name);
 			return;
 		}
+		nano_master(n, NULL, 1);
 		kill(sim_pid(n->s), SIGKILL);
 		waitpid(sim_pid(n->s), NULL, 0);
 		n->dead = 1;
 		put(&ctl, "ok");
-	} else if (sscanf(cmd, "reflash %15s %u", name, &l) == 2) {
+	} else if (sscanf(cmd, "reflash %15s %u%n", name, &l, &off) == 2) {
+		char mst[16] = "", word[20];
+		int with = sscanf(cmd + off, " %15s", mst) == 1;
+
+		snprintf(word, sizeof(word), " %s ", mst);
 		n = nano_by_name(name);
-		if (!n || (l != 16 && l != 8) || (l == 8 && !fw_elf8)) {
-			put(&ctl, "err usage: reflash NANO 16|8 (8 needs --firmware8)");
+		if (!n || (l != 16 && l != 8) || (l == 8 && !fw_elf8) ||
+		    (with && !strstr(" ideal bcm2835 bcm2711 rp1 ", word))) {
+			put(&ctl, "err usage: reflash NANO 16|8 [ideal|bcm2835|bcm2711|rp1] (8 needs --firmware8)");
 			return;
 		}
+		nano_master(n, NULL, 1);
 		sim_close(n->s);
 		n->mhz = l == 8 ? "8" : "16";
 		n->elf = NULL;
+		n->master = NULL;
+		if (with) {
+			snprintf(n->master_buf, sizeof(n->master_buf), "%s", mst);
+			n->master = n->master_buf;
+		}
 		nano_start(n);
 		if (n->int_gpio >= 0)
 			put(&bus, "g %d %d", n->int_gpio, n->int_level);
 		put(&ctl, "ok");
+	} else if (!strcmp(cmd, "master")) {
+		unsigned long long t[6] = { 0 };
+
+		for (int i = 0; i < nnanos; i++) {
+			nano_master(&nanos[i], t, 0);
+			for (int k = 0; k < 6; k++)
+				t[k] += nanos[i].mst[k];
+		}
+		put(&ctl, "ok %s xfers=%llu stretched=%llu early=%llu runts=%llu missed=%llu corrupt=%llu",
+		    master, t[0], t[1], t[2], t[3], t[4], t[5]);
 	} else if (sscanf(cmd, "mute %u", &ms) == 1) {
 		mute_until = now_ms() + ms;
 		put(&ctl, "ok");
@@ -581,6 +644,8 @@ int main(int argc, char **argv)
 			ctl_path = v;
 		} else if (!strcmp(o, "--qmp")) {
 			qmp_path = v;
+		} else if (!strcmp(o, "--master")) {
+			master = v;
 		} else if (!strcmp(o, "--nano")) {
 			char *end;
 			long a = strtol(v, &end, 16);
@@ -616,7 +681,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!nanosim_path || !fw_elf || !bus_path || !ctl_path || !nnanos)
-		die("usage: twinbus [-v] --nanosim PATH --firmware ELF [--firmware8 ELF] --bus SOCK --ctl SOCK [--qmp SOCK] --nano ADDR [--mhz 8] [--int GPIO|none] [--elf ELF] [--slowdown N] [--sim CMD]...");
+		die("usage: twinbus [-v] --nanosim PATH --firmware ELF [--firmware8 ELF] --bus SOCK --ctl SOCK [--qmp SOCK] [--master NAME] --nano ADDR [--mhz 8] [--int GPIO|none] [--elf ELF] [--slowdown N] [--sim CMD]...");
 	signal(SIGPIPE, SIG_IGN);
 
 	for (int i = 0; i < nnanos; i++)
