@@ -1395,8 +1395,11 @@ static void pulse_trains(void)
 	IS("ok", "pulse D2 5 1000 50");		/* 20 kHz, 5 us high */
 	sim("wait 20");
 	sscanf(sim("pwm D2 5"), "ok %ld %ld", &period, &high);
-	NEAR(period, 50000, 70);
-	NEAR(high, 5000, 70);
+	/* each edge lands at the end of the instruction under way (up to 4
+	 * cycles: this failed at 8 MHz with a 70 ns bound once the firmware
+	 * moved by a few instructions) */
+	NEAR(period, 50000, 4000 / mhz);
+	NEAR(high, 5000, 4000 / mhz);
 	sim("wait 40");
 	n1 = edge_count("D2");
 	EQ(n1 - n0, 2000);
@@ -1577,7 +1580,7 @@ static void twint_hold(void)
 	/* 400 kHz misses the target (see Documentation/firmware.rst): these
 	 * are regression bounds at twice the figures measured, not targets */
 	CHECK(h400w <= 2 * 72);
-	CHECK(h400 <= 2 * 1904);
+	CHECK(h400 <= 2 * 2598);
 }
 
 /*
