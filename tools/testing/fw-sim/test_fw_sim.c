@@ -200,15 +200,21 @@ static long edge_count(const char *line)
 	return n;
 }
 
-static long sim_stat(const char *key)
+/* a key=value field of the answer to a request (stats, master) */
+static long field_of(const char *req, const char *key)
 {
 	const char *p;
 	char k[64];
 
-	sim("stats");
+	sim("%s", req);
 	snprintf(k, sizeof(k), " %s=", key);
 	p = strstr(R, k);
 	return p ? atol(p + strlen(k)) : -1;
+}
+
+static long sim_stat(const char *key)
+{
+	return field_of("stats", key);
 }
 
 /* ---- the specification's examples -------------------------------------- */
@@ -1612,13 +1618,7 @@ static void precheck_trip(void)
 /* a field of nanosim's "master" line */
 static long master_stat(const char *key)
 {
-	const char *p;
-	char k[64];
-
-	sim("master");
-	snprintf(k, sizeof(k), " %s=", key);
-	p = strstr(R, k);
-	return p ? atol(p + strlen(k)) : -1;
+	return field_of("master", key);
 }
 
 /*
