@@ -12,6 +12,7 @@
 #include "stream.h"
 #include "clock.h"
 #include "adc.h"
+#include "twi.h"
 
 /*
  * ADC: A0..A7 plus the channel that shares the selected reference
@@ -93,15 +94,15 @@ void adc_poll(void)
  * and each interrupt moves the finished result into the FIFO. The
  * conversion after it has already started with the multiplexer as it was,
  * so the handler sets it for the one after that: position p + 2 of the
- * scan period. It runs with interrupts off, so the TWI worker (which the
- * main loop cannot outrun at 400 kHz) never delays it; in exchange it
- * delays the TWI interrupt by its own length, a few microseconds
- * (Documentation/adc.rst has the measured clock stretch).
+ * scan period. adc.S runs this with interrupts on and the TWI worker held
+ * off (twi_busy), so that a TWI event meanwhile only has its fast path
+ * (SCL released at once) and nothing reads the FIFO while a sample goes
+ * in; busy is twi_busy as the interrupt found it.
  */
 static uint8_t st_mux[ARDUIPI_NADC], st_nch;	/* REFS | input */
 static uint16_t st_div, st_pos;
 
-ISR(ADC_vect)
+void adc_stream_isr(uint8_t busy)
 {
 	uint8_t lo = ADCL, hi = ADCH;	/* in this order: ADCL locks ADCH */
 	uint16_t p = st_pos, p2 = p + 2;
@@ -115,6 +116,8 @@ ISR(ADC_vect)
 	}
 	ADMUX = st_mux[p2 < st_nch ? p2 : 0];
 	st_pos = p + 1 == st_div ? 0 : p + 1;
+	if (!busy)
+		twi_give_back();	/* work on what came meanwhile */
 }
 
 /* Start and stop the stream as the register asks (proto.c resets the FIFO). */

@@ -197,6 +197,23 @@ void twi_worker(void)
 	}
 }
 
+/*
+ * An interrupt handler that held the worker off (adc.S: twi_busy set while
+ * twi_busy was clear) gives it back, and works on what the fast path
+ * queued meanwhile, as the worker's own ending would. Interrupts on.
+ */
+void twi_give_back(void)
+{
+	cli();
+	if (twi_ev_r == twi_ev_w && !twi_tx_wait) {
+		twi_busy = 0;
+		sei();
+		return;
+	}
+	sei();
+	twi_resume_worker();
+}
+
 /* The main loop's turn as the worker, after a yield: twi.S's ending. */
 void twi_resume_worker(void)
 {

@@ -12,9 +12,8 @@
 # TWIN_MASTER=bcm2711 (run-guest --master) runs the boots at 100 kHz with
 # 16 MHz Nanos on that model of the Pi's I2C controller; each then also
 # tests that it corrupted no transaction. params (an 8 MHz Nano at
-# 400 kHz), stream (400 kHz) and guide (its ADC capture: the ADC interrupt
-# delays the TWI one) stay on the ideal master: the firmware stretches
-# there (Documentation/firmware.rst, adc.rst).
+# 400 kHz) and stream (400 kHz) stay on the ideal master: the firmware
+# stretches there (Documentation/firmware.rst).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 kline=${1:?usage: twin-tests.sh LINE [ARCH [SUITE...]]}
@@ -74,7 +73,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 awk '/^ *```python$/ { on = 1; next } /^ *```/ { on = 0 } on' "$here/../../../README.md" |
 	sed 's/^   //' >"$tmp/readme-smbus2.py"
-want guide && boot --driver --python --file "$here/../../../examples/raw.py" --file "$tmp/readme-smbus2.py" \
+want guide && boot --master "$m" --driver --python --file "$here/../../../examples/raw.py" --file "$tmp/readme-smbus2.py" \
 	"$here/tests/guide.sh"
 # A boot whose script asked twinbus for an answer after the power-off
 # ("simctl bus atexit NANO CMD"): what followed "ok" goes into $atexit.
