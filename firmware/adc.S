@@ -3,13 +3,16 @@
  * ADC interrupt (the stream). Its work, adc_stream_isr(), takes about
  * 150 cycles: with interrupts off it delayed the TWI interrupt by as
  * much, past the Pi's SCL low time at 100 kHz (Documentation/adc.rst).
- * So it runs with interrupts on, from the 7th instruction, and with the
+ * So it runs with interrupts on, from the 8th instruction, and with the
  * TWI worker held off (twi_busy set): a TWI event meanwhile has only its
  * fast path, SCL released at once and the event queued, and nothing reads
  * the FIFO while a sample goes in. If the worker was free, the work gives
  * it back at its end and works on what was queued (twi_give_back()); an
  * ADC interrupt nested in that finds the worker taken and only adds its
- * sample.
+ * sample. The work itself is not re-entered: that would take this vector
+ * coming a whole conversion (104 us) late, which no interrupts-off
+ * section comes near, and which would lose the sample anyway (the data
+ * register is overwritten).
  */
 #include <avr/io.h>
 

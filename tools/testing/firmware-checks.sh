@@ -29,7 +29,8 @@ t $([ -n "${2:-}" ] && [ "$1" -le 18 ] && [ "$2" -le 26 ]; echo $?) \
 # Interrupts: TWI, and ADC for the stream. Nothing else may delay the TWI
 # release: the ADC vector (adc.S) turns interrupts back on within a few
 # instructions; its work only moves a sample into the FIFO (stream_put(),
-# short and call-free) and gives the TWI worker back.
+# short and call-free) and gives the TWI worker back (which may run the
+# worker, with interrupts on).
 used=$(avr-objdump -d "$fw/build/arduipi.elf" | awk '/<__vectors>:/{on=1; next} on && /\tnop/{next} on && !/jmp/{exit} on' | grep -v '__bad_interrupt' | sed -n 's/.*<\(__vector_[0-9]*\|__ctors_end\|__init\)>.*/\1/p' | sort | tr '\n' ' ')
 echo "# interrupt vectors in use: $used"
 t $([ "$used" = "__ctors_end __vector_21 __vector_24 " ] || [ "$used" = "__init __vector_21 __vector_24 " ]; echo $?) \
@@ -43,8 +44,11 @@ work=$(body adc_stream_isr)
 put=$(body stream_put)
 n_work=$(printf '%s\n' "$work" | grep -c .)
 n_put=$(printf '%s\n' "$put" | grep -c .)
-calls=$(printf '%s\n' "$work" | grep -E '\s(call|rcall|icall)\s' | grep -vcE '<(stream_put|twi_give_back)>')
-calls=$((calls + $(printf '%s\n' "$put" | grep -cE '\s(call|rcall|icall)\s')))
+# calls and tail jumps to another function (<name>, not <name+0x..>)
+calls=$(printf '%s\n' "$work" | grep -E '\s(call|rcall|icall|jmp|rjmp|ijmp)\s' |
+	grep -vE '<[a-z_0-9]+\+0x' | grep -vcE '<(stream_put|twi_give_back)>')
+calls=$((calls + $(printf '%s\n' "$put" | grep -E '\s(call|rcall|icall|jmp|rjmp|ijmp)\s' |
+	grep -vcE '<[a-z_0-9]+\+0x')))
 echo "# ADC vector: interrupts on at instruction ${sei_at:-?}; its work $n_work instructions + stream_put $n_put, other calls: $calls"
 t $([ -n "$sei_at" ] && [ "$sei_at" -le 8 ] && [ "$n_work" -le 100 ] && [ "$n_put" -le 80 ] && [ "$calls" -eq 0 ]; echo $?) \
 	"the ADC vector turns interrupts on by its 8th instruction; its work (at most 100 instructions) calls only stream_put (at most 80) and twi_give_back"

@@ -179,7 +179,7 @@ int main(int argc, char **argv)
 		       t, stretch100);
 		fails++;
 	} else {
-		printf("ok %u - 100 kHz bus: capture never stretched SCL\n", t);
+		printf("ok %u - 100 kHz bus: capture never held SCL past the master's low time\n", t);
 	}
 	return !!fails;
 }
