@@ -15,6 +15,7 @@
  * register is overwritten).
  */
 #include <avr/io.h>
+#include "twi.h"
 
 	.section .text.adc_vect, "ax", @progbits
 	.global	ADC_vect
@@ -27,32 +28,13 @@ ADC_vect:
 	ldi	r25, 1
 	sts	twi_busy, r25
 	sei
-	push	r0
-	push	r1
-	push	r18
-	push	r19
-	push	r20
-	push	r21
-	push	r22
-	push	r23
-	push	r26
-	push	r27
 	push	r30
 	push	r31
-	clr	r1
+	push_for_c
 	call	adc_stream_isr
+	pop_after_c
 	pop	r31
 	pop	r30
-	pop	r27
-	pop	r26
-	pop	r23
-	pop	r22
-	pop	r21
-	pop	r20
-	pop	r19
-	pop	r18
-	pop	r1
-	pop	r0
 	pop	r25
 	pop	r24
 	out	_SFR_IO_ADDR(SREG), r24	/* I clear: no interrupt before reti */

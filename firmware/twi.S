@@ -87,28 +87,9 @@ work:	lds	r30, twi_busy
 	ldi	r30, 1
 	sts	twi_busy, r30
 again:	sei
-	push	r0
-	push	r1
-	clr	r1
-	push	r18
-	push	r19
-	push	r20
-	push	r21
-	push	r22
-	push	r23
-	push	r26
-	push	r27
+	push_for_c
 	call	twi_worker		/* queue empty (or a yield), interrupts on */
-	pop	r27
-	pop	r26
-	pop	r23
-	pop	r22
-	pop	r21
-	pop	r20
-	pop	r19
-	pop	r18
-	pop	r1
-	pop	r0
+	pop_after_c
 	/* Still the worker while the registers come back, interrupts on: an
 	 * event now is only queued (twi_busy), never held for this. Then,
 	 * interrupts off: go round again for one that came, or let go. */

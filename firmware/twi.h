@@ -8,7 +8,38 @@
 #define TWCR_HOLD	(_BV(TWEA) | _BV(TWEN))	/* TWINT kept, masked */
 #define TWI_QMASK	15		/* event queue: 16 (status, byte) */
 
-#ifndef __ASSEMBLER__
+#ifdef __ASSEMBLER__
+/*
+ * Around a call into C from a vector (twi.S, adc.S): the registers a C
+ * function may change (avr-gcc), but for r24, r25, r30 and r31, which the
+ * vectors save on entry as they need them; r1 cleared for C.
+ */
+.macro	push_for_c
+	push	r0
+	push	r1
+	push	r18
+	push	r19
+	push	r20
+	push	r21
+	push	r22
+	push	r23
+	push	r26
+	push	r27
+	clr	r1
+.endm
+.macro	pop_after_c
+	pop	r27
+	pop	r26
+	pop	r23
+	pop	r22
+	pop	r21
+	pop	r20
+	pop	r19
+	pop	r18
+	pop	r1
+	pop	r0
+.endm
+#else
 #include <stdint.h>
 
 void twi_init(uint8_t addr);
