@@ -95,6 +95,12 @@ static struct {
 
 struct master_stats mst_total;
 #define MCOUNT(f)	(st.m.f++, mst_total.f++)
+#define MLOW(f, v)	do {						\
+	if (!st.m.f || (v) < st.m.f)					\
+		st.m.f = (v);						\
+	if (!mst_total.f || (v) < mst_total.f)				\
+		mst_total.f = (v);					\
+} while (0)
 static int master = M_IDEAL;
 static const struct {
 	const char *name;
@@ -643,12 +649,8 @@ static uint64_t bcm_release(uint64_t g, uint64_t t, int stop)
 
 	if (c <= t)
 		c = g + (uint64_t)llround((double)++k * h);
-	if (e.ph == PH_RISE) {	/* a clock pulse (a condition's is not) */
-		if (!st.m.high_min || c - t < st.m.high_min)
-			st.m.high_min = c - t;
-		if (!mst_total.high_min || c - t < mst_total.high_min)
-			mst_total.high_min = c - t;
-	}
+	if (e.ph == PH_RISE)	/* a clock pulse (a condition's is not) */
+		MLOW(high_min, c - t);
 	/* a STOP's SDA rise is at g + H/2, without checks */
 	if (stop)
 		e.late = t > g + (uint64_t)llround(h / 2);

@@ -84,8 +84,7 @@ struct nano {
 	const char *mhz;
 	const char *elf;		/* NULL: --firmware or --firmware8 */
 	const char *slowdown;		/* nanosim --slowdown */
-	const char *master;		/* NULL: --master */
-	char master_buf[16];
+	char master[16];		/* "": --master */
 	int int_gpio;			/* -1: not wired */
 	int int_level;
 	int dead;
@@ -220,7 +219,7 @@ static int nano_cmd(struct nano *n, char *resp, size_t len, const char *req)
 static void nano_start(struct nano *n)
 {
 	const char *argv[] = { "--realtime", "--slowdown", n->slowdown, "--mhz", n->mhz,
-			       "--master", n->master ? n->master : master,
+			       "--master", n->master[0] ? n->master : master,
 			       n->elf ? n->elf : strcmp(n->mhz, "8") ? fw_elf : fw_elf8,
 			       NULL };
 	char resp[256], req[64];
@@ -439,9 +438,9 @@ static void ctl_pause(char *args)
 
 /*
  * The master counters of a live Nano's simulator ("master"), added to
- * out[]; with keep, also to the Nano's own (its simulator is about to go).
+ * out[] (its own n->mst when its simulator is about to go).
  */
-static void nano_master(struct nano *n, unsigned long long *out, int keep)
+static void nano_master(struct nano *n, unsigned long long *out)
 {
 	char resp[512], key[32];
 	unsigned long long v[6] = { 0 };
@@ -456,12 +455,8 @@ static void nano_master(struct nano *n, unsigned long long *out, int keep)
 				v[k] = strtoull(f + strlen(key), NULL, 10);
 		}
 	}
-	for (int k = 0; k < 6; k++) {
-		if (keep)
-			n->mst[k] += v[k];
-		else if (out)
-			out[k] += v[k];
-	}
+	for (int k = 0; k < 6; k++)
+		out[k] += v[k];
 }
 
 static void ctl_bus(char *cmd)
@@ -484,7 +479,7 @@ static void ctl_bus(char *cmd)
 			put(&ctl, "err no live Nano %s", name);
 			return;
 		}
-		nano_master(n, NULL, 1);
+		nano_master(n, n->mst);
 		kill(sim_pid(n->s), SIGKILL);
 		waitpid(sim_pid(n->s), NULL, 0);
 		n->dead = 1;
@@ -500,15 +495,11 @@ static void ctl_bus(char *cmd)
 			put(&ctl, "err usage: reflash NANO 16|8 [ideal|bcm2835|bcm2711|rp1] (8 needs --firmware8)");
 			return;
 		}
-		nano_master(n, NULL, 1);
+		nano_master(n, n->mst);
 		sim_close(n->s);
 		n->mhz = l == 8 ? "8" : "16";
 		n->elf = NULL;
-		n->master = NULL;
-		if (with) {
-			snprintf(n->master_buf, sizeof(n->master_buf), "%s", mst);
-			n->master = n->master_buf;
-		}
+		snprintf(n->master, sizeof(n->master), "%s", with ? mst : "");
 		nano_start(n);
 		if (n->int_gpio >= 0)
 			put(&bus, "g %d %d", n->int_gpio, n->int_level);
@@ -517,7 +508,7 @@ static void ctl_bus(char *cmd)
 		unsigned long long t[6] = { 0 };
 
 		for (int i = 0; i < nnanos; i++) {
-			nano_master(&nanos[i], t, 0);
+			nano_master(&nanos[i], t);
 			for (int k = 0; k < 6; k++)
 				t[k] += nanos[i].mst[k];
 		}
