@@ -249,7 +249,10 @@ for ppm in 5000 -5000; do
 		st=$(simctl stats)
 		[ "$(stat rt_overruns)" != 0 ] || break
 	done
-	grep -E '^[0-9. ]+$' /tmp/cap.raw >/tmp/cap
+	# iio_generic_buffer exits from its SIGINT handler, which flushes a
+	# scan it was printing: the last line can be a sample without its
+	# timestamp (a time near 0, seen once), so it is not used
+	sed '$d' /tmp/cap.raw | grep -E '^[0-9.]+ [0-9]+ $' >/tmp/cap
 	# the mean step between scans one after the other over the last 8 s,
 	# against the Nano's period on the host's clock; the last timestamp
 	# against the time the reader stopped (ms, /proc/uptime's 10 ms steps)
