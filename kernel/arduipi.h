@@ -123,7 +123,7 @@ int arduipi_failsafe_force(struct arduipi *ap);
 int arduipi_failsafe_ack(struct arduipi *ap);
 int arduipi_failsafe_latch(struct arduipi *ap, u8 status);
 void arduipi_failsafe_count(struct arduipi *ap);
-extern const struct attribute_group *arduipi_groups[];
+extern const struct attribute_group arduipi_failsafe_group;
 #if IS_ENABLED(CONFIG_WATCHDOG_CORE)
 int arduipi_wdt_probe(struct arduipi *ap);
 void arduipi_wdt_restarted(struct arduipi *ap);

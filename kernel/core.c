@@ -508,6 +508,31 @@ static void arduipi_shutdown(struct i2c_client *client)
 		dev_err(ap->dev, "cannot put the failsafe state in force at shutdown\n");
 }
 
+/* The Nano's clock: what its timers' periods are multiples of. */
+static ssize_t mcu_clock_mhz_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	struct arduipi *ap = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", ap->mhz);
+}
+static DEVICE_ATTR_RO(mcu_clock_mhz);
+
+static struct attribute *arduipi_core_attrs[] = {
+	&dev_attr_mcu_clock_mhz.attr,
+	NULL
+};
+
+static const struct attribute_group arduipi_core_group = {
+	.attrs = arduipi_core_attrs,
+};
+
+static const struct attribute_group *arduipi_groups[] = {
+	&arduipi_core_group,
+	&arduipi_failsafe_group,
+	NULL
+};
+
 static const struct of_device_id arduipi_of_match[] = {
 	{ .compatible = "arduipi,nano" },
 	{ }

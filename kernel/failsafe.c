@@ -214,14 +214,9 @@ static umode_t arduipi_failsafe_visible(struct kobject *kobj,
 	return ap && ap->fs_timeout_ms ? attr->mode : 0;
 }
 
-static const struct attribute_group arduipi_failsafe_group = {
+const struct attribute_group arduipi_failsafe_group = {
 	.attrs = arduipi_failsafe_attrs,
 	.is_visible = arduipi_failsafe_visible,
-};
-
-const struct attribute_group *arduipi_groups[] = {
-	&arduipi_failsafe_group,
-	NULL
 };
 
 /*

@@ -6,11 +6,13 @@
 # appends to the base one:
 #
 #   bookworm  python3.11 with its standard library, python3-libgpiod 1.6 (the libgpiod v1
-#             bindings of Raspberry Pi OS bookworm) and python3-smbus2:
-#             python3
+#             bindings of Raspberry Pi OS bookworm), python3-smbus2 and
+#             gpiozero 1.6: python3
 #   trixie    python3.13 with its standard library and python3-libgpiod
 #             2.x, the v2 bindings of Raspberry Pi OS trixie: python3.13
 #             with PYTHONPATH=/opt/gpiod2/python
+#   sid       gpiozero 2.0.1 (Raspberry Pi OS ships 2.0): python3.13 with
+#             PYTHONPATH=/opt/gpiod2/python:/opt/gpiozero2/python
 #
 #   python.sh CACHE [ARCH]   prints the path of the cpio archive (ARCH
 #                            arm64, the default, or armhf)
@@ -21,14 +23,19 @@ set -eu
 cache=$1
 arch=${2:-arm64}
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/aptconf.sh"
 bookworm=$(for p in python3.11-minimal libpython3.11-minimal libpython3.11-stdlib libffi8 \
-	libgcc-s1 python3-libgpiod python3-smbus2; do echo "$p:$arch"; done)
+	libgcc-s1 python3-libgpiod python3-smbus2 python3-gpiozero; do echo "$p:$arch"; done)
+# Architecture: all
+bookworm_all="python3-colorzero python3-pkg-resources"
 trixie="python3.13-minimal libpython3.13-minimal libpython3.13-stdlib
 	python3-libgpiod zlib1g libexpat1"
+# pure Python: the host architecture's package has the same files
+sid="python3-gpiozero python3-colorzero"
 apt_dir=$cache/apt-trixie
 [ "$arch" = arm64 ] || apt_dir=$cache/apt-trixie-$arch
 # shellcheck disable=SC2086 # lists
-out=$cache/python-$(echo $bookworm $trixie | md5sum | cut -c1-8).cpio
+out=$cache/python-$(echo $bookworm $bookworm_all $trixie $sid | md5sum | cut -c1-8).cpio
 # one at a time: test suites run in parallel share the cache
 mkdir -p "$cache"
 exec 8>"$cache/.lock-python-$arch"
@@ -42,26 +49,38 @@ echo "python.sh: unpacking the guest's Python" >&2
 
 debs=$cache/python-debs-$arch
 rm -rf "$debs"
-mkdir -p "$debs/bookworm" "$debs/trixie"
+mkdir -p "$debs/bookworm" "$debs/trixie" "$debs/sid"
 # shellcheck disable=SC2086 # lists
-(cd "$debs/bookworm" && apt-get -q -o APT::Sandbox::User=root download $bookworm >/dev/null)
+(cd "$debs/bookworm" && apt-get -q -o APT::Sandbox::User=root download $bookworm $bookworm_all >/dev/null)
 export APT_CONFIG="$apt_dir/apt.conf"
 # shellcheck disable=SC2086 # a list
 (cd "$debs/trixie" && { apt-get -q download $trixie >/dev/null 2>&1 ||
 	{ apt-get -q update >/dev/null && apt-get -q download $trixie >/dev/null; }; })
 
+# sid's configuration of our own (buildroot.sh may be updating its one)
+sid_apt=$cache/apt-sid-python-$arch
+[ -f "$sid_apt/apt.conf" ] || apt_private "$sid_apt" amd64 sid
+# shellcheck disable=SC2086 # a list
+(export APT_CONFIG="$sid_apt/apt.conf" && cd "$debs/sid" &&
+	{ apt-get -q download $sid >/dev/null 2>&1 ||
+		{ apt-get -q update >/dev/null && apt-get -q download $sid >/dev/null; }; })
+
 root=$(mktemp -d)
 v2=$(mktemp -d)
-trap 'rm -rf "$root" "$v2"' EXIT
+gz2=$(mktemp -d)
+trap 'rm -rf "$root" "$v2" "$gz2"' EXIT
 for deb in "$debs"/bookworm/*.deb "$debs"/trixie/*.deb; do
 	case $deb in
 	*/trixie/python3-libgpiod_*) dpkg-deb -x "$deb" "$v2" ;;
 	*) dpkg-deb -x "$deb" "$root" ;;
 	esac
 done
-# v2's package would shadow v1's module for python3.11: a path of its own
-mkdir -p "$root/opt/gpiod2/python"
+for deb in "$debs"/sid/*.deb; do dpkg-deb -x "$deb" "$gz2"; done
+# v2's package would shadow v1's module for python3.11: a path of its own;
+# gpiozero 2.0 beside 1.6 the same way
+mkdir -p "$root/opt/gpiod2/python" "$root/opt/gpiozero2"
 cp -a "$v2/usr/lib/python3/dist-packages/gpiod" "$root/opt/gpiod2/python/"
+cp -a "$gz2/usr/lib/python3/dist-packages" "$root/opt/gpiozero2/python"
 ln -sfn python3.11 "$root/usr/bin/python3"
 rm -rf "$root/usr/share" "$root/etc"
 # the base has merged /usr: libgcc-s1 still ships /lib

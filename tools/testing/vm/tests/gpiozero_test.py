@@ -1,0 +1,247 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+"""gpiozero on the Nano's pins, through the arduipi pin factory, against
+the simulator's pins (gpiozero.sh runs it with gpiozero 1.6 on Python 3.11
+and gpiozero 2.0 on Python 3.13). Prints "ok - WHAT" / "not ok - WHAT"
+and "# detail" lines; gpiozero.sh numbers them."""
+import os
+import subprocess
+import sys
+import time
+import warnings
+
+import gpiozero
+from gpiozero import (LED, AngularServo, Button, Device, DigitalInputDevice,
+                      Motor, PWMLED, Robot, Servo)
+
+from arduipi import AnalogInput, lines
+
+failed = 0
+
+
+def check(what, ok, detail=""):
+    global failed
+    if not ok:
+        failed += 1
+        if detail:
+            print("#   " + str(detail))
+    print("%s - %s" % ("ok" if ok else "not ok", what), flush=True)
+
+
+def sim(*args):
+    r = subprocess.run(["simctl"] + list(args), capture_output=True,
+                       text=True)
+    return r.stdout.strip()
+
+
+def pwm(pin):
+    """(period_ns, high_ns) or ("steady", level), once settled."""
+    time.sleep(0.15)
+    for _ in range(40):
+        m = sim("pwm", pin, "60").split()
+        if len(m) == 2:
+            return (m[0], int(m[1])) if m[0] == "steady" else \
+                (int(m[0]), int(m[1]))
+        time.sleep(0.05)
+    return None
+
+
+def near(m, period, high, tol=600):
+    return (m is not None and m[0] != "steady" and
+            abs(m[0] - period) <= tol and abs(m[1] - high) <= tol)
+
+
+def raises(exc, fn, text):
+    try:
+        fn()
+    except exc as e:
+        return text in str(e), "%s: %s" % (type(e).__name__, e)
+    except Exception as e:  # the wrong kind
+        return False, "%s: %s" % (type(e).__name__, e)
+    return False, "no exception"
+
+
+def wait(cond, secs=3):
+    end = time.monotonic() + secs
+    while time.monotonic() < end:
+        if cond():
+            return True
+        time.sleep(0.02)
+    return cond()
+
+
+try:
+    from importlib.metadata import version
+    gz = version("gpiozero")
+except Exception:  # Python 3.11 has it; 1.6's egg-info may not say
+    gz = "?"
+print("# python %s, gpiozero %s, libgpiod bindings %s" % (
+    sys.version.split()[0], gz, "v2" if lines.V2 else "v1"))
+
+# 1 the factory by name, as GPIOZERO_PIN_FACTORY=arduipi chooses it
+led = LED("D13")
+check("GPIOZERO_PIN_FACTORY=arduipi: the factory is arduipi's",
+      type(Device.pin_factory).__name__ == "ArduiPiFactory",
+      repr(Device.pin_factory))
+nano = Device.pin_factory
+
+# 2 LED
+led.on()
+check("LED('D13').on(): D13 high, an output", sim("pin", "D13") == "1 out 0",
+      sim("pin", "D13"))
+check("... led.is_lit", led.is_lit is True)
+led.off()
+check("LED off: D13 low", sim("pin", "D13") == "0 out 0", sim("pin", "D13"))
+led.close()
+led = LED(13)
+led.on()
+check("LED(13), Arduino's number: D13 high", sim("pin", "D13") == "1 out 0")
+led.close()
+
+# 3 Button: pull-up, callbacks on driven edges
+sim("drive", "D2", "z")
+btn = Button("D2")
+check("Button('D2'): an input with the Nano's pull-up", sim("pin", "D2") ==
+      "1 in 1", sim("pin", "D2"))
+check("... not pressed", btn.is_pressed is False)
+events = []
+btn.when_pressed = lambda: events.append("pressed")
+btn.when_released = lambda: events.append("released")
+sim("drive", "D2", "0")
+check("a press (D2 driven low): when_pressed runs",
+      wait(lambda: events == ["pressed"]), events)
+check("... is_pressed", btn.is_pressed is True)
+sim("drive", "D2", "1")
+check("the release: when_released runs",
+      wait(lambda: events == ["pressed", "released"]), events)
+sim("drive", "D2", "z")
+btn.close()
+
+# 4 no pull-down on an AVR: a warning, the pin floats
+with warnings.catch_warnings(record=True) as w:
+    warnings.simplefilter("always")
+    din = DigitalInputDevice("D4")
+check("DigitalInputDevice('D4') (pull_up=False): a warning, no pull-down",
+      any("no pull-down" in str(x.message) for x in w),
+      [str(x.message) for x in w])
+check("... D4 an input without pull-up", sim("pin", "D4") == "0 in 0",
+      sim("pin", "D4"))
+din.close()
+
+# 5 PWMLED: timer1 at gpiozero's 100 Hz exactly, timer0 at its nearest
+pl = PWMLED("D9")
+pl.value = 0.5
+check("PWMLED('D9').value = 0.5: 10 ms period, 5 ms high",
+      near(pwm("D9"), 10000000, 5000000), pwm("D9"))
+pl.close()
+check("... closed: D9 low", pwm("D9") == ("steady", 0), pwm("D9"))
+pl = PWMLED("D5")
+pl.value = 0.25
+check("PWMLED('D5') at 100 Hz: timer0's 4.096 ms, a quarter high",
+      near(pwm("D5"), 4096000, 1024000, 4100), pwm("D5"))
+check("... pin.frequency says so (244.1 Hz)",
+      abs(pl.pin.frequency - 244.140625) < 0.01, pl.pin.frequency)
+pl.close()
+
+# 6 servos on timer1
+sv = Servo("D9")
+sv.mid()
+check("Servo('D9').mid(): 20 ms period, 1.5 ms high",
+      near(pwm("D9"), 20000000, 1500000), pwm("D9"))
+sv.min()
+check("... min(): 1 ms", near(pwm("D9"), 20000000, 1000000), pwm("D9"))
+sv.max()
+check("... max(): 2 ms", near(pwm("D9"), 20000000, 2000000), pwm("D9"))
+asv = AngularServo("D10", min_angle=-90, max_angle=90)
+asv.angle = 45
+check("AngularServo('D10').angle = 45 beside it: 1.75 ms",
+      near(pwm("D10"), 20000000, 1750000), pwm("D10"))
+
+# 7 the timer pair: a clash of periods is an error that names the sibling
+ok, why = raises(gpiozero.PinPWMError, lambda: PWMLED("D10"), "D9")
+check("D10 is the servo's; PWMLED on D10 is refused", ok or "in use" in why,
+      why)
+asv.close()
+ok, why = raises(gpiozero.PinPWMError, lambda: PWMLED("D10"), "D9")
+check("PWMLED('D10') at 100 Hz while D9 runs 50 Hz: PinPWMError naming D9",
+      ok, why)
+check("... D9's servo runs on", near(pwm("D9"), 20000000, 2000000),
+      pwm("D9"))
+led = LED("D10")
+led.on()
+check("... and D10 is still a GPIO: LED('D10') lights",
+      sim("pin", "D10") == "1 out 0", sim("pin", "D10"))
+led.close()
+sv.close()
+
+# 8 errors
+ok, why = raises(gpiozero.PinPWMUnsupported, lambda: PWMLED("D2"),
+                 "D3, D5, D6, D9, D10 or D11")
+check("PWMLED('D2'): no hardware PWM there, the pins that have it", ok, why)
+ok, why = raises(gpiozero.PinInvalidPin, lambda: LED("A4"), "I2C SDA")
+check("LED('A4'): the I2C bus to the Pi", ok, why)
+ok, why = raises(gpiozero.PinInvalidPin, lambda: AnalogInput("A5"), "I2C SCL")
+check("AnalogInput('A5'): the I2C bus to the Pi", ok, why)
+ok, why = raises(gpiozero.PinInvalidPin, lambda: LED("D14"), "no pin")
+check("LED('D14'): no such pin", ok, why)
+ok, why = raises(gpiozero.PinInvalidPin, lambda: LED("A6"), "analog input only")
+check("LED('A6'): analog only", ok, why)
+ok, why = raises(gpiozero.PinInvalidPin, lambda: LED("D12"), "INT line")
+check("LED('D12'): the Nano's INT line to the Pi", ok, why)
+led = LED("D13")
+ok, why = raises(gpiozero.GPIOPinInUse, lambda: Button(13), "D13")
+check("Button(13) while LED('D13') has it: in use", ok, why)
+led.close()
+
+# 9 Motor on PWM, Robot's directions
+m = Motor("D5", "D6")
+m.forward(0.5)
+check("Motor('D5', 'D6').forward(0.5): D5 half of 4.096 ms, D6 low",
+      near(pwm("D5"), 4096000, 2048000, 4100) and pwm("D6") ==
+      ("steady", 0), (pwm("D5"), pwm("D6")))
+m.backward(0.25)
+check("... backward(0.25): D6 a quarter, D5 low",
+      near(pwm("D6"), 4096000, 1024000, 4100) and pwm("D5") ==
+      ("steady", 0), (pwm("D5"), pwm("D6")))
+m.close()
+# (tuples of pins: what both gpiozero 1.6 and 2.0 take)
+r = Robot(left=("D5", "D6"), right=("D9", "D10"))
+
+
+def levels():
+    return " ".join(str(m[1]) if m and m[0] == "steady" else "pwm"
+                    for m in map(pwm, ("D5", "D6", "D9", "D10")))
+
+
+for act, want in (("forward", "1 0 1 0"), ("backward", "0 1 0 1"),
+                  ("left", "0 1 1 0"), ("right", "1 0 0 1"),
+                  ("stop", "0 0 0 0")):
+    getattr(r, act)()
+    check("Robot(left=(D5, D6), right=(D9, D10)).%s(): %s" % (act, want),
+          levels() == want, levels())
+r.forward(0.5)
+check("... forward(0.5): D5 and D9 at half their timers' periods",
+      near(pwm("D5"), 4096000, 2048000, 4100) and
+      near(pwm("D9"), 10000000, 5000000), (pwm("D5"), pwm("D9")))
+r.close()
+
+# 10 analog input, and a source chain
+sim("adc", "A0", "2.5")
+pot = AnalogInput("A0")
+check("AnalogInput('A0') at 2.5 V: value 0.5",
+      abs(pot.value - 0.5) < 0.01, pot.value)
+check("... voltage 2.5 V", abs(pot.voltage - 2.5) < 0.02, pot.voltage)
+pl = PWMLED("D9")
+pl.source = pot
+time.sleep(0.5)
+check("PWMLED('D9').source = the pot: half of 10 ms",
+      near(pwm("D9"), 10000000, 5000000, 60000), pwm("D9"))
+sim("adc", "A0", "1.25")
+check("... a quarter at 1.25 V",
+      wait(lambda: near(pwm("D9"), 10000000, 2500000, 60000)), pwm("D9"))
+pl.source = None
+pl.close()
+pot.close()
+
+nano.close()
+print("# the end")
+sys.exit(1 if failed else 0)
