@@ -121,6 +121,7 @@ check: tests
 		"twin-6.1=tools/testing/vm/twin-tests.sh 6.1 arm64 gpio" \
 		"packaging=tools/testing/packaging.sh $(ARDUIPI_CACHE)" \
 		"proto-fuzz=tools/testing/fw-unit/run-fuzz.sh" \
+		"python=tools/testing/python/check.sh" \
 		"docs=tools/testing/doc-commands.sh" \
 		"firmware-8mhz-in-sim=NANOSIM_MHZ=8 tools/testing/fw-sim/test_fw_sim $(NANOSIM) $(FIRMWARE_8MHZ) !twint_hold" \
 		"firmware-in-sim=tools/testing/fw-sim/test_fw_sim $(NANOSIM) $(FIRMWARE)" \

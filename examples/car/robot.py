@@ -15,9 +15,10 @@ from arduipi import ArduiPiFactory
 nano = ArduiPiFactory(watchdog=1)
 left = Motor(forward="D7", backward="D8", pwm=False, pin_factory=nano)
 right = Motor(forward="D10", backward="D11", pwm=False, pin_factory=nano)
-speed = [PWMOutputDevice(p, initial_value=0.6, pin_factory=nano) for p in ("D6", "D9")]
-moves = {"w": "forward forward", "s": "backward backward", "a": "backward forward",
-         "d": "forward backward", " ": "stop stop"}
+ena = PWMOutputDevice("D6", initial_value=0.6, pin_factory=nano)  # speed
+enb = PWMOutputDevice("D9", initial_value=0.6, pin_factory=nano)
+moves = {"w": "forward forward", "s": "backward backward",
+         "a": "backward forward", "d": "forward backward", " ": "stop stop"}
 
 if sys.stdin.isatty():  # one key at a time, no Enter
     saved = termios.tcgetattr(sys.stdin)

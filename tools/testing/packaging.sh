@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 cache=${1:?usage: packaging.sh CACHE_DIR}
 
-"$here/deps.sh" dpkg-dev debhelper dh-dkms lintian gcc-avr avr-libc \
+"$here/deps.sh" dpkg-dev debhelper dh-dkms dh-python python3 lintian gcc-avr avr-libc \
 	binutils-avr device-tree-compiler gcc make cpio >&2 || exit 1
 
 tmp=$(mktemp -d)
@@ -26,10 +26,10 @@ mkdir "$tmp/arduipi-$version"
 	{ tail -n 30 "$tmp/build.log" >"$tmp/build.bad"; }
 touch "$tmp/build.bad"
 for f in "arduipi_$version.dsc" "arduipi-tools_${version}_$arch.deb" \
-	 "arduipi-dkms_${version}_all.deb"; do
+	 "arduipi-dkms_${version}_all.deb" "python3-arduipi_${version}_all.deb"; do
 	[ -f "$tmp/$f" ] || echo "no $f" >>"$tmp/build.bad"
 done
-result "dpkg-buildpackage -us -uc: source, arduipi-tools and arduipi-dkms" "$tmp/build.bad"
+result "dpkg-buildpackage -us -uc: source, arduipi-tools, arduipi-dkms and python3-arduipi" "$tmp/build.bad"
 
 # file lists (regular files and links, directories left out)
 list() { dpkg-deb -c "$1" 2>/dev/null | awk '$1 !~ /^d/ { print $6 }' | sed 's|^\./|/|' | LC_ALL=C sort; }
@@ -73,6 +73,32 @@ grep -qx "PACKAGE_VERSION=\"$version\"" "$tmp/dkms/$src/dkms.conf" 2>/dev/null |
 dpkg-deb -I "$tmp/arduipi-dkms_${version}_all.deb" | grep -q 'Depends:.*dkms' ||
 	echo "arduipi-dkms does not depend on dkms" >>"$tmp/dkms.bad"
 result "arduipi-dkms: the module's source and dkms.conf in $src, depends on dkms" "$tmp/dkms.bad"
+
+# the Python package: the modules, gpiozero's entry point, the example
+pyver=$(sed -n 's/^__version__ = "\(.*\)"/\1/p' "$top/tools/python/arduipi/__init__.py")
+py=/usr/lib/python3/dist-packages
+{
+	for f in "$top"/tools/python/arduipi/*.py; do echo "$py/arduipi/${f##*/}"; done
+	for f in METADATA entry_points.txt top_level.txt; do
+		echo "$py/arduipi-$pyver.dist-info/$f"
+	done
+	printf '%s\n' /usr/share/doc/python3-arduipi/changelog.gz \
+		/usr/share/doc/python3-arduipi/copyright \
+		/usr/share/doc/python3-arduipi/examples/classroom.py
+} | LC_ALL=C sort >"$tmp/py.want"
+list "$tmp/python3-arduipi_${version}_all.deb" >"$tmp/py.got"
+diff "$tmp/py.want" "$tmp/py.got" >"$tmp/py.bad"
+mkdir "$tmp/py"
+dpkg-deb -x "$tmp/python3-arduipi_${version}_all.deb" "$tmp/py" 2>>"$tmp/py.bad"
+grep -qx 'arduipi = arduipi.factory:ArduiPiFactory' \
+	"$tmp/py/$py/arduipi-$pyver.dist-info/entry_points.txt" 2>/dev/null ||
+	echo "no gpiozero_pin_factories entry point 'arduipi'" >>"$tmp/py.bad"
+dpkg-deb -I "$tmp/python3-arduipi_${version}_all.deb" |
+	grep -q 'Depends:.*python3-gpiozero.*python3-libgpiod' ||
+	echo "python3-arduipi does not depend on python3-gpiozero and python3-libgpiod" >>"$tmp/py.bad"
+# importable by the host's Python as installed (no gpiozero needed for this)
+PYTHONPATH="$tmp/py/$py" python3 -c 'import arduipi; arduipi.pin_name("D13")' >>"$tmp/py.bad" 2>&1
+result "python3-arduipi: the module, its dist-info with gpiozero's entry point, the example" "$tmp/py.bad"
 
 lintian --fail-on error,warning --no-tag-display-limit \
 	"$tmp/arduipi_${version}_$arch.changes" >"$tmp/lintian" 2>&1 ||

@@ -459,22 +459,32 @@ class NanoPin(Pin):
         self._request()
 
     def _watch(self, stop):
+        """The edge thread. With bounce, an edge is reported once the line
+        has been quiet for bounce, as the level it settled at (if that
+        differs from the last one reported), with the last edge's time."""
         p = select.poll()
         p.register(self._line.fileno(), select.POLLIN)
-        last = None
+        reported = self._line.get()
+        pending = None
         while not stop.is_set():
-            if not p.poll(50):
-                continue
-            for rising, ts in self._line.events():
-                t = ts / 1e9
-                if (self._bounce and last is not None and
-                        t - last < self._bounce):
-                    continue
-                last = t
-                # not under _wc_lock: _events_off() joins this thread
-                # holding it
-                cb = self._get_when_changed()
-                if stop.is_set():
-                    return
-                if cb is not None:
-                    cb(t, 1 if rising else 0)
+            if p.poll(20):
+                evs = self._line.events()
+                if not self._bounce:
+                    for rising, ts in evs:
+                        self._fire(stop, ts / 1e9, 1 if rising else 0)
+                elif evs:
+                    pending = evs[-1][1] / 1e9
+            elif (pending is not None and
+                  time.monotonic() - pending >= self._bounce):
+                level = self._line.get()
+                if level != reported and self._edges in (
+                        "both", ("falling", "rising")[level]):
+                    self._fire(stop, pending, level)
+                reported = level
+                pending = None
+
+    def _fire(self, stop, ticks, level):
+        # not under _wc_lock: _events_off() joins this thread holding it
+        cb = self._get_when_changed()
+        if cb is not None and not stop.is_set():
+            cb(ticks, level)

@@ -74,7 +74,7 @@ class Nano:
         if address is None and len(want) > 1:
             want = [d for d in want if d.endswith("-002a")] or want
         if not want:
-            where = ("at 0x%02x" % address) if address is not None else "at all"
+            where = "at all" if address is None else "at 0x%02x" % address
             raise NanoError(
                 "no Nano bound to the arduipi driver %s (%s): is the overlay "
                 "loaded (dtoverlay=arduipi) and the Nano powered?" %

@@ -6,8 +6,8 @@
 #   twin-tests.sh LINE [ARCH [SUITE...]]
 #
 # LINE and ARCH as run-guest takes them (6.12, arm64); SUITE names the boots
-# to run (bus params noints gpio two adc pwm cli guide motorcar stream
-# stream-max adc-dt probe panic), all of them by default.
+# to run (bus params noints gpio two adc pwm cli guide motorcar gpiozero
+# stream stream-max adc-dt probe panic), all of them by default.
 #
 # TWIN_MASTER=bcm2711 (run-guest --master) runs the boots at 100 kHz with
 # 16 MHz Nanos on that model of the Pi's I2C controller; each then also
@@ -23,7 +23,7 @@ shift
 suites=" ${*:-all} "
 for s in $suites; do
 	# the boots below, in their order
-	case " all bus params noints gpio two adc pwm cli guide motorcar stream stream-max adc-dt probe panic " in
+	case " all bus params noints gpio two adc pwm cli guide motorcar gpiozero stream stream-max adc-dt probe panic " in
 	*" $s "*) ;;
 	*) echo "twin-tests.sh: no suite '$s'" >&2; exit 2 ;;
 	esac
@@ -118,6 +118,12 @@ if want motorcar; then
 		test -n "$d7" -a -n "$end" -a -n "$(field D9=0@)" \
 		-a $(((${d7:-0} - ${end:-0}) / 1000000)) -lt 20
 fi
+# gpiozero 1.6 and 2.0 on the Nano's pins (tools/python), and the Python
+# examples: robot.py holds the watchdog of a failsafe armed as the car's
+# overlay arms it (1 s: this boot shares the CPU with another line's).
+want gpiozero && boot --master "$m" --driver -p failsafe_ms=1000 --dtso "$car/arduipi-car.dts" \
+	--python --file "$here/tests/gpiozero_test.py" --file "$car/robot.py" \
+	--file "$here/../../../examples/classroom.py" "$here/tests/gpiozero.sh"
 # stream.sh leaves a capture running and reads ADC_STREAM after the
 # power-off: the driver's shutdown hook must have stopped the stream.
 if want stream; then

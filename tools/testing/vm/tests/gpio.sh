@@ -274,15 +274,15 @@ t_eq "... D13 high again" "1 out 0" "$(simctl pin D13)"
 # ---- unbind/rebind and rmmod/insmod -------------------------------------
 drv=/sys/bus/i2c/drivers/arduipi
 ok=0
-for i in $(seq 50); do
+for i in $(seq 20); do
 	echo 1-002a >$drv/unbind && echo 1-002a >$drv/bind && ok=$((ok + 1))
 done
-t_eq "unbind/bind 50 times" 50 "$ok"
+t_eq "unbind/bind 20 times" 20 "$ok"
 ok=0
-for i in $(seq 50); do
+for i in $(seq 20); do
 	rmmod arduipi && modprobe arduipi && ok=$((ok + 1))
 done
-t_eq "rmmod/modprobe 50 times" 50 "$ok"
+t_eq "rmmod/modprobe 20 times" 20 "$ok"
 wait_gpiochip 2a
 chip=$(nano_gpiochip 2a)
 $v2/gpioset -c "$chip" D13=1 &

@@ -183,7 +183,8 @@ ok, why = raises(gpiozero.PinInvalidPin, lambda: AnalogInput("A5"), "I2C SCL")
 check("AnalogInput('A5'): the I2C bus to the Pi", ok, why)
 ok, why = raises(gpiozero.PinInvalidPin, lambda: LED("D14"), "no pin")
 check("LED('D14'): no such pin", ok, why)
-ok, why = raises(gpiozero.PinInvalidPin, lambda: LED("A6"), "analog input only")
+ok, why = raises(gpiozero.PinInvalidPin, lambda: LED("A6"),
+                 "analog input only")
 check("LED('A6'): analog only", ok, why)
 ok, why = raises(gpiozero.PinInvalidPin, lambda: LED("D12"), "INT line")
 check("LED('D12'): the Nano's INT line to the Pi", ok, why)
@@ -241,6 +242,58 @@ check("... a quarter at 1.25 V",
 pl.source = None
 pl.close()
 pot.close()
+
+# 11 a contact that bounces: one press with bounce_time
+sim("drive", "D3", "z")
+btn = Button("D3", bounce_time=0.3)
+presses = []
+btn.when_pressed = lambda: presses.append(1)
+sim("drive", "D3", "1")
+# five 2 ms pulses low, 4 ms apart: a press that bounces, held low after
+sim("pulse", "D3", "2000", "5", "4000")
+time.sleep(0.05)
+sim("drive", "D3", "0")
+time.sleep(1.5)
+check("Button('D3', bounce_time=0.3): a bouncing press is one press",
+      len(presses) == 1, presses)
+sim("drive", "D3", "z")
+btn.close()
+
+# 12 a PWM channel another program runs in sysfs: a clear refusal
+chip = nano.nano.pwmchip
+with open(chip + "/export", "w") as f:
+    f.write("11")
+for attr, v in (("period", 1024000), ("duty_cycle", 512000), ("enable", 1)):
+    with open("%s/pwm11/%s" % (chip, attr), "w") as f:
+        f.write(str(v))
+ok, why = raises(gpiozero.PinInvalidPin, lambda: LED("D11"),
+                 "runs PWM for another program")
+check("LED('D11') while another program runs D11's PWM in sysfs: refused,"
+      " with how to free it", ok and "unexport" in why, why)
+check("... D11's PWM untouched", near(pwm("D11"), 1024000, 512000),
+      pwm("D11"))
+with open("%s/pwm11/enable" % chip, "w") as f:
+    f.write("0")
+led = LED("D11")
+led.on()
+check("... once it is idle (a program that died): taken, LED('D11') lights",
+      sim("pin", "D11") == "1 out 0" and
+      not os.path.isdir(chip + "/pwm11"), sim("pin", "D11"))
+led.close()
+
+# 13 beside another factory: the program's default (a Pi's pins; gpiozero's
+# mock factory here) and the Nano's by pin_factory=
+from gpiozero.pins.mock import MockFactory  # noqa: E402
+Device.pin_factory = MockFactory()
+pi_led = LED(17)
+nano_led = LED("D13", pin_factory=nano)
+pi_led.on()
+nano_led.on()
+check("LED(17) on the program's factory and LED('D13', pin_factory=nano): "
+      "both lit", pi_led.pin.state == 1 and sim("pin", "D13") == "1 out 0",
+      (pi_led.pin.state, sim("pin", "D13")))
+nano_led.close()
+pi_led.close()
 
 nano.close()
 print("# the end")
