@@ -156,6 +156,29 @@ t_cli "41.4 ... a missing image" 2 "" "^arduipi-flash: no file /nonexistent.hex"
 t_cli "41.5 ... no serial port" 1 "" "^arduipi-flash: no serial port /dev/ttyNONE" \
 	arduipi-flash -p /dev/ttyNONE
 
+# ---- arduipi pinout through raw I2C ---------------------------------------------
+# row PIN: the pinout's row of a pin on the board's left (A0..A7, D13) or
+# right side, from /tmp/cli.out, spaces squeezed
+row() { grep -E "(^| )$1\|o|\|$1 " /tmp/cli.out | tr -s ' '; }
+arduipi set D13 1
+arduipi mode D2 pullup
+arduipi pwm D9 64
+simctl adc A0 2.5 >/dev/null
+arduipi pinout >/tmp/cli.out 2>/tmp/cli.err
+t_eq "41.11 arduipi pinout, no driver: exit 0, nothing on stderr" "0 " "$? $(cat /tmp/cli.err)"
+t_eq "41.12 ... says how it read them" "Nano at 0x2a on i2c-1, 16 MHz, through raw I2C, no driver bound" \
+	"$(head -n 1 /tmp/cli.out)"
+t_eq "41.13 ... D13 an output at 1 (the board's left, top)" " out 1 D13|o o|D12 in 1" "$(row D13)"
+# (timer1's period is the one the driver left, loaded at boot)
+t_eq "41.14 ... A0 at 2.5 V, D9's PWM at 64/255" \
+	" analog 2.50 V A0|o o|D9 PWM 25%" "$(row A0 | sed 's/ [0-9.]* Hz$//')"
+t_eq "41.15 ... D2 pulled up, A7 analog only" " analog 0.00 V A7|o o|D2 in pull-up 1" "$(row A7)"
+t_eq "41.16 ... A4 and A5 the I2C bus" " I2C SDA A4|o o|D5 in 0  I2C SCL A5|o o|D4 in 0" \
+	"$(row A4) $(row A5)"
+t_eq "41.17 ... piped: no colour codes" 0 "$(grep -c "$(printf '\033')" /tmp/cli.out)"
+arduipi pwm D9 0
+arduipi set D13 0
+
 # ---- the kernel driver owns the address ----------------------------------------
 # (bound on a supply too low for the EEPROM: the boot state it would store,
 # every line an input, is refused; it says so and works all the same)
@@ -180,4 +203,30 @@ t_cli "41.10 ... every pin an input" 0 input "" arduipi -f boot
 t_cli "42 driver bound: refused, naming it" 1 "" \
 	"^arduipi: 0x2a on i2c-1 is in use by the kernel driver arduipi: .* or -f" arduipi ping
 t_cli "43 ... -f talks to it anyway" 0 0x55 "" arduipi -f ping
+
+# ---- arduipi pinout through the driver --------------------------------------------
+chip=$(nano_gpiochip 2a)
+$v2/gpioset -c "$chip" D13=1 &
+held=$!
+pwm=$(nano_pwm 2a)
+pwm_set "$pwm" 9 1000000 250000
+usleep 300000
+arduipi pinout >/tmp/cli.out 2>/tmp/cli.err
+t_eq "44 arduipi pinout, the driver bound: through it, exit 0" \
+	"0 Nano at 0x2a on i2c-1, 16 MHz, through the arduipi driver" "$? $(head -n 1 /tmp/cli.out)"
+t_eq "44.1 ... D13 held by gpioset at 1 (gpiolib's debugfs), D12 the INT line" \
+	" [gpioset] out 1 D13|o o|D12 INT to the Pi [arduipi]" "$(row D13)"
+t_eq "44.2 ... D9's PWM exported in sysfs: 25 % at 1 kHz (the PWM core's debugfs)" \
+	" analog 2.50 V A0|o o|D9 PWM 25% 1000 Hz [sysfs]" "$(row A0)"
+t_eq "44.3 ... the I2C lines, which the driver does not offer" " [kernel] I2C SDA A4|o o|D5 in 0" "$(row A4)"
+umount /sys/kernel/debug
+arduipi pinout >/tmp/cli.out 2>/tmp/cli.err
+t_eq "44.4 ... without debugfs: D9 from sysfs, D13's level unknown" \
+	"0  [gpioset] out ? D13|o o|D12 INT to the Pi [arduipi]  analog 2.50 V A0|o o|D9 PWM 25% 1000 Hz [sysfs]" \
+	"$? $(row D13) $(row A0)"
+mount -t debugfs none /sys/kernel/debug
+kill $held
+wait $held 2>/dev/null
+echo 0 >"$pwm/pwm9/enable"
+echo 9 >"$pwm/unexport"
 t_done
