@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * arduipi: talk to a Nano running the ArduiPi firmware from the command
- * line, through i2c-dev, without the kernel driver.
+ * line, through i2c-dev, without the kernel driver ("pinout" goes through
+ * the driver when it is bound: pinout.c).
  *
  *   arduipi [-b BUS] [-a ADDR] [-f] -g|-G|-s -d HEX   the specification's
  *   arduipi [-b BUS] [-a ADDR] [-f] COMMAND [ARG...]  friendlier commands

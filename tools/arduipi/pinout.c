@@ -9,8 +9,9 @@
  * the levels of free lines through an as-is request, of used ones from
  * gpiolib's debugfs file; PWM channels from the PWM core's debugfs file
  * (in-kernel consumers too), else the ones exported in sysfs; the ADC's
- * inputs through IIO. Without it, through raw I2C: the register bank
- * (GPIO, PWM image, timers) and the specification's analog commands.
+ * inputs through IIO. Without it (or with -f), through raw I2C: the
+ * register bank (GPIO, PWM image, timers) and the specification's analog
+ * commands.
  * Colour on a terminal (not with NO_COLOR), plain text when piped.
  */
 #include <errno.h>
@@ -417,7 +418,8 @@ void pinout(void)
 	n = readlink(link, target, sizeof(target) - 1);
 	if (n > 0)
 		target[n] = 0;
-	if (n > 0 && strrchr(target, '/') && !strcmp(strrchr(target, '/') + 1, "arduipi")) {
+	if (!force && n > 0 && strrchr(target, '/') &&
+	    !strcmp(strrchr(target, '/') + 1, "arduipi")) {
 		char v[16];
 
 		via = "the arduipi driver";

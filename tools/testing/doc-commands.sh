@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 # The documents a user follows; the developer references (protocol,
 # firmware, simulator, twin) show formats, file lists and diagrams.
-docs="README.md Documentation/user-guide.rst Documentation/tools.rst
+docs="README.md Documentation/user-guide.rst Documentation/tools.rst Documentation/python.rst
 	Documentation/car.rst Documentation/pwm.rst Documentation/adc.rst"
 
 # Physical or host steps: a pattern (grep -E, whole line) @@ who covers it.

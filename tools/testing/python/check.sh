@@ -26,4 +26,20 @@ else
 	: >"$tmp/out"
 fi
 result "test_arduipi.py: pin names, the timers' periods at 16 and 8 MHz ($(grep -c '^    ok' "$tmp/unit") tests)" "$tmp/out"
+# the README's car (its second Python block): robot.py's lines, in order
+awk '/^ *```python$/ { n++; on = n == 2; next } /^ *```/ { on = 0 } on' README.md |
+	sed 's/^ *//' | grep -v '^$' >"$tmp/readme"
+sed 's/^ *//' examples/car/robot.py | grep -v '^$' >"$tmp/robot"
+: >"$tmp/out"
+[ -s "$tmp/readme" ] || echo "README.md has no second Python block" >"$tmp/out"
+while IFS= read -r l; do
+	# the first line of robot.py at or after the last match that is this one
+	k=$(tail -n "+${at:-1}" "$tmp/robot" | grep -nxF -- "$l" | head -n 1 | cut -d: -f1)
+	if [ -z "$k" ]; then
+		echo "README's car: '$l' is not in examples/car/robot.py (after line ${at:-1})" >>"$tmp/out"
+	else
+		at=$((${at:-1} + k))
+	fi
+done <"$tmp/readme"
+result "README.md's ten-line car is examples/car/robot.py's, line for line" "$tmp/out"
 tap_done

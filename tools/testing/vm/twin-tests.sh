@@ -71,7 +71,9 @@ want cli && boot --master "$m" --driver "$here/tests/cli.sh"
 # stands there.
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-awk '/^ *```python$/ { on = 1; next } /^ *```/ { on = 0 } on' "$here/../../../README.md" |
+# (the first Python block; the second, the car, is examples/car/robot.py's:
+# tools/testing/python/check.sh)
+awk '/^ *```python$/ { n++; on = n == 1; next } /^ *```/ { on = 0 } on' "$here/../../../README.md" |
 	sed 's/^   //' >"$tmp/readme-smbus2.py"
 want guide && boot --master "$m" --driver --python --file "$here/../../../examples/raw.py" --file "$tmp/readme-smbus2.py" \
 	"$here/tests/guide.sh"
