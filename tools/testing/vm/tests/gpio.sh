@@ -328,4 +328,12 @@ wait_gpiochip 2a
 t_eq "no failsafe in the device tree: the one left armed is disarmed" 0x0000 \
 	"$(i2cget -f -y 1 0x2a 0x80 w)"
 
+# ---- the Nano's clock, for programs that choose PWM periods (tools/python) ------
+t_eq "mcu_clock_mhz: 16" 16 "$(cat /sys/bus/i2c/devices/1-002a/mcu_clock_mhz)"
+simctl bus reflash 2a 8 ideal >/dev/null
+usleep 1500000
+echo 1-002a >$drv/unbind
+echo 1-002a >$drv/bind
+wait_gpiochip 2a
+t_eq "... bound to the 8 MHz build: 8" 8 "$(cat /sys/bus/i2c/devices/1-002a/mcu_clock_mhz)"
 t_done
