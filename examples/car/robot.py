@@ -32,4 +32,6 @@ try:
 finally:
     if sys.stdin.isatty():
         termios.tcsetattr(sys.stdin, termios.TCSADRAIN, saved)
-    nano.close()  # the car stopped, the watchdog too
+    left.stop()
+    right.stop()
+    nano.close()  # the enables off, the watchdog closed

@@ -95,12 +95,19 @@ static int first(const char *pattern, char *buf, size_t len)
 	return ret;
 }
 
-/* A used line's level in gpiolib's debugfs file: 1, 0, or -1 (unknown). */
+/*
+ * A used line's level in gpiolib's debugfs file: 1, 0, or -1 (unknown).
+ * The chip's header names its parent; a line's "gpio-N" is its global
+ * number before 6.17 (the header then says "GPIOs B-E"), its offset
+ * since. Lines neither named nor requested are left out.
+ */
 static int debugfs_level(const char *dev, int line)
 {
 	char l[256], want[40];
-	int in_chip = 0, n = 0, lvl = -1;
+	unsigned int base = 0, n, end;
+	int in_chip = 0, lvl = -1;
 	FILE *f = fopen("/sys/kernel/debug/gpio", "r");
+	const char *p;
 
 	if (!f)
 		return -1;
@@ -108,16 +115,17 @@ static int debugfs_level(const char *dev, int line)
 	while (fgets(l, sizeof(l), f)) {
 		if (l[0] != ' ') {
 			in_chip = strstr(l, want) != NULL;
-			n = 0;
+			p = strstr(l, ": GPIOs ");
+			base = 0;
+			if (p && sscanf(p, ": GPIOs %u-%u", &base, &end) != 2)
+				base = 0;
 			continue;
 		}
-		if (!in_chip || strncmp(l, " gpio-", 6))
+		if (!in_chip || sscanf(l, " gpio-%u", &n) != 1 || n - base != (unsigned int)line)
 			continue;
-		if (n++ == line) {
-			lvl = strstr(l, ") out hi") || strstr(l, ") in  hi") ? 1 :
-			      strstr(l, ") out lo") || strstr(l, ") in  lo") ? 0 : -1;
-			break;
-		}
+		lvl = strstr(l, ") out hi") || strstr(l, ") in  hi") ? 1 :
+		      strstr(l, ") out lo") || strstr(l, ") in  lo") ? 0 : -1;
+		break;
 	}
 	fclose(f);
 	return lvl;
@@ -148,6 +156,10 @@ static void gpio_driver(const char *dir, const char *dev)
 			die(EXIT_FAILED, "%s: line %d: %s", path, line, strerror(errno));
 		used = !!(info.flags & GPIO_V2_LINE_FLAG_USED);
 		out = !!(info.flags & GPIO_V2_LINE_FLAG_OUTPUT);
+		/* a PWM channel's (pwm_driver, first): not asked as GPIO */
+		if (pins[line].kind == K_PWM ||
+		    (pins[line].kind == K_LOW && !strcmp(pins[line].what, "PWM off")))
+			continue;
 		if (used && !info.consumer[0]) {
 			/* gpiolib shows the lines the driver does not offer as used */
 			if (line == ARDUIPI_LINE_SDA || line == ARDUIPI_LINE_SCL)
@@ -171,9 +183,10 @@ static void gpio_driver(const char *dir, const char *dev)
 		} else {
 			lvl = debugfs_level(dev, line);
 		}
-		if (out)
-			set(line, lvl ? K_HIGH : K_LOW, info.consumer,
-			    lvl < 0 ? "out ?" : "out %d", lvl);
+		if (out && lvl < 0)
+			set(line, K_NONE, info.consumer, "out ?");
+		else if (out)
+			set(line, lvl ? K_HIGH : K_LOW, info.consumer, "out %d", lvl);
 		else
 			set(line, K_IN, info.consumer, "in%s %c",
 			    info.flags & GPIO_V2_LINE_FLAG_BIAS_PULL_UP ? " pull-up" : "",
@@ -426,9 +439,9 @@ void pinout(void)
 		snprintf(link, sizeof(link), "%s/mcu_clock_mhz", dir);
 		if (!read_str(link, v, sizeof(v)))
 			mhz = atoi(v);
+		pwm_driver(dir, dev);
 		gpio_driver(dir, dev);
 		adc_driver(dir);
-		pwm_driver(dir, dev);
 	} else {
 		via = force ? "raw I2C (-f)" : "raw I2C, no driver bound";
 		raw(&mhz);

@@ -13,11 +13,12 @@ the board is labelled ("D13", "A0"); integers are Arduino pin numbers
 - Digital in and out, the pull-up, edge callbacks: the GPIO chip, through
   the gpiod bindings (lines.py). The AVR has no pull-down: a pull-down
   asked for (gpiozero's default for InputDevice) leaves the pin floating,
-  with a warning. Bounce is filtered here: an edge sooner than bounce
-  after the last one reported is dropped.
-- PWM (PWMLED, Motor, Servo, TonalBuzzer...): the six hardware channels
-  through the PWM class (pwm.py): D9 and D10 (timer1) make any frequency,
-  the others a few fixed ones, the nearest not above the one asked for;
+  with a warning. Bounce is filtered here: an edge is reported once the
+  pin has been quiet for bounce, as the level it settled at.
+- PWM (PWMLED, Motor, Servo...): the six hardware channels through the
+  PWM class (pwm.py): D9 and D10 (timer1) make any frequency in whole
+  ticks, the others a few fixed ones; a period is rounded as the driver
+  rounds it (the longest not longer than the one asked for);
   pin.frequency then reports the one in force and the state is the
   fraction of that period. A frequency off by more than 5 % warns,
   except gpiozero's default of 100 Hz (LEDs and motors, which do not
@@ -27,14 +28,25 @@ the board is labelled ("D13", "A0"); integers are Arduino pin numbers
   is open (the failsafe must be armed): a program that dies or is killed
   stops being the Nano's host, and the Nano puts its failsafe state in
   force (the motor car stops) within the watchdog's timeout.
+- Closing: a pin's device closed leaves an output driven at its level
+  (the Nano holds it, as it holds a GPIO line a program released) and a
+  PWM channel off (low); gpiozero's factories for the Pi make every pin
+  an input instead, but a floating input is no safe state for a motor
+  driver's inputs. At exit the factory closes the devices on its pins,
+  then itself (and the watchdog: no trip), as gpiozero does for its
+  default factory; SIGTERM, unless the program handles it, exits so that
+  this happens (sysfs PWM exports outlive a program).
 """
+import atexit
 import errno
 import os
 import select
+import signal
+import sys
 import threading
 import time
 import warnings
-from collections import defaultdict, namedtuple
+from collections import namedtuple
 from types import MethodType
 from weakref import WeakMethod, ref
 
@@ -61,6 +73,31 @@ def _canon(spec):
         raise PinInvalidPin(str(e)) from None
 
 
+def _terminate(signum, frame):
+    sys.exit(128 + signum)
+
+
+def _locked(method):
+    def locked(self, *args):
+        with self._lock:
+            return method(self, *args)
+    return locked
+
+
+def _close_at_exit(factory_ref):
+    """The devices on a factory's pins, then the factory: gpiozero's exit
+    handler does this for Device.pin_factory only."""
+    f = factory_ref()
+    if f is None:
+        return
+    for dev in f._devices():
+        try:
+            dev.close()
+        except Exception:  # closing the rest matters more
+            pass
+    f.close()
+
+
 class ArduiPiFactory(Factory):
     """The pins of the Nano at address (default 0x2a, or the only one the
     driver has) on bus; watchdog=SECONDS holds its failsafe watchdog."""
@@ -72,31 +109,46 @@ class ArduiPiFactory(Factory):
         except NanoError as e:
             raise BadPinFactory("arduipi: %s" % e) from None
         self._pins = {}
-        self._resv = defaultdict(list)
         self._dog = None
         if watchdog is not None:
             self._hold_watchdog(watchdog)
+        atexit.register(_close_at_exit, ref(self))
+        # kill and systemd's stop send SIGTERM, which Python's default
+        # ends the program with at once: its PWM channels stay exported in
+        # sysfs, running. Unless the program handles it, exit as sys.exit
+        # does, so that the exit handlers run.
+        if (threading.current_thread() is threading.main_thread() and
+                signal.getsignal(signal.SIGTERM) is signal.SIG_DFL):
+            signal.signal(signal.SIGTERM, _terminate)
 
     # ---- reservations by the board's names (both gpiozero versions) ----
+    # In the base class's _reservations, which gpiozero's exit handler
+    # reads: the board's name -> [weakref to a device]
     def reserve_pins(self, requester, *names):
         with self._res_lock:
             for name in map(_canon, names):
-                for r in self._resv[name]:
+                for r in self._reservations[name]:
                     other = r()
                     if other is not None and requester._conflicts_with(other):
                         from gpiozero import GPIOPinInUse
                         raise GPIOPinInUse("pin %s is already in use by %r" %
                                            (name, other))
-                self._resv[name].append(ref(requester))
+                self._reservations[name].append(ref(requester))
 
     def release_pins(self, reserver, *names):
         with self._res_lock:
             for name in map(_canon, names):
-                self._resv[name] = [r for r in self._resv[name]
-                                    if r() not in (reserver, None)]
+                self._reservations[name] = [
+                    r for r in self._reservations[name]
+                    if r() not in (reserver, None)]
 
     def release_all(self, reserver):
-        self.release_pins(reserver, *list(self._resv))
+        self.release_pins(reserver, *list(self._reservations))
+
+    def _devices(self):
+        with self._res_lock:
+            return {d for refs in self._reservations.values() for r in refs
+                    for d in (r(),) if d is not None}
 
     def pin(self, spec):
         name = _canon(spec)
@@ -190,9 +242,13 @@ class NanoPin(Pin):
         self._duty = 0.0
         self._when_changed = None
         self._wc_lock = threading.RLock()
+        # the line and the PWM channel: a source thread's writes against
+        # a close or a frequency change (the line is released meanwhile)
+        self._lock = threading.RLock()
         self._thread = None
         self._stop = None
         self._closed = False
+        self._had_pwm = False
         self._request()
 
     def __repr__(self):
@@ -240,6 +296,9 @@ class NanoPin(Pin):
         return True
 
     def _why(self, e):
+        if e.errno in (errno.ENXIO, errno.ENODEV) and self._when_changed:
+            return "%s: edge events need the Nano's INT line to the Pi, " \
+                "and the overlay has none (noints)" % self._name
         if e.errno in (errno.EBUSY, errno.EINVAL):
             try:
                 user = self._line.user()
@@ -255,22 +314,28 @@ class NanoPin(Pin):
         return "%s: %s" % (self._name, os.strerror(e.errno))
 
     def close(self):
-        """Back to an input without pull-up, as gpiozero's own factories
-        leave a pin, and released."""
+        """Released: an output stays driven at its level, an input an
+        input; a PWM channel is switched off (its pin low) and given
+        back."""
         if self._closed:
             return
         self._closed = True
-        self.when_changed = None
-        if self._pwm is not None:
-            self._pwm.close()
-            self._pwm = self._freq = None
-        self._function, self._pull = "input", "floating"
         try:
-            self._request()
-        except PinInvalidPin:
-            pass
-        self._line.release()
-        self._factory._pins.pop(self._name, None)
+            self.when_changed = None
+            with self._lock:
+                if self._pwm is not None:
+                    self._pwm.close()
+                    self._pwm = self._freq = None
+                    self._value = 0
+                    self._request()
+                elif self._had_pwm and self._function == "output":
+                    # low, whatever a source thread wrote as PWM stopped
+                    # (gpiozero stops PWM before the device's source)
+                    self._line.set(0)
+        finally:
+            with self._lock:
+                self._line.release()
+            self._factory._pins.pop(self._name, None)
 
     # ---- function, state, pull -----------------------------------------
     def _get_function(self):
@@ -281,28 +346,32 @@ class NanoPin(Pin):
             raise PinInvalidFunction(
                 'invalid function "%s" for pin %s: input or output' %
                 (value, self._name))
-        if self._pwm is not None:
-            self.frequency = None
-        self.when_changed = None
-        if value != self._function:
-            self._function = value
-            if value == "output":
-                self._value = 0
-            self._request()
+        self.when_changed = None  # first: it joins the edge thread
+        with self._lock:
+            if self._pwm is not None:
+                self.frequency = None
+            if value != self._function:
+                self._function = value
+                if value == "output":
+                    self._value = 0
+                self._request()
 
     def output_with_state(self, state):
-        if self._pwm is not None:
-            self.frequency = None
         self.when_changed = None
-        self._function = "output"
-        self._value = 1 if state else 0
-        self._request()
+        with self._lock:
+            if self._pwm is not None:
+                self.frequency = None
+            self._function = "output"
+            self._value = 1 if state else 0
+            self._request()
 
+    @_locked
     def _get_state(self):
         if self._pwm is not None:
             return self._duty
         return self._line.get()
 
+    @_locked
     def _set_state(self, value):
         if self._pwm is not None:
             if not 0 <= value <= 1:
@@ -332,14 +401,16 @@ class NanoPin(Pin):
         if value != self._pull:
             f = self.when_changed
             self.when_changed = None
-            self._pull = value
-            self._request()
+            with self._lock:
+                self._pull = value
+                self._request()
             self.when_changed = f
 
     # ---- PWM --------------------------------------------------------------
     def _get_frequency(self):
         return None if self._freq is None else 1e9 / self._freq[1]
 
+    @_locked
     def _set_frequency(self, value):
         if value is None or value == 0:
             if self._pwm is not None:
@@ -375,6 +446,7 @@ class NanoPin(Pin):
                 raise PinPWMError("%s: cannot have its PWM channel: %s" %
                                   (self, os.strerror(e.errno))) from None
             self._pwm = ch
+            self._had_pwm = True
             self._duty = 0.0
         try:
             self._pwm.set(period, int(round(self._duty * period)))
@@ -422,26 +494,31 @@ class NanoPin(Pin):
         self.when_changed = f
 
     def _get_when_changed(self):
-        return None if self._when_changed is None else self._when_changed()
+        wc = self._when_changed  # once: another thread may clear it
+        return None if wc is None else wc()
 
     def _set_when_changed(self, value):
         with self._wc_lock:
             was = self._when_changed is not None
             if value is None:
                 self._when_changed = None
-                if was:
-                    self._events_off()
-                return
-            if isinstance(value, MethodType):
-                self._when_changed = WeakMethod(value)
+                stop = self._events_off() if was else None
             else:
-                self._when_changed = ref(value)
-            if not was:
-                if self._function != "input":
-                    self._when_changed = None
+                if not was and self._function != "input":
                     raise PinSetInput(
                         "edges need an input: %s is an output" % self)
-                self._events_on()
+                self._when_changed = (WeakMethod(value)
+                                      if isinstance(value, MethodType)
+                                      else ref(value))
+                stop = None
+                if not was:
+                    try:
+                        self._events_on()
+                    except BaseException:
+                        self._when_changed = None
+                        raise
+        if stop is not None and stop is not threading.current_thread():
+            stop.join()  # outside the lock: a callback may be waiting on it
 
     def _events_on(self):
         self._request()
@@ -452,11 +529,15 @@ class NanoPin(Pin):
         self._thread.start()
 
     def _events_off(self):
-        self._stop.set()
-        if self._thread is not threading.current_thread():
-            self._thread.join()
-        self._thread = None
-        self._request()
+        """Tell the edge thread to stop, and the line to stop watching;
+        the thread, for the caller to join."""
+        t, self._thread = self._thread, None
+        if self._stop is not None:
+            self._stop.set()
+            self._stop = None
+        if not self._closed:
+            self._request()
+        return t
 
     def _watch(self, stop):
         """The edge thread. With bounce, an edge is reported once the line
@@ -484,7 +565,13 @@ class NanoPin(Pin):
                 pending = None
 
     def _fire(self, stop, ticks, level):
-        # not under _wc_lock: _events_off() joins this thread holding it
         cb = self._get_when_changed()
-        if cb is not None and not stop.is_set():
+        if cb is None or stop.is_set():
+            return
+        try:
             cb(ticks, level)
+        except Exception:
+            # a program's callback that fails: said as threads say it,
+            # and the next edge still comes
+            threading.excepthook(threading.ExceptHookArgs(
+                (*sys.exc_info(), threading.current_thread())))

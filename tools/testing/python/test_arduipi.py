@@ -42,16 +42,21 @@ for bad in (20, -1, "D14", "A8", "GPIO17", True, "", "D"):
 check("... saying what there is", "D0..D13, A0..A7" in error(pin_name, "D14"),
       True)
 
-# the driver's rounding: the longest period the timer makes, not longer
+# the driver's rounding (kernel/pwm.c, arduipi_tcfg_for): the longest
+# period the timer makes, not longer, in ns rounded up
 for pin, want_ns, mhz, got in (
         ("D5", 10000000, 16, 4096000), ("D6", 1024000, 16, 1024000),
         ("D5", 1023999, 16, None), ("D5", 10000000, 8, 8192000),
         ("D3", 20000000, 16, 16384000), ("D11", 100000, 16, 16000),
         ("D11", 100000, 8, 32000), ("D3", 15999, 16, None),
         ("D9", 20000000, 16, 20000000), ("D10", 250, 16, 250),
-        ("D9", 249, 16, None), ("D9", 4194304000, 16, 4194304000),
-        ("D9", 4194304001, 16, None), ("D9", 500, 8, 500),
-        ("D9", 8388608000, 8, 8388608000)):
+        ("D9", 249, 16, None),
+        # whole ticks: 1.5 MHz is 10 ticks of 62.5 ns, 1.6 MHz
+        ("D9", 666, 16, 625), ("D10", 687.5, 16, 688), ("D10", 688, 16, 688),
+        # the longest: TOP 65534 at /1024, also for anything longer
+        ("D9", 4194240000, 16, 4194240000), ("D9", 5 * 10**9, 16, 4194240000),
+        ("D9", 500, 8, 500), ("D9", 20000000, 8, 20000000),
+        ("D9", 10**10, 8, 8388480000)):
     what = "period_ns(%s, %d ns, %d MHz)" % (pin, want_ns, mhz)
     if got is None:
         check(what + ": PwmError", error(period_ns, pin, want_ns, mhz)

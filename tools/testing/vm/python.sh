@@ -10,7 +10,9 @@
 #             gpiozero 1.6: python3
 #   trixie    python3.13 with its standard library and python3-libgpiod
 #             2.x, the v2 bindings of Raspberry Pi OS trixie: python3.13
-#             with PYTHONPATH=/opt/gpiod2/python
+#             with PYTHONPATH=/opt/gpiod2/python; Debian trixie's gpiozero
+#             is bookworm's 1.6.2, which needs trixie's pkg_resources on
+#             Python 3.13: PYTHONPATH=/opt/gpiod2/python:/opt/pkgres-trixie/python
 #   sid       gpiozero 2.0.1 (Raspberry Pi OS ships 2.0): python3.13 with
 #             PYTHONPATH=/opt/gpiod2/python:/opt/gpiozero2/python
 #
@@ -30,12 +32,16 @@ bookworm=$(for p in python3.11-minimal libpython3.11-minimal libpython3.11-stdli
 bookworm_all="python3-colorzero python3-pkg-resources"
 trixie="python3.13-minimal libpython3.13-minimal libpython3.13-stdlib
 	python3-libgpiod zlib1g libexpat1"
+# trixie's pkg_resources (gpiozero 1.6 finds factories with it) and what it
+# imports: beside bookworm's, in a path of their own
+pkgres="python3-pkg-resources python3-autocommand python3-inflect python3-jaraco.context
+	python3-jaraco.functools python3-more-itertools python3-typeguard python3-typing-extensions"
 # pure Python: the host architecture's package has the same files
 sid="python3-gpiozero python3-colorzero"
 apt_dir=$cache/apt-trixie
 [ "$arch" = arm64 ] || apt_dir=$cache/apt-trixie-$arch
 # shellcheck disable=SC2086 # lists
-out=$cache/python-$(echo $bookworm $bookworm_all $trixie $sid | md5sum | cut -c1-8).cpio
+out=$cache/python-$(echo $bookworm $bookworm_all $trixie $pkgres $sid | md5sum | cut -c1-8).cpio
 # one at a time: test suites run in parallel share the cache
 mkdir -p "$cache"
 exec 8>"$cache/.lock-python-$arch"
@@ -54,8 +60,11 @@ mkdir -p "$debs/bookworm" "$debs/trixie" "$debs/sid"
 (cd "$debs/bookworm" && apt-get -q -o APT::Sandbox::User=root download $bookworm $bookworm_all >/dev/null)
 export APT_CONFIG="$apt_dir/apt.conf"
 # shellcheck disable=SC2086 # a list
+mkdir -p "$debs/pkgres"
 (cd "$debs/trixie" && { apt-get -q download $trixie >/dev/null 2>&1 ||
 	{ apt-get -q update >/dev/null && apt-get -q download $trixie >/dev/null; }; })
+# shellcheck disable=SC2086 # a list
+(cd "$debs/pkgres" && apt-get -q download $pkgres >/dev/null)
 
 # sid's configuration of our own (buildroot.sh may be updating its one)
 sid_apt=$cache/apt-sid-python-$arch
@@ -68,7 +77,8 @@ sid_apt=$cache/apt-sid-python-$arch
 root=$(mktemp -d)
 v2=$(mktemp -d)
 gz2=$(mktemp -d)
-trap 'rm -rf "$root" "$v2" "$gz2"' EXIT
+pr=$(mktemp -d)
+trap 'rm -rf "$root" "$v2" "$gz2" "$pr"' EXIT
 for deb in "$debs"/bookworm/*.deb "$debs"/trixie/*.deb; do
 	case $deb in
 	*/trixie/python3-libgpiod_*) dpkg-deb -x "$deb" "$v2" ;;
@@ -76,11 +86,14 @@ for deb in "$debs"/bookworm/*.deb "$debs"/trixie/*.deb; do
 	esac
 done
 for deb in "$debs"/sid/*.deb; do dpkg-deb -x "$deb" "$gz2"; done
+for deb in "$debs"/pkgres/*.deb; do dpkg-deb -x "$deb" "$pr"; done
 # v2's package would shadow v1's module for python3.11: a path of its own;
 # gpiozero 2.0 beside 1.6 the same way
 mkdir -p "$root/opt/gpiod2/python" "$root/opt/gpiozero2"
 cp -a "$v2/usr/lib/python3/dist-packages/gpiod" "$root/opt/gpiod2/python/"
 cp -a "$gz2/usr/lib/python3/dist-packages" "$root/opt/gpiozero2/python"
+mkdir -p "$root/opt/pkgres-trixie"
+cp -a "$pr/usr/lib/python3/dist-packages" "$root/opt/pkgres-trixie/python"
 ln -sfn python3.11 "$root/usr/bin/python3"
 rm -rf "$root/usr/share" "$root/etc"
 # the base has merged /usr: libgcc-s1 still ships /lib

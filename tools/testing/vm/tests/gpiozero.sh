@@ -4,6 +4,7 @@
 # inputs) against the simulator's pins, as Raspberry Pi OS users have it:
 # gpiozero 1.6 with Python 3.11 and the libgpiod v1 bindings (bookworm),
 # gpiozero 2.0 with Python 3.13 and the v2 bindings (trixie and later).
+# And Debian trixie's: gpiozero 1.6 with Python 3.13 and the v2 bindings.
 # Run with run-guest --driver --python --file gpiozero_test.py.
 . /usr/share/twin/lib.sh
 
@@ -29,9 +30,13 @@ py() {
 }
 
 if gpio_v1 "gpiozero 1.6 (Python 3.11, libgpiod v1 bindings)"; then
-	py "gpiozero 1.6" python3
+	py "gpiozero 1.6, Python 3.11" python3
 fi
 py "gpiozero 2.0" env PYTHONPATH=/opt/gpiozero2/python:/opt/gpiod2/python python3.13
+# Debian trixie: gpiozero 1.6 on Python 3.13 with the v2 bindings, a part
+# (the two runs above cover the factory's code on each API)
+py "gpiozero 1.6, Python 3.13" env GZ_TEST=smoke \
+	PYTHONPATH=/opt/gpiod2/python:/opt/pkgres-trixie/python python3.13
 
 # ---- the examples, as users run them (gpiozero 2.0, Python 3.13) -------------
 export PYTHONPATH=/opt/gpiozero2/python:/opt/gpiod2/python
@@ -117,7 +122,8 @@ simctl drive D2 z >/dev/null
 simctl adc A0 1.25 >/dev/null
 python3.13 /twin/classroom.py >/tmp/class.out 2>&1 &
 lesson=$!
-until_true 20 '[ "$(simctl pin D13)" = "0 out 0" ] && [ "$(simctl pin D2)" = "1 in 1" ]'
+# ready: the lamp follows the knob (its last line before pause())
+until_true 20 '[ "$(duty D9)" = 25 ]'
 t_eq "45 classroom.py: D13 off, D2 pulled up" "0 out 0 1 in 1" "$(simctl pin D13) $(simctl pin D2)"
 simctl drive D2 0 >/dev/null
 until_true 3 '[ "$(pin D13)" = 1 ]'
@@ -128,7 +134,7 @@ simctl drive D2 0 >/dev/null
 until_true 3 '[ "$(pin D13)" = 0 ]'
 t_eq "47 ... another: off" 0 "$(pin D13)"
 simctl drive D2 z >/dev/null
-t_near "48 ... the knob at 1.25 V: the lamp (D9) at a quarter" 25 "$(duty D9)" 1
+t_eq "48 ... the knob at 1.25 V: the lamp (D9) at a quarter" 25 "$(duty D9)"
 simctl adc A0 3.75 >/dev/null
 until_true 3 '[ "$(duty D9)" -ge 74 ] 2>/dev/null'
 t_near "49 ... at 3.75 V: three quarters" 75 "$(duty D9)" 1
@@ -136,4 +142,22 @@ t_run "50 ... classroom.py still runs" kill -0 $lesson
 kill $lesson
 wait $lesson 2>/dev/null
 sed 's/^/#   /' /tmp/class.out
+pwmdir=$(nano_pwm 2a)
+t_eq "50.1 ... ended by SIGTERM (kill): its exit handlers ran, D9's PWM channel given back" \
+	"no pwm9 steady 0" "$([ -d "$pwmdir/pwm9" ] && echo pwm9 || echo no pwm9) $(duty D9)"
+python3.13 /twin/classroom.py >/tmp/class.out 2>&1 &
+lesson=$!
+until_true 20 '[ "$(duty D9)" -ge 74 ] 2>/dev/null'
+t_near "50.2 ... started again: the lamp follows the knob (3.75 V)" 75 "$(duty D9)" 1
+kill $lesson
+wait $lesson 2>/dev/null
+sed 's/^/#   /' /tmp/class.out
+
+# 3 arduipi pinout on a terminal (Python's pty): in colour, unless NO_COLOR
+python3 -c 'import pty; pty.spawn(["arduipi", "pinout"])' >/tmp/tty.out 2>&1
+esc=$(printf '\033')
+t_run "51 arduipi pinout on a terminal: in colour" grep -q "$esc\[3" /tmp/tty.out
+NO_COLOR=1 python3 -c 'import pty; pty.spawn(["arduipi", "pinout"])' >/tmp/tty.out 2>&1
+t_eq "52 ... with NO_COLOR: none, the picture all the same" "0 1" \
+	"$(grep -c "$esc" /tmp/tty.out) $(grep -c 'D13|o' /tmp/tty.out)"
 t_done
