@@ -86,16 +86,30 @@ def _locked(method):
 
 def _close_at_exit(factory_ref):
     """The devices on a factory's pins, then the factory: gpiozero's exit
-    handler does this for Device.pin_factory only."""
+    handler does this for Device.pin_factory only, and after ours (atexit
+    runs the last registered first): its threads (sources, blinks) are
+    stopped first, as it would. A program ended by an uncaught exception
+    leaves the watchdog without the magic close: the failsafe trips, as
+    when a program is killed."""
     f = factory_ref()
     if f is None:
         return
+    crashed = (getattr(sys, "last_exc", None) or
+               getattr(sys, "last_value", None)) is not None
+    try:
+        from gpiozero.threads import _threads_shutdown
+        _threads_shutdown()
+    except Exception:
+        pass
     for dev in f._devices():
         try:
             dev.close()
         except Exception:  # closing the rest matters more
             pass
-    f.close()
+    try:
+        f.close(trip=crashed)
+    except Exception:
+        pass
 
 
 class ArduiPiFactory(Factory):
@@ -164,16 +178,27 @@ class ArduiPiFactory(Factory):
             self._pins[name] = NanoPin(self, name)
         return self._pins[name]
 
-    def close(self):
-        for p in list(self._pins.values()):
-            p.close()
-        self._pins.clear()
-        if self._dog is not None:
-            self._dog_stop.set()
-            self._dog_thread.join()
-            os.write(self._dog, b"V")  # the magic close: it stops with us
-            os.close(self._dog)
-            self._dog = None
+    def close(self, trip=False):
+        """Every pin closed, then the watchdog: with the magic close (it
+        stops with us), unless trip (the failsafe then acts)."""
+        first = None
+        try:
+            for p in list(self._pins.values()):
+                try:
+                    p.close()
+                except Exception as e:  # the others, the watchdog first
+                    first = first or e
+            self._pins.clear()
+        finally:
+            if self._dog is not None:
+                self._dog_stop.set()
+                self._dog_thread.join()
+                if not trip:
+                    os.write(self._dog, b"V")
+                os.close(self._dog)
+                self._dog = None
+        if first is not None:
+            raise first
 
     def ticks(self):
         return time.monotonic()
@@ -248,8 +273,15 @@ class NanoPin(Pin):
         self._thread = None
         self._stop = None
         self._closed = False
+        self._closing = False
         self._had_pwm = False
-        self._request()
+        self._parked = None     # an input's callback while it is an output
+        # as the line is: an output the Nano holds (a program before this
+        # one) keeps its level until a device says otherwise
+        self._request(as_is=True)
+        if self._line.is_output():
+            self._function = "output"
+            self._value = self._line.get()
 
     def __repr__(self):
         return self._name
@@ -265,15 +297,18 @@ class NanoPin(Pin):
     def _get_info(self):
         return self._info
 
-    def _request(self, retry=True):
+    def _request(self, retry=True, as_is=False):
         try:
             self._line.request(
+                as_is=as_is,
                 output=self._function == "output", value=self._value,
                 pull_up=self._pull == "up",
-                edges=self._edges if self._when_changed else None)
+                # with bounce both: the level it settles at is reported
+                edges=(("both" if self._bounce else self._edges)
+                       if self._when_changed else None))
         except OSError as e:
             if e.errno == errno.EBUSY and retry and self._pwm_left():
-                return self._request(False)
+                return self._request(False, as_is)
             raise PinInvalidPin(self._why(e)) from None
 
     def _pwm_left(self):
@@ -317,9 +352,9 @@ class NanoPin(Pin):
         """Released: an output stays driven at its level, an input an
         input; a PWM channel is switched off (its pin low) and given
         back."""
-        if self._closed:
+        if self._closed or self._closing:
             return
-        self._closed = True
+        self._closing = True
         try:
             self.when_changed = None
             with self._lock:
@@ -336,6 +371,8 @@ class NanoPin(Pin):
             with self._lock:
                 self._line.release()
             self._factory._pins.pop(self._name, None)
+            self._closed = True
+            self._closing = False
 
     # ---- function, state, pull -----------------------------------------
     def _get_function(self):
@@ -346,7 +383,7 @@ class NanoPin(Pin):
             raise PinInvalidFunction(
                 'invalid function "%s" for pin %s: input or output' %
                 (value, self._name))
-        self.when_changed = None  # first: it joins the edge thread
+        self._park()  # first: it joins the edge thread
         with self._lock:
             if self._pwm is not None:
                 self.frequency = None
@@ -355,15 +392,30 @@ class NanoPin(Pin):
                 if value == "output":
                     self._value = 0
                 self._request()
+        if value == "input":
+            self._unpark()
 
     def output_with_state(self, state):
-        self.when_changed = None
+        self._park()
         with self._lock:
             if self._pwm is not None:
                 self.frequency = None
             self._function = "output"
             self._value = 1 if state else 0
             self._request()
+
+    def _park(self):
+        """Edges off; an input's callback kept for when it is an input
+        again (gpiozero's LightSensor switches its pin back and forth)."""
+        if self._when_changed is not None:
+            self._parked = self._when_changed
+            self.when_changed = None
+
+    def _unpark(self):
+        wc, self._parked = self._parked, None
+        cb = None if wc is None else wc()
+        if cb is not None and self._when_changed is None:
+            self.when_changed = cb
 
     @_locked
     def _get_state(self):
@@ -446,7 +498,6 @@ class NanoPin(Pin):
                 raise PinPWMError("%s: cannot have its PWM channel: %s" %
                                   (self, os.strerror(e.errno))) from None
             self._pwm = ch
-            self._had_pwm = True
             self._duty = 0.0
         try:
             self._pwm.set(period, int(round(self._duty * period)))
@@ -459,6 +510,7 @@ class NanoPin(Pin):
                 self._request()
             raise PinPWMError(msg) from None
         self._freq = (value, period)
+        self._had_pwm = True
 
     def _clash(self, period):
         sib = SIBLING[self._name]
@@ -469,8 +521,9 @@ class NanoPin(Pin):
         return ("%s: timer%d's pins %s and %s share one period, and %s runs "
                 "another%s: give both the same frequency, or use another "
                 "timer's pins (%s wanted %s)" %
-                (self, PWM_TIMER[self._name], min(self._name, sib),
-                 max(self._name, sib), sib, now, self, pwm.hz(period)))
+                (self, PWM_TIMER[self._name],
+                 *sorted((self._name, sib), key=lambda n: int(n[1:])),
+                 sib, now, self, pwm.hz(period)))
 
     # ---- edges ------------------------------------------------------------
     def _get_bounce(self):
@@ -479,7 +532,10 @@ class NanoPin(Pin):
     def _set_bounce(self, value):
         if value is not None and value < 0:
             raise PinInvalidBounce("bounce must be 0 or greater")
+        f = self.when_changed  # the edges asked for depend on it
+        self.when_changed = None
         self._bounce = value or None
+        self.when_changed = f
 
     def _get_edges(self):
         return self._edges
@@ -502,7 +558,7 @@ class NanoPin(Pin):
             was = self._when_changed is not None
             if value is None:
                 self._when_changed = None
-                stop = self._events_off() if was else None
+                t = self._events_off() if was else None
             else:
                 if not was and self._function != "input":
                     raise PinSetInput(
@@ -510,15 +566,25 @@ class NanoPin(Pin):
                 self._when_changed = (WeakMethod(value)
                                       if isinstance(value, MethodType)
                                       else ref(value))
-                stop = None
+                t = None
                 if not was:
                     try:
                         self._events_on()
                     except BaseException:
                         self._when_changed = None
                         raise
-        if stop is not None and stop is not threading.current_thread():
-            stop.join()  # outside the lock: a callback may be waiting on it
+        if t is None:
+            return
+        # outside _wc_lock (a callback may be waiting on it); the line is
+        # requested again without edges once the thread let go of it (a
+        # request while it polls the old one is EBUSY), or at once from
+        # the thread itself (a callback that clears it: not polling)
+        if t is not threading.current_thread():
+            t.join(10)
+        with self._lock:
+            if (not self._closing and self._thread is None and
+                    self._when_changed is None):
+                self._request()
 
     def _events_on(self):
         self._request()
@@ -529,14 +595,12 @@ class NanoPin(Pin):
         self._thread.start()
 
     def _events_off(self):
-        """Tell the edge thread to stop, and the line to stop watching;
-        the thread, for the caller to join."""
+        """Tell the edge thread to stop; the thread, for the caller to
+        join."""
         t, self._thread = self._thread, None
         if self._stop is not None:
             self._stop.set()
             self._stop = None
-        if not self._closed:
-            self._request()
         return t
 
     def _watch(self, stop):
@@ -549,6 +613,8 @@ class NanoPin(Pin):
         pending = None
         while not stop.is_set():
             if p.poll(20):
+                if stop.is_set():  # the request may be gone
+                    return
                 evs = self._line.events()
                 if not self._bounce:
                     for rising, ts in evs:

@@ -33,12 +33,16 @@ class Line:
         self._req = None
         self._chip = None
 
-    def request(self, output=False, value=0, pull_up=False, edges=None):
+    def request(self, output=False, value=0, pull_up=False, edges=None,
+                as_is=False):
         """(Re)request: an output at value, or an input, pulled up or not,
-        with edge events (None, "both", "rising", "falling")."""
+        with edge events (None, "both", "rising", "falling"); or as_is,
+        as the line is."""
         self.release()
         if V2:
-            if output:
+            if as_is:
+                s = gpiod.LineSettings(direction=Direction.AS_IS)
+            elif output:
                 s = gpiod.LineSettings(
                     direction=Direction.OUTPUT,
                     output_value=Value.ACTIVE if value else Value.INACTIVE)
@@ -52,7 +56,10 @@ class Line:
         else:
             self._chip = gpiod.Chip(self.path)
             line = self._chip.get_line(self.offset)
-            if output:
+            if as_is:
+                line.request(consumer=self.consumer,
+                             type=gpiod.LINE_REQ_DIR_AS_IS)
+            elif output:
                 line.request(consumer=self.consumer,
                              type=gpiod.LINE_REQ_DIR_OUT,
                              default_val=1 if value else 0)
@@ -83,6 +90,14 @@ class Line:
             return (line.consumer() or "") if line.is_used() else None
         finally:
             chip.close()
+
+    def is_output(self):
+        """The line's direction as gpiolib has it."""
+        if V2:
+            with gpiod.Chip(self.path) as chip:
+                return (chip.get_line_info(self.offset).direction ==
+                        Direction.OUTPUT)
+        return self._req.direction() == gpiod.Line.DIRECTION_OUTPUT
 
     @property
     def requested(self):

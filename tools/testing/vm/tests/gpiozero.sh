@@ -30,12 +30,15 @@ py() {
 }
 
 if gpio_v1 "gpiozero 1.6 (Python 3.11, libgpiod v1 bindings)"; then
-	py "gpiozero 1.6, Python 3.11" python3
+	py "gpiozero 1.6, Python 3.11" \
+		env GZ_EXPECT="python 3.11, gpiozero 1.6.2, libgpiod bindings v1" python3
 fi
-py "gpiozero 2.0" env PYTHONPATH=/opt/gpiozero2/python:/opt/gpiod2/python python3.13
+py "gpiozero 2.0" env GZ_EXPECT="python 3.13, gpiozero 2.0.1, libgpiod bindings v2" \
+	PYTHONPATH=/opt/gpiozero2/python:/opt/gpiod2/python python3.13
 # Debian trixie: gpiozero 1.6 on Python 3.13 with the v2 bindings, a part
 # (the two runs above cover the factory's code on each API)
 py "gpiozero 1.6, Python 3.13" env GZ_TEST=smoke \
+	GZ_EXPECT="python 3.13, gpiozero 1.6.2, libgpiod bindings v2" \
 	PYTHONPATH=/opt/gpiod2/python:/opt/pkgres-trixie/python python3.13
 
 # ---- the examples, as users run them (gpiozero 2.0, Python 3.13) -------------
@@ -64,13 +67,17 @@ duty() {
 fs=/sys/bus/i2c/devices/1-002a/failsafe_trips
 rm -f /tmp/keys
 mkfifo /tmp/keys
-python3.13 /twin/robot.py </tmp/keys >/tmp/robot.out 2>&1 &
-robot=$!
-exec 3>/tmp/keys
-# ready: its speed on ENA
-until_true 10 '[ "$(duty D6)" = 60 ]'
-printf w >&3
-until_true 3 '[ "$(dirs)" = 1010 ]'
+# robot_forward: robot.py started ($robot), its keys on fd 3, once ready
+# (its speed on ENA) driving forward
+robot_forward() {
+	python3.13 /twin/robot.py </tmp/keys >/tmp/robot.out 2>&1 &
+	robot=$!
+	exec 3>/tmp/keys
+	until_true 10 '[ "$(duty D6)" = 60 ]'
+	printf w >&3
+	until_true 3 '[ "$(dirs)" = 1010 ]'
+}
+robot_forward
 t_eq "40 robot.py, key w: forward (IN1..IN4 1010), ENA and ENB at 60 %" "1010 60 60" \
 	"$(dirs) $(duty D6) $(duty D9)"
 for k in "s 0101 backward" "a 0110 left" "d 1001 right" "' ' 0000 stop"; do
@@ -100,12 +107,7 @@ exec 3>&-
 wait $robot 2>/dev/null
 
 # robot.py's Q: the car stops, the watchdog with it (no trip after)
-python3.13 /twin/robot.py </tmp/keys >/tmp/robot.out 2>&1 &
-robot=$!
-exec 3>/tmp/keys
-until_true 10 '[ "$(duty D6)" = 60 ]'
-printf w >&3
-until_true 3 '[ "$(dirs)" = 1010 ]'
+robot_forward
 printf q >&3
 until_true 5 '! kill -0 $robot 2>/dev/null'
 t_eq "44.1 robot.py, keys w then q: it ends, the car stopped (ENA, ENB off)" \
@@ -144,7 +146,8 @@ wait $lesson 2>/dev/null
 sed 's/^/#   /' /tmp/class.out
 pwmdir=$(nano_pwm 2a)
 t_eq "50.1 ... ended by SIGTERM (kill): its exit handlers ran, D9's PWM channel given back" \
-	"no pwm9 steady 0" "$([ -d "$pwmdir/pwm9" ] && echo pwm9 || echo no pwm9) $(duty D9)"
+	"pwmchip no pwm9 steady 0" \
+	"$([ -d "$pwmdir" ] && echo pwmchip) $([ -d "$pwmdir/pwm9" ] && echo pwm9 || echo no pwm9) $(duty D9)"
 python3.13 /twin/classroom.py >/tmp/class.out 2>&1 &
 lesson=$!
 until_true 20 '[ "$(duty D9)" -ge 74 ] 2>/dev/null'

@@ -239,7 +239,10 @@ echo 961.538461 >"$sfreq"
 t_eq "9.1 simctl crystal 5000: the Nano's clock 0.5 % fast" 5000 "$(simctl crystal 5000)"
 # A capture is measured when the simulator kept pace with the wall clock
 # throughout (rt_overruns: a loaded host makes it skip ahead of the
-# Nano's time); two tries.
+# Nano's time); two tries. A second try also when the period is off: the
+# driver's clock model follows the INT handler's sightings, and a guest
+# starved of the CPU (another line's boot beside it) sees them late
+# (kernel/adc-clock.c, Limitations); both tries are shown.
 for ppm in 5000 -5000; do
 	simctl crystal "$ppm" >/dev/null
 	for try in 1 2; do
@@ -247,26 +250,26 @@ for ppm in 5000 -5000; do
 		timeout -s INT 14 iio_generic_buffer -g -N "$num" -l 512 -c -1 >/tmp/cap.raw 2>/tmp/cap.err
 		end=$(awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime)
 		st=$(simctl stats)
-		[ "$(stat rt_overruns)" != 0 ] || break
+		# iio_generic_buffer exits from its SIGINT handler, which flushes a
+		# scan it was printing: the last line can be a sample without its
+		# timestamp (a time near 0, seen once), so it is not used
+		sed '$d' /tmp/cap.raw | grep -E '^[0-9.]+ [0-9]+ $' >/tmp/cap
+		# the mean step between scans one after the other over the last 8 s,
+		# against the Nano's period on the host's clock; the last timestamp
+		# against the time the reader stopped (ms, /proc/uptime's 10 ms steps)
+		set -- $(awk -v p=1040000 -v ppm="$ppm" -v end="$end" '
+			{ ts[NR] = $NF }
+			END {
+				for (i = NR; i > 1 && ts[NR] - ts[i - 1] < 8e9; i--) {
+					d = ts[i] - ts[i - 1]
+					if (d > p / 2 && d < p * 1.5) { sum += d; n++ }
+				}
+				want = p / (1 + ppm / 1e6)
+				printf "%d %d %d %d\n", n, (sum / (n ? n : 1) / want - 1) * 1e6, want, ts[NR] / 1e6 - end
+			}' /tmp/cap)
+		echo "# crystal $ppm ppm, try $try: $1 steps; period $(( $3 * (1000000 + $2) / 1000000 )) ns, the Nano's $3 ns (${2} ppm); last timestamp ${4} ms from the reader's end; $(stat rt_overruns) overruns"
+		[ "$(stat rt_overruns)" != 0 ] || [ "$2" -lt -300 ] || [ "$2" -gt 300 ] || break
 	done
-	# iio_generic_buffer exits from its SIGINT handler, which flushes a
-	# scan it was printing: the last line can be a sample without its
-	# timestamp (a time near 0, seen once), so it is not used
-	sed '$d' /tmp/cap.raw | grep -E '^[0-9.]+ [0-9]+ $' >/tmp/cap
-	# the mean step between scans one after the other over the last 8 s,
-	# against the Nano's period on the host's clock; the last timestamp
-	# against the time the reader stopped (ms, /proc/uptime's 10 ms steps)
-	set -- $(awk -v p=1040000 -v ppm="$ppm" -v end="$end" '
-		{ ts[NR] = $NF }
-		END {
-			for (i = NR; i > 1 && ts[NR] - ts[i - 1] < 8e9; i--) {
-				d = ts[i] - ts[i - 1]
-				if (d > p / 2 && d < p * 1.5) { sum += d; n++ }
-			}
-			want = p / (1 + ppm / 1e6)
-			printf "%d %d %d %d\n", n, (sum / (n ? n : 1) / want - 1) * 1e6, want, ts[NR] / 1e6 - end
-		}' /tmp/cap)
-	echo "# crystal $ppm ppm: $1 steps; period $(( $3 * (1000000 + $2) / 1000000 )) ns, the Nano's $3 ns (${2} ppm); last timestamp ${4} ms from the reader's end"
 	if [ "$(stat rt_overruns)" != 0 ]; then
 		t_ok "9.2 crystal $ppm ppm # SKIP the simulator fell behind the wall clock twice ($(stat rt_overruns) overruns): the host is too loaded to measure"
 		t_ok "9.3 crystal $ppm ppm # SKIP as 9.2"
