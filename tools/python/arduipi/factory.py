@@ -62,8 +62,6 @@ from .nano import DIGITAL, I2C_PINS, PWM_TIMER, Nano, NanoError, pin_name
 
 PinInfo = namedtuple("PinInfo", "number name names pull row col interfaces")
 DEFAULT_HZ = 100  # gpiozero's PWMOutputDevice default
-SIBLING = {"D5": "D6", "D6": "D5", "D9": "D10", "D10": "D9",
-           "D3": "D11", "D11": "D3"}
 
 
 def _canon(spec):
@@ -513,7 +511,9 @@ class NanoPin(Pin):
         self._had_pwm = True
 
     def _clash(self, period):
-        sib = SIBLING[self._name]
+        # the other pin of this pin's timer
+        sib = next(p for p, t in PWM_TIMER.items()
+                   if t == PWM_TIMER[self._name] and p != self._name)
         other = self._factory._pins.get(sib)
         now = ""
         if other is not None and other._freq is not None:

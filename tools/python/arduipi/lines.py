@@ -99,10 +99,6 @@ class Line:
                         Direction.OUTPUT)
         return self._req.direction() == gpiod.Line.DIRECTION_OUTPUT
 
-    @property
-    def requested(self):
-        return self._req is not None
-
     def get(self):
         if V2:
             return 1 if self._req.get_value(self.offset) == Value.ACTIVE else 0
