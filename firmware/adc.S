@@ -3,14 +3,14 @@
  * ADC interrupt (the stream). Its work, adc_stream_isr(), takes about
  * 150 cycles: with interrupts off it delayed the TWI interrupt by as
  * much, past the Pi's SCL low time at 100 kHz (Documentation/adc.rst).
- * So it runs with interrupts on, from the 8th instruction, and with the
- * TWI worker held off (twi_busy set): a TWI event meanwhile has only its
- * fast path, SCL released at once and the event queued, and nothing reads
- * the FIFO while a sample goes in. If the worker was free, the work gives
- * it back at its end and works on what was queued (twi_give_back()); an
- * ADC interrupt nested in that finds the worker taken and only adds its
- * sample. The work itself is not re-entered: that would take this vector
- * coming a whole conversion (104 us) late, which no interrupts-off
+ * So it turns interrupts on at its second instruction, after TWI_ADC
+ * (twi.h) is set: a TWI event meanwhile has only its fast path, SCL
+ * released at once and the event queued, and nothing reads the FIFO
+ * while a sample goes in. At its end the work gives the worker back
+ * (twi_give_back()), which works on what was queued unless a worker runs;
+ * an ADC interrupt nested in that finds the worker taken and only adds
+ * its sample. The work itself is not re-entered: that would take this
+ * vector coming a whole conversion (104 us) late, which no interrupts-off
  * section comes near, and which would lose the sample anyway (the data
  * register is overwritten).
  */
@@ -20,14 +20,12 @@
 	.section .text.adc_vect, "ax", @progbits
 	.global	ADC_vect
 ADC_vect:
-	push	r24
-	in	r24, _SFR_IO_ADDR(SREG)
-	push	r24
-	push	r25
-	lds	r24, twi_busy		/* the argument: busy as it was */
-	ldi	r25, 1
-	sts	twi_busy, r25
+	sbi	_SFR_IO_ADDR(GPIOR0), TWI_ADC
 	sei
+	push	r24
+	in	r24, _SFR_IO_ADDR(SREG)	/* as interrupted, I set: sei leaves */
+	push	r24			/* the other flags as they were */
+	push	r25
 	push	r30
 	push	r31
 	push_for_c
@@ -37,6 +35,6 @@ ADC_vect:
 	pop	r30
 	pop	r25
 	pop	r24
-	out	_SFR_IO_ADDR(SREG), r24	/* I clear: no interrupt before reti */
+	out	_SFR_IO_ADDR(SREG), r24
 	pop	r24
 	reti

@@ -36,6 +36,15 @@ static uint8_t adc_stable;		/* reference settled at start */
 static uint8_t adc_keep;		/* not the first of a pair */
 static uint32_t adc_ref_us, adc_slow_us, avcc_us;
 
+/* A new verdict on EEPROM writes; checks made before no longer hold. */
+static void ee_refuse(uint8_t why)
+{
+	if (why != proto_ee_refuse) {
+		proto_gen++;
+		proto_ee_refuse = why;
+	}
+}
+
 static void adc_store(uint8_t admux, uint16_t v, uint8_t user)
 {
 	uint8_t mux = admux & 0x0f;
@@ -53,7 +62,7 @@ static void adc_store(uint8_t admux, uint16_t v, uint8_t user)
 		reg16_set(ARDUIPI_REG_ADC_AVCC_MV, mv);
 		/* no EEPROM write below the clock's supply range (config.h) */
 		avcc_us = now_us;
-		proto_ee_refuse = mv < ARDUIPI_EE_MIN_MV ? ARDUIPI_ERR_LOW_SUPPLY : 0;
+		ee_refuse(mv < ARDUIPI_EE_MIN_MV ? ARDUIPI_ERR_LOW_SUPPLY : 0);
 	}
 }
 
@@ -95,14 +104,14 @@ void adc_poll(void)
  * conversion after it has already started with the multiplexer as it was,
  * so the handler sets it for the one after that: position p + 2 of the
  * scan period. adc.S runs this with interrupts on and the TWI worker held
- * off (twi_busy), so that a TWI event meanwhile only has its fast path
+ * off (TWI_ADC), so that a TWI event meanwhile only has its fast path
  * (SCL released at once) and nothing reads the FIFO while a sample goes
- * in; busy is twi_busy as the interrupt found it.
+ * in; at the end the worker gets what was queued meanwhile.
  */
 static uint8_t st_mux[ARDUIPI_NADC], st_nch;	/* REFS | input */
 static uint16_t st_div, st_pos;
 
-void adc_stream_isr(uint8_t busy)
+void adc_stream_isr(void)
 {
 	uint8_t lo = ADCL, hi = ADCH;	/* in this order: ADCL locks ADCH */
 	uint16_t p = st_pos, p2 = p + 2;
@@ -116,8 +125,7 @@ void adc_stream_isr(uint8_t busy)
 	}
 	ADMUX = st_mux[p2 < st_nch ? p2 : 0];
 	st_pos = p + 1 == st_div ? 0 : p + 1;
-	if (!busy)
-		twi_give_back();	/* work on what came meanwhile */
+	twi_give_back();	/* work on what came meanwhile */
 }
 
 /* Start and stop the stream as the register asks (proto.c resets the FIFO). */
@@ -129,7 +137,7 @@ void stream_poll(void)
 	 * (a supply measured low stays that until measured again) */
 	if (st_on && proto_ee_refuse != ARDUIPI_ERR_LOW_SUPPLY &&
 	    passed(avcc_us, 2 * ARDUIPI_SLOW_ADC_MS))
-		proto_ee_refuse = ARDUIPI_ERR_BUSY;
+		ee_refuse(ARDUIPI_ERR_BUSY);
 	if (want == st_on || (want && (ADCSRA & _BV(ADSC))))
 		return;		/* starting: let a conversion finish first */
 	if (!want) {

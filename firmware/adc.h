@@ -6,7 +6,7 @@
 
 void adc_poll(void);
 void stream_poll(void);
-/* The ADC interrupt's work (adc.S); busy: twi_busy as it found it. */
-void adc_stream_isr(uint8_t busy);
+/* The ADC interrupt's work (adc.S), with TWI_ADC set. */
+void adc_stream_isr(void);
 
 #endif

@@ -22,10 +22,11 @@ uint8_t bank_apply;
  * The frame being received and committed (frame_val() looks into it): the
  * first refusal of its register bytes in c_err; c_store: checked, to be
  * stored; c_early: bank_precheck() done, its results c_e1 (the FIFO pop's
- * shape) and c_e2 (duties against periods).
+ * shape), c_e2 (duties against periods) and c_res (all checks, as of
+ * proto_gen c_gen).
  */
 static uint8_t c_reg, c_n, c_last, c_err, c_store;
-static uint8_t c_early, c_e1, c_e2;
+static uint8_t c_early, c_e1, c_e2, c_res, c_gen;
 static const uint8_t *c_data;
 
 uint8_t is_bank(uint8_t r)
@@ -259,54 +260,60 @@ static uint8_t __attribute__((noinline)) ee_check(void)
  * in two parts. The long ones look only at the frame and at registers
  * that only frames change (duties, periods: a failsafe trip only turns
  * channels off), so a PEC write runs them on its last data byte, while its
- * PEC byte is on the wire (frame_precheck()): the period checks of a
- * 20-byte PWM frame take about 1000 cycles, more than the repeated START
- * and address byte before the status read leave.
+ * PEC byte is on the wire (bank_precheck()).
+ *
+ * Every duty against its period, on the PWM image as the frame leaves it:
+ * pwm_img, the bank's PWM registers copied at the frame's first byte that
+ * writes one, each such byte put in as it arrives (bank_check_byte()).
+ * On the last byte that leaves six loads and compares (about 100
+ * cycles); looking each register up in the frame there took 1000 for the
+ * PWM image, more than the PEC byte and the repeated START before the
+ * status read leave on an 8 MHz board. A stored duty always fits its
+ * period (each write was checked, and a trip only turns channels off), so
+ * checking all six is checking those the frame writes or whose period it
+ * changes.
  */
+#define PWM_REGS	(ARDUIPI_REG_T1_TOP + 2 - ARDUIPI_REG_PWM_BASE)
+#define PWM_AT(r)	(pwm_img[(r) - ARDUIPI_REG_PWM_BASE] | \
+			 (uint16_t)pwm_img[(r) + 1 - ARDUIPI_REG_PWM_BASE] << 8)
+static uint8_t pwm_img[PWM_REGS], pwm_img_on;
+
+static void pwm_img_put(uint8_t r, uint8_t v)
+{
+	uint8_t i = r - ARDUIPI_REG_PWM_BASE;
+
+	if (i >= PWM_REGS)
+		return;
+	if (!pwm_img_on) {
+		pwm_img_on = 1;
+		for (uint8_t j = 0; j < PWM_REGS; j++)
+			pwm_img[j] = REG(ARDUIPI_REG_PWM_BASE + j);
+	}
+	pwm_img[i] = v;
+}
+
 static uint8_t pwm_check(void)
 {
+	uint16_t top;
 	uint8_t ch;
 
-	/* every duty the frame writes, or whose period it changes, must fit */
-	if (frame_covers(ARDUIPI_REG_PWM_BASE, ARDUIPI_REG_T1_TOP + 1)) {
-		uint8_t top_changed = frame_covers(ARDUIPI_REG_T1_TOP,
-						   ARDUIPI_REG_T1_TOP + 1);
-		uint16_t top = frame_val16(ARDUIPI_REG_T1_TOP);
-
-		if (top < ARDUIPI_T1_TOP_MIN || top > ARDUIPI_T1_TOP_MAX)
+	if (!pwm_img_on)
+		return ARDUIPI_OK;	/* no PWM register written */
+	top = PWM_AT(ARDUIPI_REG_T1_TOP);
+	if (top < ARDUIPI_T1_TOP_MIN || top > ARDUIPI_T1_TOP_MAX)
+		return ARDUIPI_ERR_BAD_VALUE;
+	for (ch = 0; ch < ARDUIPI_NPWM; ch++)
+		if (PWM_AT(ARDUIPI_REG_PWM_DUTY(ch)) > pwm_full(ch, top))
 			return ARDUIPI_ERR_BAD_VALUE;
-		for (ch = 0; ch < ARDUIPI_NPWM; ch++) {
-			uint8_t r = ARDUIPI_REG_PWM_DUTY(ch);
-
-			if ((frame_covers(r, r + 1) ||
-			     (top_changed && (ch == 3 || ch == 4))) &&
-			    frame_val16(r) > pwm_full(ch, top))
-				return ARDUIPI_ERR_BAD_VALUE;
-		}
-	}
 	return ARDUIPI_OK;
 }
 
-void bank_precheck(void)
-{
-	if (c_err)
-		return;		/* refused already */
-	/* consuming FIFO scans: both bytes, nothing else */
-	c_e1 = frame_covers(ARDUIPI_REG_ADC_FIFO_SEQ, ARDUIPI_REG_ADC_FIFO_SEQ + 1) &&
-	       (c_reg != ARDUIPI_REG_ADC_FIFO_SEQ || c_n != 2) ?
-	       ARDUIPI_ERR_BAD_VALUE : ARDUIPI_OK;
-	c_e2 = pwm_check();
-	c_early = 1;
-}
-
-/* ... and the short ones, and those on state the main loop changes, at
- * the commit (in the order of the checks as one pass made them). */
+/* ... and the short ones, and those on state the main loop changes (in
+ * the order of the checks as one pass made them). */
 static uint8_t frame_check(void)
 {
 	uint8_t err, ch, int_line;
 
-	if (!c_early)
-		bank_precheck();
 	if (c_e1)
 		return c_e1;
 	if (frame_covers(ARDUIPI_REG_ADC_SCAN, ARDUIPI_REG_ADC_STREAM) ||
@@ -344,6 +351,27 @@ static uint8_t frame_check(void)
 	if (REG(ARDUIPI_REG_STATUS) & ARDUIPI_STATUS_FS_TRIPPED)
 		return tripped_check();
 	return ARDUIPI_OK;
+}
+
+/*
+ * All of them, once the frame's last data byte is in: the result holds at
+ * the commit unless the main loop changed what they look at meanwhile
+ * (proto_gen: a failsafe trip, the supply's verdict), which is checked
+ * again then. So a PEC write's commit is a compare, and its status is
+ * ready within the repeated START even on an 8 MHz board.
+ */
+void bank_precheck(void)
+{
+	if (c_err)
+		return;		/* refused already */
+	c_gen = proto_gen;
+	/* consuming FIFO scans: both bytes, nothing else */
+	c_e1 = frame_covers(ARDUIPI_REG_ADC_FIFO_SEQ, ARDUIPI_REG_ADC_FIFO_SEQ + 1) &&
+	       (c_reg != ARDUIPI_REG_ADC_FIFO_SEQ || c_n != 2) ?
+	       ARDUIPI_ERR_BAD_VALUE : ARDUIPI_OK;
+	c_e2 = pwm_check();
+	c_res = frame_check();
+	c_early = 1;
 }
 
 /* ---- Storing --------------------------------------------------------------- */
@@ -432,6 +460,7 @@ _Static_assert(ARDUIPI_REG_INT_PIN < ARDUIPI_REG_GPIO_DIR &&
 void bank_frame_start(void)
 {
 	c_n = 0;
+	pwm_img_on = 0;
 	c_store = 0;
 	c_early = 0;
 }
@@ -443,9 +472,11 @@ void bank_check_byte(uint8_t reg, const uint8_t *d, uint8_t i)
 		c_data = d;
 		c_err = ARDUIPI_OK;
 		c_early = 0;
+		pwm_img_on = 0;
 	}
 	c_n = i + 1;
 	c_last = reg + i;
+	pwm_img_put(c_last, d[i]);
 	if (!c_err)
 		c_err = reg_check(reg + i, d[i], frame_val(ARDUIPI_REG_INT_PIN));
 }
@@ -479,7 +510,11 @@ uint8_t bank_commit(uint8_t reg, const uint8_t *d, uint8_t n, uint8_t later)
 		return ARDUIPI_ERR_BAD_VALUE;	/* cannot happen: frames are checked whole */
 	if (c_err)
 		return c_err;
-	err = frame_check();
+	if (!c_early)
+		bank_precheck();
+	else if (c_gen != proto_gen)
+		c_res = frame_check();
+	err = c_res;
 	if (err)
 		return err;
 	if (reg == ARDUIPI_REG_ADC_FIFO_SEQ) {

@@ -44,6 +44,7 @@ static void failsafe_trip(void)
 
 	/* first: from now on the host's GPIO/PWM writes are refused (proto.c) */
 	cli();
+	proto_gen++;	/* before anything a write's checks look at */
 	REG(ARDUIPI_REG_STATUS) |= ARDUIPI_STATUS_FS_TRIPPED;
 	sei();
 	for (b = 0; b < 3; b++) {

@@ -147,10 +147,8 @@ int main(void)
 	sei();
 
 	for (;;) {
-		if (twi_resume) {	/* the TWI worker yielded to us */
-			twi_resume = 0;
+		if (twi_flag(TWI_RESUME))	/* the TWI worker yielded to us */
 			twi_resume_worker();
-		}
 		wdt_reset();
 		time_poll();
 		cli();

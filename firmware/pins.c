@@ -148,16 +148,20 @@ void pins_boot(const uint8_t dir[3], const uint8_t lvl[3])
 
 void int_set(uint8_t asserted)
 {
+	volatile uint8_t *ddr = int_ddr;
+	uint8_t set = asserted ? int_mask : 0, keep = asserted ? 0xff : ~int_mask;
 	uint8_t sreg = SREG;
 
+	if (!ddr) {
+		int_asserted = asserted;	/* one byte: atomic */
+		return;
+	}
+	/* worked out before: interrupts off for the store and the DDR's
+	 * read-modify-write only (the TWI fast path waits 9 cycles at most) */
+	__asm__ __volatile__("" : "+r"(ddr), "+r"(set), "+r"(keep));
 	cli();
 	int_asserted = asserted;
-	if (int_ddr) {
-		if (asserted)
-			*int_ddr |= int_mask;
-		else
-			*int_ddr &= ~int_mask;
-	}
+	*ddr = (*ddr & keep) | set;
 	SREG = sreg;
 }
 

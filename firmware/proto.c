@@ -20,7 +20,9 @@
 volatile uint8_t proto_req;
 volatile uint8_t proto_addr;
 volatile uint8_t proto_ee_refuse;
-volatile uint8_t proto_tx;
+volatile uint8_t proto_gen;
+volatile uint8_t proto_tx, proto_tx2;
+uint8_t proto_staged;
 
 static uint8_t ping = ARDUIPI_PING_DEFAULT;
 static uint8_t addr_w;		/* own address byte, R/W bit clear */
@@ -50,8 +52,9 @@ static uint8_t rd_kind, rd_arg, rd_n, rd_end, rd_crc0;
 static uint8_t rd_idx, rd_crc, rd_latch;
 static void rewind(void);
 
-/* Error to report once the prepared / in-flight byte is really sent. */
-static uint8_t err_next, err_flight;
+/* Error to report once the prepared / in-flight byte is really sent
+ * (err_next2: of proto_tx2). */
+static uint8_t err_next, err_next2, err_flight;
 
 /* Legacy port commands 0x1b..0x4d: returns 1..4 (kind), port in *port. */
 static uint8_t port_cmd(uint8_t c, uint8_t *port)
@@ -247,8 +250,21 @@ static void prepare(void)
 
 static void rewind(void)
 {
-	rd_idx = 0;
 	rd_crc = crc8_byte(rd_crc0, addr_w | 1);
+	proto_staged = rd_kind == RD_STATUS;
+	if (proto_staged) {
+		/* a PEC write's status and its PEC, as read_byte() makes
+		 * them, both at once: the TWI layer sends the second without
+		 * waiting for the worker, which stores the write meanwhile */
+		proto_tx = rd_arg;
+		rd_crc = crc8_byte(rd_crc, rd_arg);
+		proto_tx2 = rd_crc;
+		rd_crc = crc8_byte(rd_crc, rd_crc);
+		rd_idx = 2;
+		err_next = err_next2 = 0;
+		return;
+	}
+	rd_idx = 0;
 	prepare();
 }
 
@@ -262,6 +278,13 @@ static void sent(void)
 void proto_read_start(void)
 {
 	err_flight = err_next;
+	if (proto_staged) {
+		proto_staged = 0;
+		proto_tx = proto_tx2;
+		err_next = err_next2;
+		proto_tx_early();
+		return;
+	}
 	prepare();
 }
 
@@ -444,7 +467,8 @@ static uint8_t commit_pec_write(void)
 
 static uint8_t commit_pec_read(void)
 {
-	uint8_t n = frame[2], r = frame[1], i;
+	uint8_t n = frame[2], r = frame[1];
+	uint16_t last;
 
 	if (flen != 3)
 		return flen < 3 ? ARDUIPI_ERR_SHORT : ARDUIPI_ERR_LONG;
@@ -455,9 +479,12 @@ static uint8_t commit_pec_read(void)
 	}
 	if (!n || n > ARDUIPI_PEC_MAX_LEN)
 		return ARDUIPI_ERR_BAD_VALUE;
-	for (i = 0; i < n; i++)
-		if (!is_bank(r + i))
-			return ARDUIPI_ERR_BAD_REG;
+	/* every register of the bank: within one of its two parts (one test
+	 * each, not one per register: a status read may wait for this) */
+	last = r + n - 1;
+	if (!(r >= ARDUIPI_REG_FIRST && last <= ARDUIPI_REG_LOW_LAST) &&
+	    !(r >= ARDUIPI_REG_HIGH_FIRST && last <= ARDUIPI_REG_LAST))
+		return ARDUIPI_ERR_BAD_REG;
 	rd_kind = RD_PEC;
 	rd_arg = r;
 	rd_n = n;

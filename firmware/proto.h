@@ -34,12 +34,26 @@ extern uint8_t regs[NREGS];
 extern volatile uint8_t proto_req;
 extern volatile uint8_t proto_addr;	/* the committed new address */
 extern volatile uint8_t proto_ee_refuse;	/* adc.c: 0 or why no EEPROM write */
+/*
+ * Bumped by the main loop before it changes state a write's checks look
+ * at (a failsafe trip, proto_ee_refuse): a check made before still holds
+ * if it has not moved (bank.c).
+ */
+extern volatile uint8_t proto_gen;
 
 /*
  * The byte the TWI unit transmits if the master reads next. It is always
  * prepared one event ahead, so the handler only copies it into TWDR.
  */
 extern volatile uint8_t proto_tx;
+/*
+ * A PEC write's status reply is known whole at the commit: proto_tx2 is
+ * its second byte and proto_staged says so, for the TWI layer to send it
+ * after proto_tx without waiting for the worker (busy storing the write).
+ * proto_read_start() moves it up (if the TWI layer has not already).
+ */
+extern volatile uint8_t proto_tx2;
+extern uint8_t proto_staged;
 
 /* The register image at boot; pwm_apply() then puts it on the pins. */
 void proto_init(uint8_t addr, uint8_t reset_cause, uint8_t boot_count);

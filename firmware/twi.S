@@ -5,55 +5,71 @@
  * so this handler releases SCL before anything else and leaves the
  * protocol to a worker that can itself be interrupted:
  *
- *  fast path (interrupts off): read TWSR and TWDR; for a byte the master
- *    reads, copy the byte prepared one event ahead (proto_tx) into TWDR;
- *    release SCL; queue (status, byte) for the worker.
+ *  fast path (interrupts off): read TWSR (and TWDR); for a byte the master
+ *    reads, copy the byte prepared ahead (proto_tx) into TWDR; release
+ *    SCL; queue (status, byte) for the worker. Its flags live in GPIOR0
+ *    (twi.h): bit tests and sets that need no register.
  *  worker (twi_worker(), interrupts on): takes the queue in order and runs
  *    the protocol engine. A later TWI event interrupts it, runs only the
  *    fast path and leaves its event in the queue.
  *
- * A byte to transmit is sent only if it is known current (twi_tx_ready:
- * no event is queued or being worked on). Otherwise the fast path leaves
- * SCL held, masks the interrupt and lets the worker release the bus once
- * the byte is prepared: a late answer stretches the clock, a stale one is
- * never sent.
+ * A byte to transmit is sent only if it is known current (TWI_TXR: no
+ * event is queued or being worked on). Otherwise the fast path leaves SCL
+ * held, masks the interrupt and lets the worker release the bus once the
+ * byte is prepared: a late answer stretches the clock, a stale one is
+ * never sent. When the byte after it is known too (TWI_TXR2, a PEC
+ * write's status reply), the fast path moves it up and sends it next
+ * without the worker.
  */
 #include <avr/io.h>
 #include "twi.h"
+
+#define FLAGS	_SFR_IO_ADDR(GPIOR0)
 
 	.section .text.twi_vect, "ax", @progbits
 	.global	TWI_vect
 TWI_vect:
 	push	r24
-	in	r24, _SFR_IO_ADDR(SREG)
-	push	r24
-	push	r25
 	push	r30
-	push	r31
 	lds	r24, TWSR
-	lds	r25, TWDR		/* byte received (if receiving) */
-	cpi	r24, 0xa8		/* own SLA+R: first byte to send */
-	breq	1f
-	cpi	r24, 0xb8		/* byte sent, ACK: next byte to send */
-	breq	1f
-	ldi	r30, TWCR_RELEASE
-	tst	r24			/* 0x00: bus error, recover (TWSTO) */
-	brne	3f
-	ldi	r30, TWCR_RELEASE | _BV(TWSTO)
-3:	sts	TWCR, r30		/* SCL released (receiving) */
-	rjmp	queue
-1:	lds	r30, twi_tx_ready
-	tst	r30
-	breq	hold
+	sbrc	r24, 3			/* 0x88 0xa8 0xb8 0xc8 ... */
+	sbrs	r24, 5			/* ... and of them 0xa8 0xb8: send */
+	rjmp	.Lrx
+	sbis	FLAGS, TWI_TXR
+	rjmp	.Lhold
 	lds	r30, proto_tx
 	sts	TWDR, r30
 	ldi	r30, TWCR_RELEASE
 	sts	TWCR, r30		/* SCL released (sending) */
+	push	r25
+	in	r30, _SFR_IO_ADDR(SREG)
+	push	r30
+	push	r31
+	sbis	FLAGS, TWI_TXR2
+	rjmp	.Lstale
+	lds	r30, proto_tx2		/* the next byte is known too */
+	sts	proto_tx, r30
+	cbi	FLAGS, TWI_TXR2
+	rjmp	.Lqueue
+
+.Lrx:	push	r25
+	lds	r25, TWDR		/* byte received (if receiving) */
+	ldi	r30, TWCR_RELEASE | _BV(TWSTO)	/* 0x00: bus error, recover */
+	sbrc	r24, 7
+	ldi	r30, TWCR_RELEASE
+	sbrc	r24, 6
+	ldi	r30, TWCR_RELEASE
+	sts	TWCR, r30		/* SCL released (receiving) */
+	in	r30, _SFR_IO_ADDR(SREG)
+	push	r30
+	push	r31
+	cbi	FLAGS, TWI_TXR2
+.Lstale:	cbi	FLAGS, TWI_TXR		/* proto_tx is stale until worked on */
 
 	/* twi_ev[twi_ev_w++] = (status, byte). The queue never overflows:
 	 * when this fills it, the interrupt is masked and the next event
 	 * waits in the TWI unit, SCL held, until the worker frees a slot. */
-queue:	lds	r30, twi_ev_w
+.Lqueue:	lds	r30, twi_ev_w
 	lsl	r30
 	clr	r31
 	subi	r30, lo8(-(twi_ev))
@@ -64,52 +80,69 @@ queue:	lds	r30, twi_ev_w
 	inc	r30
 	andi	r30, TWI_QMASK
 	sts	twi_ev_w, r30
-	clr	r31
-	sts	twi_tx_ready, r31	/* proto_tx is stale until worked on */
+	sbi	FLAGS, TWI_PEND
 	inc	r30			/* one slot stays free: full is */
 	andi	r30, TWI_QMASK		/* w + 1 == r */
 	lds	r31, twi_ev_r
 	cp	r30, r31
-	brne	work
+	brne	.Lwork
 	ldi	r30, TWCR_HOLD		/* full: mask, TWINT untouched */
 	sts	TWCR, r30
-	rjmp	work
+	rjmp	.Lwork
 
-hold:	ldi	r30, TWCR_HOLD		/* keep TWINT (SCL low), mask it */
+.Lhold:	ldi	r30, TWCR_HOLD		/* keep TWINT (SCL low), mask it */
 	sts	TWCR, r30
 	sts	twi_tx_wait, r24
+	push	r25
+	in	r30, _SFR_IO_ADDR(SREG)
+	push	r30
+	push	r31
+	sbi	FLAGS, TWI_PEND
 
-	/* Become the worker, unless this interrupted it. From here on a
-	 * nested fast path touches only what it saves itself. */
-work:	lds	r30, twi_busy
-	tst	r30
-	brne	2f
-	ldi	r30, 1
-	sts	twi_busy, r30
-again:	sei
+	/* Become the worker, unless a worker runs (this interrupted it, or
+	 * it yielded) or the ADC interrupt's work does (it gives the worker
+	 * back at its end). From here on a nested fast path touches only
+	 * what it saves itself. */
+.Lwork:	sbic	FLAGS, TWI_BUSY
+	rjmp	.Lout
+	sbic	FLAGS, TWI_ADC
+	rjmp	.Lout
+	sbi	FLAGS, TWI_BUSY
+.Lagain:	sei
 	push_for_c
 	call	twi_worker		/* queue empty (or a yield), interrupts on */
 	pop_after_c
-	/* Still the worker while the registers come back, interrupts on: an
-	 * event now is only queued (twi_busy), never held for this. Then,
-	 * interrupts off: go round again for one that came, or let go. */
+	sbic	FLAGS, TWI_RESUME	/* it yielded: the main loop resumes it */
+	rjmp	.Lout
+	/*
+	 * Still the worker while the registers come back, interrupts on: an
+	 * event now is only queued (TWI_BUSY), never held for this. Then,
+	 * interrupts off for 6 cycles: go round again for an event that came
+	 * after the worker's last look (TWI_PEND), or let go, restoring SREG
+	 * with interrupts on. An event in the last three instructions finds
+	 * the worker free and becomes the worker itself, nested: 4 bytes of
+	 * this frame stay below it.
+	 */
+	pop	r31
+	pop	r25			/* SREG as interrupted (I clear) ... */
+	ori	r25, 0x80		/* ... restored with interrupts on */
 	cli
-	lds	r30, twi_resume		/* it yielded: the main loop goes on */
-	tst	r30
-	brne	2f
-	lds	r30, twi_ev_r
-	lds	r31, twi_ev_w
-	cp	r30, r31
-	brne	again
-	lds	r30, twi_tx_wait	/* a transmit held meanwhile */
-	tst	r30
-	brne	again
-	clr	r30			/* twi_tx_ready: set by the worker */
-	sts	twi_busy, r30
-2:	pop	r31
-	pop	r30
+	sbic	FLAGS, TWI_PEND
+	rjmp	1f
+	cbi	FLAGS, TWI_BUSY
+	out	_SFR_IO_ADDR(SREG), r25
 	pop	r25
+	pop	r30
 	pop	r24
-	out	_SFR_IO_ADDR(SREG), r24
+	reti
+1:	push	r25
+	push	r31
+	rjmp	.Lagain
+
+.Lout:	pop	r31
+	pop	r30
+	out	_SFR_IO_ADDR(SREG), r30
+	pop	r25
+	pop	r30
 	pop	r24
 	reti

@@ -10,19 +10,27 @@
 #include "twi.h"
 
 
-/* Shared with twi.S; written there with interrupts off. */
+/* Shared with twi.S; written there with interrupts off. The flags are
+ * in GPIOR0 (twi.h). */
 uint8_t twi_ev[2 * (TWI_QMASK + 1)];	/* (status, byte) pairs */
 volatile uint8_t twi_ev_w, twi_ev_r;
-volatile uint8_t twi_tx_ready = 1;	/* proto_tx reflects every event */
 volatile uint8_t twi_tx_wait;		/* status of a held transmit event */
-volatile uint8_t twi_busy;		/* the worker is running */
-volatile uint8_t twi_resume;		/* the worker yielded: main resumes it */
 
 void twi_init(uint8_t addr)
 {
+	GPIOR0 = _BV(TWI_TXR);		/* proto_tx reflects every event */
 	TWAR = addr << 1;
 	TWSR = 0;
 	TWCR = TWCR_IDLE;
+}
+
+/* proto_tx is current (and proto_tx2 after it, for a status reply).
+ * Interrupts off, no event queued or held. */
+static void tx_ready(void)
+{
+	twi_flag_set(TWI_TXR);
+	if (proto_staged)
+		twi_flag_set(TWI_TXR2);
 }
 
 static void twi_event(uint8_t status, uint8_t data)
@@ -103,12 +111,15 @@ void twi_timeout(uint8_t mark)
 	if (((w + 1) & TWI_QMASK) != twi_ev_r) {
 		twi_ev[2 * w] = 0x00;
 		twi_ev_w = w = (w + 1) & TWI_QMASK;
-		twi_tx_ready = 0;
+		twi_flag_clr(TWI_TXR2);
+		twi_flag_clr(TWI_TXR);
 	}
 	/* on again; masked while the queue is full (the worker unmasks) */
 	TWCR = ((w + 1) & TWI_QMASK) != twi_ev_r ? TWCR_IDLE : TWCR_HOLD;
-	/* the main loop runs the worker next pass, as after it yielded */
-	twi_busy = twi_resume = 1;
+	/* the main loop runs the worker next pass, as after it yielded
+	 * (a worker that yielded is resumed the same way) */
+	twi_flag_set(TWI_BUSY);
+	twi_flag_set(TWI_RESUME);
 	sei();
 }
 
@@ -123,6 +134,10 @@ static uint8_t tx_release(void)
 	twi_tx_wait = 0;
 	TWDR = proto_tx;
 	TWCR = TWCR_RELEASE;
+	if (proto_staged) {		/* as twi.S does: the next is known */
+		proto_tx = proto_tx2;
+		twi_flag_set(TWI_TXR);
+	}
 	return status;
 }
 
@@ -139,33 +154,34 @@ void proto_tx_early(void)
 			twi_ev[2 * twi_ev_w] = tx_release();
 			twi_ev_w = (twi_ev_w + 1) & TWI_QMASK;
 		} else {
-			twi_tx_ready = 1;
+			tx_ready();
 		}
 	}
 	sei();
 }
 
 /*
- * Called by twi.S with interrupts on, twi_busy set; returns with them on
- * once the queue was found empty (twi.S checks again with them off, after
- * restoring its registers, and lets go of twi_busy), or after a yield
- * (twi_resume set). The entry at twi_ev_r is complete once twi_ev_w has
- * moved past it, so taking it needs no lock; unmasking a full queue and
- * deciding that it is empty do.
+ * Called by twi.S with interrupts on, TWI_BUSY set; returns with them on
+ * once the queue was found empty (twi.S checks TWI_PEND again with them
+ * off and lets go of TWI_BUSY), or after a yield (TWI_RESUME set). The
+ * entry at twi_ev_r is complete once twi_ev_w has moved past it, so
+ * taking it needs no lock; unmasking a full queue and deciding that it is
+ * empty do.
  */
 void twi_worker(void)
 {
 	uint8_t status, data, r = twi_ev_r, n = 0;
 
 	for (;;) {
+		twi_flag_clr(TWI_PEND);		/* looking now */
 		if (r != twi_ev_w) {
 			if (++n > TWI_QMASK) {
 				/* A queue's worth done and more waiting: the
 				 * bus is faster than the worker. Let the main
 				 * loop run a pass (it resumes the worker;
-				 * twi_busy stays set, and the full queue holds
+				 * TWI_BUSY stays set, and the full queue holds
 				 * SCL meanwhile). */
-				twi_resume = 1;
+				twi_flag_set(TWI_RESUME);
 				return;
 			}
 			status = twi_ev[2 * r];
@@ -190,7 +206,7 @@ void twi_worker(void)
 			sei();
 			twi_event(status, 0);
 		} else {
-			twi_tx_ready = 1;	/* proto_tx is current */
+			tx_ready();	/* proto_tx is current */
 			sei();
 			return;
 		}
@@ -198,35 +214,40 @@ void twi_worker(void)
 }
 
 /*
- * An interrupt handler that held the worker off (adc.S: twi_busy set while
- * twi_busy was clear) gives it back, and works on what the fast path
- * queued meanwhile, as the worker's own ending would. Interrupts on.
+ * The ADC interrupt's work ends (adc.S set TWI_ADC, which kept the fast
+ * path from becoming the worker meanwhile): work on what it queued, as
+ * the worker's own ending would, unless a worker runs. Interrupts on.
  */
 void twi_give_back(void)
 {
 	cli();
-	if (twi_ev_r == twi_ev_w && !twi_tx_wait) {
-		twi_busy = 0;
+	twi_flag_clr(TWI_ADC);
+	if (twi_flag(TWI_BUSY) || !twi_flag(TWI_PEND)) {
 		sei();
 		return;
 	}
+	twi_flag_set(TWI_BUSY);
 	sei();
 	twi_resume_worker();
 }
 
-/* The main loop's turn as the worker, after a yield: twi.S's ending. */
+/*
+ * Run the worker as twi.S does, TWI_BUSY held by the caller: the main
+ * loop after a yield, the ADC interrupt after its work.
+ */
 void twi_resume_worker(void)
 {
 	for (;;) {
+		twi_flag_clr(TWI_RESUME);
 		twi_worker();
+		if (twi_flag(TWI_RESUME))
+			return;		/* it yielded again: next pass */
 		cli();
-		if (twi_resume)
-			break;		/* it yielded again: next pass */
-		if (twi_ev_r == twi_ev_w && !twi_tx_wait) {
-			twi_busy = 0;
-			break;
+		if (!twi_flag(TWI_PEND)) {
+			twi_flag_clr(TWI_BUSY);
+			sei();
+			return;
 		}
 		sei();
 	}
-	sei();
 }

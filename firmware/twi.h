@@ -8,6 +8,20 @@
 #define TWCR_HOLD	(_BV(TWEA) | _BV(TWEN))	/* TWINT kept, masked */
 #define TWI_QMASK	15		/* event queue: 16 (status, byte) */
 
+/*
+ * The flags the fast path tests and sets, in GPIOR0: one-cycle bit tests
+ * and atomic bit sets/clears (sbis, sbi, cbi) that need no register, so
+ * the fast path reaches the release of SCL sooner and the worker's final
+ * check with interrupts off is a few cycles.
+ */
+#define TWI_TXR		0	/* proto_tx is current: send it */
+#define TWI_TXR2	1	/* ... and proto_tx2 is the byte after it */
+#define TWI_BUSY	2	/* a worker runs, or yielded (TWI_RESUME) */
+#define TWI_PEND	3	/* an event queued or a transmit held since
+				 * the worker last looked */
+#define TWI_RESUME	4	/* the worker yielded: main resumes it */
+#define TWI_ADC		5	/* the ADC interrupt's work runs */
+
 #ifdef __ASSEMBLER__
 /*
  * Around a call into C from a vector (twi.S, adc.S): the registers a C
@@ -48,7 +62,9 @@ void twi_resume_worker(void);
 void twi_give_back(void);
 void twi_timeout(uint8_t mark);
 uint8_t twi_bus_mark(void);
-extern volatile uint8_t twi_resume;
+#define twi_flag(f)		(GPIOR0 & _BV(f))
+#define twi_flag_set(f)		(GPIOR0 |= _BV(f))	/* sbi: atomic */
+#define twi_flag_clr(f)		(GPIOR0 &= ~_BV(f))	/* cbi: atomic */
 #endif
 
 #endif

@@ -255,11 +255,11 @@ t_eq "a 2 s outage and a power-on reset: D5, D13, A2 high, D11 low" \
 # ---- a Nano reflashed while bound ------------------------------------------
 # The cache belongs to the firmware identified at probe: other firmware
 # (here the 8 MHz build) gets nothing, said once; the same firmware again
-# gets it all back. The 8 MHz build still holds SCL past a Pi 1-4's clock
-# when it commits a frame (Documentation/firmware.rst, "Clock stretching"):
-# it runs on the ideal master here, whatever run-guest --master says.
+# gets it all back. Both builds keep within a Pi 1-4's clock at 100 kHz
+# (Documentation/firmware.rst): the 8 MHz build runs on the master that
+# run-guest --master says, as the 16 MHz one does.
 log_mark
-simctl bus reflash 2a 8 ideal >/dev/null
+simctl bus reflash 2a 8 >/dev/null
 sleep 2
 t_run "reflashed with the 8 MHz build while bound: said in the log" \
 	test "$(log_since | grep -c 'with other firmware (identity 41 50, protocol 1.[0-9]*, capabilities 0x.., 8 MHz; bound to 1.[0-9]*, 0x.., 16 MHz): its configuration is not written back')" -ge 1
