@@ -9,8 +9,9 @@
 # to run (bus params noints gpio two adc pwm cli guide motorcar gpiozero
 # stream stream-max adc-dt probe panic), all of them by default.
 #
-# TWIN_MASTER=bcm2711 (run-guest --master) runs the boots at 100 kHz with
-# 16 MHz Nanos on that model of the Pi's I2C controller; each then also
+# TWIN_MASTER=bcm2711 (run-guest --master) runs the boots at 100 kHz
+# (16 MHz Nanos, and gpio's reflash with the 8 MHz build) on that model of
+# the Pi's I2C controller; each then also
 # tests that it corrupted no transaction. params (an 8 MHz Nano at
 # 400 kHz) and stream (400 kHz) stay on the ideal master: the firmware
 # stretches there (Documentation/firmware.rst).
