@@ -162,7 +162,7 @@ static const uint8_t rtype[NREGS] FLASH = {
 	RT(ARDUIPI_REG_WDT, ARDUIPI_REG_WDT, R_ANY | S_WDT),
 };
 
-static uint8_t reg_check(uint8_t r, uint8_t v, uint8_t int_line)
+static uint8_t reg_check(uint8_t r, uint8_t v)
 {
 	uint8_t t = is_bank(r) ? FLASH_READ(&rtype[r - ARDUIPI_REG_FIRST]) & 0x0f :
 		    R_BAD;
@@ -175,7 +175,8 @@ static uint8_t reg_check(uint8_t r, uint8_t v, uint8_t int_line)
 	case R_LINES0:
 	case R_LINES1:
 	case R_LINES2:
-		return line_bits_check(t - R_LINES0, v, int_line);
+		return line_bits_check(t - R_LINES0, v,
+				       frame_val(ARDUIPI_REG_INT_PIN));
 	case R_ADDR:
 		return v >= ARDUIPI_ADDR_MIN && v <= ARDUIPI_ADDR_MAX ?
 		       ARDUIPI_OK : ARDUIPI_ERR_BAD_VALUE;
@@ -295,17 +296,18 @@ static void pwm_img_put(uint8_t r, uint8_t v)
 static uint8_t pwm_check(void)
 {
 	uint16_t top;
-	uint8_t ch;
 
 	if (!pwm_img_on)
 		return ARDUIPI_OK;	/* no PWM register written */
 	top = PWM_AT(ARDUIPI_REG_T1_TOP);
 	if (top < ARDUIPI_T1_TOP_MIN || top > ARDUIPI_T1_TOP_MAX)
 		return ARDUIPI_ERR_BAD_VALUE;
-	for (ch = 0; ch < ARDUIPI_NPWM; ch++)
-		if (PWM_AT(ARDUIPI_REG_PWM_DUTY(ch)) > pwm_full(ch, top))
-			return ARDUIPI_ERR_BAD_VALUE;
-	return ARDUIPI_OK;
+	/* unrolled: each a compare with a constant address and period */
+#define FITS(ch)	(PWM_AT(ARDUIPI_REG_PWM_DUTY(ch)) <= pwm_full(ch, top))
+	_Static_assert(ARDUIPI_NPWM == 6, "six channels");
+	return FITS(0) && FITS(1) && FITS(2) && FITS(3) && FITS(4) && FITS(5) ?
+	       ARDUIPI_OK : ARDUIPI_ERR_BAD_VALUE;
+#undef FITS
 }
 
 /* ... and the short ones, and those on state the main loop changes (in
@@ -478,7 +480,7 @@ void bank_check_byte(uint8_t reg, const uint8_t *d, uint8_t i)
 	c_last = reg + i;
 	pwm_img_put(c_last, d[i]);
 	if (!c_err)
-		c_err = reg_check(reg + i, d[i], frame_val(ARDUIPI_REG_INT_PIN));
+		c_err = reg_check(reg + i, d[i]);
 }
 
 uint8_t bank_store_pending(void)

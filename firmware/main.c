@@ -9,7 +9,8 @@
  * (adc.c), latches pin edges for the INT line (below), runs the host-loss
  * failsafe and the application watchdog (failsafe.c), persists a new I2C
  * address and the boot state (persist.c; the pins' state after any reset,
- * applied in .init3), and lets go of a bus a master left (below).
+ * applied in .init3), lets go of a bus a master left (below), and keeps a
+ * bare read's reply fresh (twi_refresh(), once per timer0 tick).
  * State shared with the TWI worker is touched with interrupts off for a
  * few cycles at a time.
  */
@@ -131,6 +132,7 @@ static void twi_poll(void)
 int main(void)
 {
 	uint8_t cause = mcusr_saved, addr, req;
+	uint32_t fresh_us = 0;
 
 	if ((cause & _BV(PORF)) || boot_magic != BOOT_MAGIC) {
 		boot_magic = BOOT_MAGIC;
@@ -163,5 +165,9 @@ int main(void)
 		addr_poll(req & REQ_ADDR);
 		boot_poll(req & REQ_BOOT);
 		twi_poll();
+		if (now_us != fresh_us) {	/* once per timer0 tick */
+			fresh_us = now_us;
+			twi_refresh();
+		}
 	}
 }

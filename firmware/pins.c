@@ -32,10 +32,6 @@ uint8_t pwm_channel(uint8_t line)
 	return line < 14 ? channel[line] : NO_CHANNEL;
 }
 
-uint16_t pwm_full(uint8_t ch, uint16_t t1_top)
-{
-	return (ch == 3 || ch == 4) ? t1_top + 1 : 256;
-}
 
 void port_to_banks(uint8_t port, uint8_t val, uint8_t bank[3])
 {

@@ -29,8 +29,12 @@ uint8_t port_ddr(uint8_t port);
 void port_to_banks(uint8_t port, uint8_t val, uint8_t bank[3]);
 /* PWM channel driving a line, or NO_CHANNEL. */
 uint8_t pwm_channel(uint8_t line);
-/* Timer TOP + 1 (the 100 % duty value) of a channel. */
-uint16_t pwm_full(uint8_t ch, uint16_t t1_top);
+/* Timer TOP + 1 (the 100 % duty value) of a channel: timer1's channels
+ * (D9, D10) count to t1_top, the others to 255. */
+static inline uint16_t pwm_full(uint8_t ch, uint16_t t1_top)
+{
+	return (ch == 3 || ch == 4) ? t1_top + 1 : 256;
+}
 /* INT output: open drain, asserted = driven low, else released. */
 void int_set(uint8_t asserted);
 extern volatile uint8_t int_asserted;

@@ -33,6 +33,7 @@ static uint8_t flen;		/* bytes stored */
 static uint8_t fover;		/* a byte was refused or did not fit */
 static uint8_t fcrc;		/* PEC so far (PEC frames only) */
 static uint8_t fclass, fmax;	/* command class, most bytes allowed */
+static uint8_t fpec;		/* 1: one byte more is the SMBus PEC */
 static uint8_t in_write;
 
 enum rd_kind {
@@ -40,6 +41,7 @@ enum rd_kind {
 	RD_FAILED,	/* last command was refused: 0xff, error already set */
 	RD_PIN, RD_PINMODE, RD_PORT, RD_DDR, RD_PORTPIN, RD_PING,
 	RD_BANK,	/* registers rd_arg .. rd_end - 1 */
+	RD_WORD,	/* registers rd_arg, rd_arg + 1, then SMBus PEC */
 	RD_PEC,		/* rd_n registers from rd_arg, then PEC */
 	RD_PEC_FIFO,	/* rd_n bytes of the ADC FIFO, then PEC */
 	RD_PEC_BAD,	/* refused PEC read: bytes that never match a PEC */
@@ -217,6 +219,10 @@ static uint8_t read_byte(uint8_t *err)
 		else
 			*err = ARDUIPI_ERR_OVERRUN;
 		break;
+	case RD_WORD:
+		single = 2;
+		b = reg_read(rd_arg + (i & 1), i);
+		break;
 	case RD_PEC:
 	case RD_PEC_FIFO:
 	case RD_STATUS:
@@ -234,10 +240,16 @@ static uint8_t read_byte(uint8_t *err)
 		}
 		break;
 	}
-	if (single && i) {
+	/* the specification's replies (one byte, or an analog word), then
+	 * their SMBus PEC: what i2cget's "bp" and "wp" read */
+	if (single && i == single) {
+		b = rd_crc;
+	} else if (single && i > single) {
 		b = 0xff;
 		*err = ARDUIPI_ERR_OVERRUN;
 	}
+	if (single)
+		rd_crc = crc8_byte(rd_crc, b);
 	if (rd_idx != 0xff)
 		rd_idx++;
 	return b;
@@ -273,6 +285,44 @@ static void sent(void)
 	if (err_flight)
 		proto_error(err_flight);
 	err_flight = 0;
+}
+
+/*
+ * A read that no write of its own transaction set up (a bare read) is
+ * answered from the cursor the last transaction left, prepared at its
+ * end. The main loop has the first byte prepared again while the bus is
+ * quiet (twi.c), so that such a read gets data as of then, not as of the
+ * last write: proto_refresh() works it out beside the cursor in force (the
+ * worker held off) and returns it in *b; once the TWI layer has put *b in
+ * proto_tx (if no read has taken the old one meanwhile),
+ * proto_refresh_take() brings the rest of the cursor along. Replies
+ * whose value cannot change (ping, a status, filler) are left alone, and
+ * so is a cursor a read has moved. Returns whether there is one to take.
+ */
+static uint8_t fresh_err, fresh_crc, fresh_latch;
+
+uint8_t proto_refresh(uint8_t *b)
+{
+	uint8_t crc = rd_crc, latch = rd_latch;
+
+	if (rd_idx != 1 || rd_kind < RD_PIN || rd_kind == RD_PING ||
+	    rd_kind > RD_PEC_FIFO)
+		return 0;
+	rd_idx = 0;
+	rd_crc = crc8_byte(rd_crc0, addr_w | 1);
+	*b = read_byte(&fresh_err);
+	fresh_crc = rd_crc;
+	fresh_latch = rd_latch;
+	rd_crc = crc;		/* rd_idx is 1 again */
+	rd_latch = latch;
+	return 1;
+}
+
+void proto_refresh_take(void)
+{
+	err_next = fresh_err;
+	rd_crc = fresh_crc;
+	rd_latch = fresh_latch;
 }
 
 void proto_read_start(void)
@@ -531,6 +581,13 @@ static uint8_t commit_frame(void)
 			rd_kind = RD_PEC_BAD;
 		return ARDUIPI_ERR_LONG;
 	}
+	if (fpec && flen == fmax + 1) {
+		/* one byte more than the command takes: its SMBus PEC (what
+		 * i2cset's "bp" and "wp" send), which must complete the CRC */
+		if (fcrc)
+			return ARDUIPI_ERR_PEC;
+		flen--;
+	}
 	switch (fclass) {
 	case F_PIN:
 		return commit_pin(cmd);
@@ -538,9 +595,8 @@ static uint8_t commit_frame(void)
 		err = port_cmd(cmd, &port);
 		return commit_port(err, port);
 	case F_ANALOG:
-		rd_kind = RD_BANK;
+		rd_kind = RD_WORD;
 		rd_arg = ARDUIPI_REG_ADC_RESULT + 2 * (cmd & 7);
-		rd_end = rd_arg + 2;
 		return ARDUIPI_OK;
 	case F_PING:
 		rd_kind = RD_PING;
@@ -594,11 +650,16 @@ void proto_write_start(void)
 }
 
 /*
- * ACK policy: a byte that completes a valid frame is acknowledged, and so
- * is the next one (the hardware cannot NACK a byte by its own value, and a
- * STOP after TWEA = 0 must never be what a good frame depends on). A byte
- * beyond the frame, or data after an unknown command, makes the following
- * bytes NACKed: the master sees an error at once, nothing is applied.
+ * ACK policy: every byte a frame can take is acknowledged (for the
+ * specification's commands one more: their SMBus PEC), and the first byte
+ * beyond is refused: the hardware decides a byte's ACK before the byte
+ * arrives, so TWEA is cleared on the last byte the frame can take, and
+ * data after an unknown command is refused from its first byte. The
+ * master sees an error at once; nothing is applied. A frame that ends
+ * there is still committed: the STOP or repeated START after it is
+ * reported with TWEA clear as after any byte (TWEA decides only the next
+ * byte's ACK), and the fast path sets TWEA again as it releases that
+ * event, before an address byte can follow.
  */
 uint8_t proto_write_byte(uint8_t b)
 {
@@ -610,13 +671,14 @@ uint8_t proto_write_byte(uint8_t b)
 	if (flen == 1) {
 		fclass = classify(b);
 		fmax = class_max[fclass];
+		fpec = fclass >= F_PIN && fclass <= F_PING;
 	} else if (flen == 2 && fclass == F_PIN && b == ARDUIPI_PIN_PWM) {
 		fmax = 3;
 	} else if (flen == 3 && fclass == F_PECW) {
 		fmax = b && b <= ARDUIPI_PEC_MAX_LEN ? b + 4 : 3;
 	}
 	fcrc = crc8_byte(fcrc, b);	/* every frame: see RD_FAILED */
-	if (flen > fmax) {
+	if (flen > fmax + fpec) {
 		fover = 1;
 		return 0;
 	}
@@ -627,7 +689,8 @@ uint8_t proto_write_byte(uint8_t b)
 		bank_check_byte(frame[1], frame + 3, flen - 4);
 	if (fclass == F_PECW && flen == fmax - 1 && flen >= 4)
 		bank_precheck();	/* the last data byte */
-	return fclass != F_UNKNOWN;
+	/* the last byte the frame can take: the next one is refused */
+	return flen < fmax + fpec;
 }
 
 /* 0x88: the TWI is no longer addressed, no STOP event will follow. */

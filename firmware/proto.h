@@ -72,6 +72,10 @@ void proto_read_start(void);
 void proto_read_next(void);
 /* 0xc0/0xc8, the master ended the read. */
 void proto_read_done(void);
+/* A bare read's first byte prepared again as *b (see proto.c), the
+ * worker held off; the rest of its cursor, once *b is proto_tx. */
+uint8_t proto_refresh(uint8_t *b);
+void proto_refresh_take(void);
 /* 0x00, bus error: frame discarded, error recorded. */
 void proto_bus_error(void);
 /* Provided by the TWI layer: proto_tx is final before the event is done. */

@@ -26,10 +26,10 @@ void twi_init(uint8_t addr)
 
 /* proto_tx is current (and proto_tx2 after it, for a status reply).
  * Interrupts off, no event queued or held. */
-static void tx_ready(void)
+static inline __attribute__((always_inline)) void tx_ready(uint8_t staged)
 {
 	twi_flag_set(TWI_TXR);
-	if (proto_staged)
+	if (staged)
 		twi_flag_set(TWI_TXR2);
 }
 
@@ -148,13 +148,15 @@ static uint8_t tx_release(void)
  */
 void proto_tx_early(void)
 {
+	uint8_t staged = proto_staged, r = twi_ev_r;	/* read before */
+
 	cli();
-	if (twi_ev_r == twi_ev_w) {
+	if (r == twi_ev_w) {
 		if (twi_tx_wait) {
 			twi_ev[2 * twi_ev_w] = tx_release();
 			twi_ev_w = (twi_ev_w + 1) & TWI_QMASK;
 		} else {
-			tx_ready();
+			tx_ready(staged);
 		}
 	}
 	sei();
@@ -170,7 +172,7 @@ void proto_tx_early(void)
  */
 void twi_worker(void)
 {
-	uint8_t status, data, r = twi_ev_r, n = 0;
+	uint8_t status, data, r = twi_ev_r, n = 0, staged;
 
 	for (;;) {
 		twi_flag_clr(TWI_PEND);		/* looking now */
@@ -187,16 +189,21 @@ void twi_worker(void)
 			status = twi_ev[2 * r];
 			data = twi_ev[2 * r + 1];
 			r = (r + 1) & TWI_QMASK;
-			cli();
-			twi_ev_r = r;
-			/* a slot is free again: take events again, unless
-			 * a transmit is held (its release unmasks) */
-			if (!(TWCR & _BV(TWIE)) && !twi_tx_wait)
-				TWCR = (TWCR & ~_BV(TWINT)) | _BV(TWIE);
-			sei();
+			twi_ev_r = r;	/* one byte: the fast path sees it whole */
+			/* a slot is free again: take events again if the
+			 * fast path masked them (a full queue), unless a
+			 * transmit is held (its release unmasks); only then
+			 * with interrupts off */
+			if (!(TWCR & _BV(TWIE))) {
+				cli();
+				if (!(TWCR & _BV(TWIE)) && !twi_tx_wait)
+					TWCR = (TWCR & ~_BV(TWINT)) | _BV(TWIE);
+				sei();
+			}
 			twi_event(status, data);
 			continue;
 		}
+		staged = proto_staged;
 		cli();
 		if (r != twi_ev_w) {
 			sei();		/* one more came in meanwhile */
@@ -206,7 +213,7 @@ void twi_worker(void)
 			sei();
 			twi_event(status, 0);
 		} else {
-			tx_ready();	/* proto_tx is current */
+			tx_ready(staged);	/* proto_tx is current */
 			sei();
 			return;
 		}
@@ -232,8 +239,42 @@ void twi_give_back(void)
 }
 
 /*
+ * The main loop, the bus quiet (nothing addressing the Nano, nothing
+ * queued): a bare read's first byte prepared again as of now
+ * (proto_refresh()), the worker held off meanwhile. A read that comes
+ * during that takes the byte in force, as the fast path found it (no
+ * stretch), and the new one is dropped. Interrupts are off only to claim
+ * the worker and to put the new byte in place, a few cycles each; the
+ * rest of the cursor follows with them on, since only the worker uses it.
+ */
+void twi_refresh(void)
+{
+	uint8_t w = twi_ev_w, b, took;
+
+	if (twi_bus_mark())
+		return;
+	cli();
+	if ((GPIOR0 & (_BV(TWI_BUSY) | _BV(TWI_PEND))) || twi_ev_w != w) {
+		sei();		/* a worker, or an event since the look */
+		return;
+	}
+	twi_flag_set(TWI_BUSY);
+	sei();
+	if (proto_refresh(&b)) {
+		cli();
+		took = twi_flag(TWI_TXR);	/* no event since: unsent */
+		if (took)
+			proto_tx = b;
+		sei();
+		if (took)
+			proto_refresh_take();
+	}
+	twi_resume_worker();	/* works on what came meanwhile, lets go */
+}
+
+/*
  * Run the worker as twi.S does, TWI_BUSY held by the caller: the main
- * loop after a yield, the ADC interrupt after its work.
+ * loop after a yield or a refresh, the ADC interrupt after its work.
  */
 void twi_resume_worker(void)
 {

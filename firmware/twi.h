@@ -59,6 +59,7 @@
 void twi_init(uint8_t addr);
 void twi_worker(void);
 void twi_resume_worker(void);
+void twi_refresh(void);
 void twi_give_back(void);
 void twi_timeout(uint8_t mark);
 uint8_t twi_bus_mark(void);

@@ -175,9 +175,13 @@ static void t_bad_input(void)
 	REFUSED(ARDUIPI_ERR_BAD_VALUE, 0x05, 0x02);	/* level 2 */
 	REFUSED(ARDUIPI_ERR_SHORT, 0x09, 0xee);		/* PWM, no duty */
 	REFUSED(ARDUIPI_ERR_NOT_PWM, 0x04, 0xee, 0x80);	/* D4 has no timer */
-	REFUSED(ARDUIPI_ERR_LONG, 0x05, 0x01, 0x00);
-	REFUSED(ARDUIPI_ERR_LONG, 0xe0, 0x01, 0x02);
-	REFUSED(ARDUIPI_ERR_LONG, 0xa0, 0x00);
+	/* one byte more is the SMBus PEC (here a wrong one), two too long */
+	REFUSED(ARDUIPI_ERR_PEC, 0x05, 0x01, 0x00);
+	REFUSED(ARDUIPI_ERR_LONG, 0x05, 0x01, 0x00, 0x00);
+	REFUSED(ARDUIPI_ERR_PEC, 0xe0, 0x01, 0x02);
+	REFUSED(ARDUIPI_ERR_LONG, 0xe0, 0x01, 0x02, 0x03);
+	REFUSED(ARDUIPI_ERR_PEC, 0xa0, 0x00);
+	REFUSED(ARDUIPI_ERR_LONG, 0xa0, 0x00, 0x00);
 	REFUSED(ARDUIPI_ERR_SHORT, 0x3d);		/* port pin, no data */
 	REFUSED(ARDUIPI_ERR_BAD_VALUE, 0x3d, 0x42);
 	REFUSED(ARDUIPI_ERR_BAD_PIN, 0x4b, 0x07);	/* PB7 */
@@ -278,7 +282,10 @@ static void t_over_read(void)
 	clear_err();
 	host_xfer(&c, 1, r, 3);
 	EQ(r[0], ARDUIPI_PING_DEFAULT);
-	EQ(r[1], 0xff);
+	/* its SMBus PEC: over the address bytes, the command and the reply */
+	EQ(r[1], crc8_byte(crc8_byte(crc8_byte(crc8_byte(0, HOST_ADDR << 1), c),
+				     HOST_ADDR << 1 | 1), r[0]));
+	EQ(r[2], 0xff);
 	EQ(err(), ARDUIPI_ERR_OVERRUN);
 }
 

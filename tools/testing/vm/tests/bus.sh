@@ -85,6 +85,35 @@ t_eq "PEC read of ID0/ID1: 'A' 'P'" "0x41 0x50" \
 t_eq "SMBus read word (i2cget ... w) is a combined transfer" 0x5041 \
 	"$(i2cget -y 1 0x2a 0x50 w)"
 
+# ---- SMBus conventions: PEC, fresh bare reads, surplus bytes refused -------
+# i2c-tools computes and checks the PEC itself ("p"): what the firmware
+# sends and expects is what a Pi's i2c-dev user gets (protocol.rst, SMBus).
+fresh
+t_eq "i2cget -y 1 0x2a 0xe0 bp: the ping, PEC checked" 0x55 "$(i2cget -y 1 0x2a 0xe0 bp)"
+i2cset -y 1 0x2a 0xe0 0x66 bp
+t_eq "i2cset -y 1 0x2a 0xe0 0x66 bp: applied" 0x66 "$(i2cget -y 1 0x2a 0xe0)"
+i2cset -y 1 0x2a 0x0d 0x01 bp; settle
+t_eq "i2cset -y 1 0x2a 0x0d 0x01 bp: D13 high" "1 out 0" "$(simctl pin D13)"
+simctl adc 0 2.5; simctl wait 20
+t_near "i2cget -y 1 0x2a 0xa0 wp: A0 at 2.5 V, PEC checked" 512 \
+	"$(($(i2cget -y 1 0x2a 0xa0 wp)))" 1
+i2cset -y 1 0x2a 0x59 0x00		# ERROR cleared
+i2ctransfer -y 1 w3@0x2a 0xe0 0x77 0x00
+t_eq "a trailing byte that is not the PEC: refused (ERR_PEC)" "0x09 0x66" \
+	"$(i2cget -y 1 0x2a 0x59) $(i2cget -y 1 0x2a 0xe0)"
+t_fails_with "a byte after the PEC: refused at once (NACK)" "Remote I/O error" \
+	i2ctransfer -y 1 w4@0x2a 0xe0 0x77 0x00 0x00
+t_eq "... nothing applied" 0x66 "$(i2cget -y 1 0x2a 0xe0)"
+t_fails_with "a bank write one register too long: refused at its 34th byte" \
+	"Remote I/O error" i2ctransfer -y 1 w34@0x2a 0x82 0x00=
+fresh
+i2cset -y 1 0x2a 0x05			# select D5: a short write
+simctl drive D5 1; simctl wait 3 >/dev/null
+t_eq "a bare read (i2cget -y 1 0x2a) after D5 rose: as the read finds it" 0x01 \
+	"$(i2cget -y 1 0x2a)"
+simctl drive D5 0; simctl wait 3 >/dev/null
+t_eq "... and after it fell" 0x00 "$(i2cget -y 1 0x2a)"
+
 # ---- errors as a real adapter reports them -------------------------------
 t_fails_with "address NACK gives ENXIO" "No such device or address" \
 	i2ctransfer -y 1 w1@0x33 0xe0
