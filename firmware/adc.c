@@ -36,12 +36,14 @@ static uint8_t adc_stable;		/* reference settled at start */
 static uint8_t adc_keep;		/* not the first of a pair */
 static uint32_t adc_ref_us, adc_slow_us, avcc_us;
 
-/* A new verdict on EEPROM writes; checks made before no longer hold. */
+/* A new verdict on EEPROM writes; checks made before no longer hold
+ * (proto_gen moves after the verdict: a check in between sees the new one
+ * and is made again all the same). */
 static void ee_refuse(uint8_t why)
 {
 	if (why != proto_ee_refuse) {
-		proto_gen++;
 		proto_ee_refuse = why;
+		proto_gen++;
 	}
 }
 

@@ -44,8 +44,8 @@ static void failsafe_trip(void)
 
 	/* first: from now on the host's GPIO/PWM writes are refused (proto.c) */
 	cli();
-	proto_gen++;	/* before anything a write's checks look at */
 	REG(ARDUIPI_REG_STATUS) |= ARDUIPI_STATUS_FS_TRIPPED;
+	proto_gen++;	/* with it: a write checked before is checked again */
 	sei();
 	for (b = 0; b < 3; b++) {
 		uint8_t m = REG(ARDUIPI_REG_FS_MASK + b);
@@ -53,8 +53,14 @@ static void failsafe_trip(void)
 		uint8_t *dir = &REG(ARDUIPI_REG_GPIO_DIR + b);
 		uint8_t *out = &REG(ARDUIPI_REG_GPIO_OUT + b);
 
-		cli();		/* each read-modify-write on its own */
+		/* each read-modify-write on its own, a few cycles each, with
+		 * an instruction in between for a waiting interrupt (no frame
+		 * can change these in between: it sees the trip) */
+		cli();
 		*dir |= m;
+		sei();
+		__asm__ __volatile__("nop");
+		cli();
 		*out = (*out & ~m) | lvl;
 		sei();
 	}
@@ -65,6 +71,7 @@ static void failsafe_trip(void)
 		REG(ARDUIPI_REG_PWM_CTRL(ch)) &= ~ARDUIPI_PWM_ENABLE;
 		sei();
 	}
+	proto_gen++;	/* and once more: a check made during these edits */
 	apply_due = 1;		/* apply_poll(), later in this pass */
 }
 

@@ -96,8 +96,9 @@ static void irq_poll(void)
 }
 
 /*
- * Safety net: TWEA is cleared to refuse the rest of a bad frame and set
- * again by the next TWI event. Should none come, re-arm after 2 ms so the
+ * Safety net: TWEA is cleared to refuse the first byte beyond what a frame
+ * can take (the last byte of a complete frame, or an unknown command's)
+ * and set again by the next TWI event. Should none come, re-arm after 2 ms so the
  * device can never stay deaf to its address. And the slave-side timeout:
  * addressed, no event for ARDUIPI_TWI_TIMEOUT_MS (twi_timeout).
  */

@@ -147,11 +147,20 @@ void boot_poll(uint8_t req)
 	uint8_t i;
 
 	if (req) {
-		cli();
-		for (i = 0; i < 2 * ARDUIPI_GPIO_BANKS; i++)
-			boot_buf[BOOT_DIR + i] = REG(ARDUIPI_REG_BOOT_DIR + i);
-		boot_buf[BOOT_INT] = REG(ARDUIPI_REG_INT_PIN);
-		sei();
+		/* a snapshot with interrupts on: taken again if a frame
+		 * landed meanwhile (proto_frames moved; frames are much
+		 * slower than this copy, and each try is bounded) */
+		uint8_t n, tries = 8;
+
+		do {
+			n = proto_frames;
+			/* regs is not volatile: read it again each time */
+			__asm__ __volatile__("" ::: "memory");
+			for (i = 0; i < 2 * ARDUIPI_GPIO_BANKS; i++)
+				boot_buf[BOOT_DIR + i] = REG(ARDUIPI_REG_BOOT_DIR + i);
+			boot_buf[BOOT_INT] = REG(ARDUIPI_REG_INT_PIN);
+			__asm__ __volatile__("" ::: "memory");
+		} while (n != proto_frames && --tries);
 		boot_buf[0] = 0;
 		boot_buf[BOOT_CRC] = crc8_buf(boot_buf + BOOT_DIR, BOOT_CRC - BOOT_DIR,
 					      BOOT_CRC0);

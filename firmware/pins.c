@@ -142,23 +142,39 @@ void pins_boot(const uint8_t dir[3], const uint8_t lvl[3])
 	DDRC = ((dir[1] >> 6) | (uint8_t)(dir[2] << 2)) & 0x0f;
 }
 
+/*
+ * The main loop's. The line's port and bit are worked out with interrupts
+ * on, and they are off only for the DDR's read-modify-write and a check
+ * that no pins_apply() ran since (a TWI worker moving the INT line: then
+ * again, on its new port), so the TWI fast path waits 9 cycles at most.
+ * int_asserted goes first: a pins_apply() in between drives the line as
+ * it says, and the write here is then the same.
+ */
 void int_set(uint8_t asserted)
 {
-	volatile uint8_t *ddr = int_ddr;
-	uint8_t set = asserted ? int_mask : 0, keep = asserted ? 0xff : ~int_mask;
-	uint8_t sreg = SREG;
+	volatile uint8_t *ddr;
+	uint8_t set, keep, gen, sreg = SREG;
 
-	if (!ddr) {
-		int_asserted = asserted;	/* one byte: atomic */
-		return;
+	int_asserted = asserted;	/* one byte: atomic */
+	for (;;) {
+		gen = hw_gen;
+		ddr = int_ddr;
+		if (!ddr)
+			return;
+		set = asserted ? int_mask : 0;
+		keep = asserted ? 0xff : ~int_mask;
+		__asm__ __volatile__("" : "+r"(ddr), "+r"(set), "+r"(keep), "+r"(gen));
+		cli();
+		if (hw_gen == gen) {
+			*ddr = (*ddr & keep) | set;
+			SREG = sreg;
+			/* a one-cycle instruction before the return's four,
+			 * for a waiting interrupt */
+			__asm__ __volatile__("nop");
+			return;
+		}
+		SREG = sreg;
 	}
-	/* worked out before: interrupts off for the store and the DDR's
-	 * read-modify-write only (the TWI fast path waits 9 cycles at most) */
-	__asm__ __volatile__("" : "+r"(ddr), "+r"(set), "+r"(keep));
-	cli();
-	int_asserted = asserted;
-	*ddr = (*ddr & keep) | set;
-	SREG = sreg;
 }
 
 /*
@@ -200,15 +216,22 @@ void pwm_apply(void)
 		/*
 		 * ICR1 is not double-buffered: a counter already past the new
 		 * TOP would run on to 0xffff (a 65536-tick period, the pins
-		 * stuck). New TOP first, then the check, with interrupts off
-		 * so that nothing comes in between: a counter that reaches
-		 * the new TOP meanwhile wraps by itself.
+		 * stuck). New TOP first, then the check: a counter that
+		 * reaches the new TOP meanwhile wraps by itself, and one
+		 * already past it stays past it until it is reset here. Each
+		 * 16-bit access (through TEMP) with interrupts off on its own,
+		 * an instruction between them for a waiting interrupt.
 		 */
 		uint8_t sreg = SREG;
+		uint16_t t;
 
 		cli();
 		ICR1 = top1;
-		if (TCNT1 > top1)
+		SREG = sreg;
+		__asm__ __volatile__("nop");
+		cli();
+		t = TCNT1;
+		if (t > top1)
 			TCNT1 = 0;
 		SREG = sreg;
 	}

@@ -21,6 +21,7 @@ volatile uint8_t proto_req;
 volatile uint8_t proto_addr;
 volatile uint8_t proto_ee_refuse;
 volatile uint8_t proto_gen;
+volatile uint8_t proto_frames;
 volatile uint8_t proto_tx, proto_tx2;
 uint8_t proto_staged;
 
@@ -729,6 +730,7 @@ void proto_end(void)
 		bank_store();
 		apply_hw();
 	}
+	proto_frames++;
 }
 
 void proto_bus_error(void)

@@ -4,8 +4,11 @@
  * state and back. Portable C (no AVR registers are touched here), so the
  * same file runs in the host unit tests and under the fuzzer.
  *
- * Calling contract (see twi.c): every function is called from the TWI
- * interrupt handler after it has released SCL, never concurrently.
+ * Calling contract (see twi.c): every function is called by the TWI
+ * worker (from the TWI interrupt after it has released SCL, from the ADC
+ * interrupt's end or from the main loop after a yield, never two at a
+ * time: TWI_BUSY), and proto_refresh()/proto_refresh_take() by the main
+ * loop holding TWI_BUSY.
  */
 #ifndef ARDUIPI_PROTO_H
 #define ARDUIPI_PROTO_H
@@ -35,11 +38,15 @@ extern volatile uint8_t proto_req;
 extern volatile uint8_t proto_addr;	/* the committed new address */
 extern volatile uint8_t proto_ee_refuse;	/* adc.c: 0 or why no EEPROM write */
 /*
- * Bumped by the main loop before it changes state a write's checks look
- * at (a failsafe trip, proto_ee_refuse): a check made before still holds
- * if it has not moved (bank.c).
+ * Moved on by the main loop as it changes state a write's checks look at
+ * (a failsafe trip: with STATUS.FS_TRIPPED and again after its edits;
+ * proto_ee_refuse: after the new verdict): a check made while it had the
+ * value it has at the commit still holds (bank.c).
  */
 extern volatile uint8_t proto_gen;
+/* Moves on with every frame the worker has committed and stored: the main
+ * loop's copies of several registers check it (persist.c). */
+extern volatile uint8_t proto_frames;
 
 /*
  * The byte the TWI unit transmits if the master reads next. It is always

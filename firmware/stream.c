@@ -37,22 +37,31 @@ volatile uint8_t stream_dropping;	/* full: drop until emptied */
 static uint8_t store, widx;		/* producer: this scan */
 static uint16_t wpos;
 
+/*
+ * With interrupts on: the producer (an ADC interrupt that comes meanwhile,
+ * if the stream was stopped and started again before it ended) finds
+ * resetting set and leaves everything alone; the consumer is the caller.
+ */
+static volatile uint8_t resetting;
+
 void stream_reset(uint8_t bytes)
 {
 	uint16_t c = ARDUIPI_ADC_FIFO_BYTES / bytes;
 
-	LOCK();
+	resetting = 1;
 	scan_bytes = bytes;
 	cap = c > 255 ? 255 : c;
 	stream_count = 0;
 	tail = head = 0;
 	seq_oldest = seq_next = 0;
 	stream_dropping = widx = 0;
-	UNLOCK();
+	resetting = 0;
 }
 
 void stream_put(uint8_t lo, uint8_t hi)
 {
+	if (resetting)
+		return;
 	if (!widx) {
 		store = !stream_dropping && stream_count < cap;
 		stream_dropping = !store;
@@ -83,34 +92,51 @@ uint8_t stream_peek(uint8_t i)
 	return fifo[(tail + i) & MASK];
 }
 
+/* The producer moves seq_next, and sets seq_oldest only while no scan is
+ * stored: only the two bytes of seq_next and the count are read with
+ * interrupts off. */
 uint16_t stream_seq(void)
 {
 	uint16_t s;
+	uint8_t n;
 
-	LOCK();
-	s = stream_count ? seq_oldest : seq_next;
-	UNLOCK();
-	return s;
+	{
+		LOCK();
+		s = seq_next;
+		n = stream_count;
+		UNLOCK();
+	}
+	return n ? seq_oldest : s;
 }
 
+/*
+ * The producer only adds scans, and sets seq_oldest only while none is
+ * stored; tail is the consumer's. So what is stored is read with
+ * interrupts off for a few cycles, the new tail worked out with them on,
+ * and only the count's decrement is locked again.
+ */
 uint8_t stream_pop_to(uint16_t seq)
 {
-	uint8_t err = ARDUIPI_OK;
-	uint16_t k;
+	uint8_t n, last;
+	uint16_t k, oldest;
 
 	LOCK();
-	k = seq - (stream_count ? seq_oldest : seq_next);
-	if ((int16_t)k <= 0) {
-		/* already consumed: a repeated write */
-	} else if (k > stream_count) {
-		err = ARDUIPI_ERR_BAD_VALUE;
-	} else {
-		tail = (tail + k * scan_bytes) & MASK;
-		seq_oldest += k;
-		stream_count -= k;
-		if (!stream_count)
-			stream_dropping = 0;
-	}
+	n = stream_count;
+	oldest = n ? seq_oldest : seq_next;
 	UNLOCK();
-	return err;
+	k = seq - oldest;
+	if ((int16_t)k <= 0)
+		return ARDUIPI_OK;	/* already consumed: a repeated write */
+	if (k > n)
+		return ARDUIPI_ERR_BAD_VALUE;
+	tail = (tail + k * scan_bytes) & MASK;
+	seq_oldest = oldest + k;	/* count > 0 still: the producer keeps off */
+	{
+		LOCK();
+		last = !(stream_count -= k);
+		if (last)
+			stream_dropping = 0;
+		UNLOCK();
+	}
+	return ARDUIPI_OK;
 }

@@ -113,7 +113,7 @@ TWI_vect:
 	call	twi_worker		/* queue empty (or a yield), interrupts on */
 	pop_after_c
 	sbic	FLAGS, TWI_RESUME	/* it yielded: the main loop resumes it */
-	rjmp	.Lout
+	rjmp	.Lyield
 	/*
 	 * Still the worker while the registers come back, interrupts on: an
 	 * event now is only queued (TWI_BUSY), never held for this. Then,
@@ -139,6 +139,19 @@ TWI_vect:
 	push	r31
 	rjmp	.Lagain
 
+	/* the worker yielded, TWI_BUSY kept: interrupts on again at once
+	 * (an event now is only queued) */
+.Lyield:
+	pop	r31
+	pop	r30
+	ori	r30, 0x80
+	out	_SFR_IO_ADDR(SREG), r30
+	pop	r25
+	pop	r30
+	pop	r24
+	reti
+
+	/* the fast path's own end: interrupts off since its entry */
 .Lout:	pop	r31
 	pop	r30
 	out	_SFR_IO_ADDR(SREG), r30

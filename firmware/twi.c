@@ -26,11 +26,15 @@ void twi_init(uint8_t addr)
 
 /* proto_tx is current (and proto_tx2 after it, for a status reply).
  * Interrupts off, no event queued or held. */
-static inline __attribute__((always_inline)) void tx_ready(uint8_t staged)
+static inline __attribute__((always_inline)) void tx_ready(uint8_t bits)
 {
-	twi_flag_set(TWI_TXR);
-	if (staged)
-		twi_flag_set(TWI_TXR2);
+	GPIOR0 |= bits;		/* in, or, out: 3 cycles */
+}
+
+/* The bits tx_ready() sets, worked out before interrupts go off. */
+static inline __attribute__((always_inline)) uint8_t tx_bits(void)
+{
+	return proto_staged ? _BV(TWI_TXR) | _BV(TWI_TXR2) : _BV(TWI_TXR);
 }
 
 static void twi_event(uint8_t status, uint8_t data)
@@ -42,11 +46,14 @@ static void twi_event(uint8_t status, uint8_t data)
 	case 0x80:		/* data received, ACK returned */
 		if (!proto_write_byte(data)) {
 			/* NACK the next byte, if it is still to come: a later
-			 * event in the queue means the frame is over */
+			 * event in the queue (or TWI_PEND, a held one) means
+			 * the frame is over */
+			uint8_t r = twi_ev_r;
+
 			cli();
-			if (twi_ev_r == twi_ev_w && !twi_tx_wait)
+			if (r == twi_ev_w && !twi_flag(TWI_PEND))
 				TWCR = _BV(TWEN) | _BV(TWIE);
-			sei();
+			sei_now();
 		}
 		break;
 	case 0x88:		/* data received, NACK returned */
@@ -141,23 +148,41 @@ static uint8_t tx_release(void)
 	return status;
 }
 
+/* A held transmit goes out and joins the queue; interrupts off. */
+static void __attribute__((noinline)) tx_release_queued(void)
+{
+	twi_ev[2 * twi_ev_w] = tx_release();
+	twi_ev_w = (twi_ev_w + 1) & TWI_QMASK;
+}
+
 /*
  * The protocol engine has prepared proto_tx before finishing the event:
  * if no later event is queued, the byte is current, so a held transmit
  * can go out now (its event joins the queue) or the next one may.
  */
+
 void proto_tx_early(void)
 {
-	uint8_t staged = proto_staged, r = twi_ev_r;	/* read before */
+	uint8_t bits = tx_bits(), r = twi_ev_r;	/* read before */
 
+	/*
+	 * Nothing queued after the event being worked on: TWI_PEND then
+	 * means a transmit held since (a queued event would be in the
+	 * queue), which goes out now and joins the queue. Interrupts are
+	 * off for 11 cycles when none is held (a one-cycle instruction after
+	 * the sei, for a waiting interrupt, rather than the return's four);
+	 * a held one's release takes longer, but no TWI event can come while
+	 * it holds SCL, nor within a byte of its release.
+	 */
 	cli();
 	if (r == twi_ev_w) {
-		if (twi_tx_wait) {
-			twi_ev[2 * twi_ev_w] = tx_release();
-			twi_ev_w = (twi_ev_w + 1) & TWI_QMASK;
-		} else {
-			tx_ready(staged);
+		if (!twi_flag(TWI_PEND)) {
+			tx_ready(bits);
+			sei_now();
+			return;
 		}
+		if (twi_tx_wait)
+			tx_release_queued();
 	}
 	sei();
 }
@@ -194,29 +219,39 @@ void twi_worker(void)
 			 * fast path masked them (a full queue), unless a
 			 * transmit is held (its release unmasks); only then
 			 * with interrupts off */
-			if (!(TWCR & _BV(TWIE))) {
+			/* (masked, nothing can come to change that or to hold
+			 * a transmit before the unmask) */
+			if (!(TWCR & _BV(TWIE)) && !twi_tx_wait) {
+				uint8_t t;
+
 				cli();
-				if (!(TWCR & _BV(TWIE)) && !twi_tx_wait)
-					TWCR = (TWCR & ~_BV(TWINT)) | _BV(TWIE);
+				t = TWCR;
+				TWCR = (t & ~_BV(TWINT)) | _BV(TWIE);
 				sei();
 			}
 			twi_event(status, data);
 			continue;
 		}
-		staged = proto_staged;
-		cli();
-		if (r != twi_ev_w) {
-			sei();		/* one more came in meanwhile */
-		} else if (twi_tx_wait) {
-			/* the held byte is ready now: send it, release SCL */
+		if (twi_tx_wait) {
+			/* the held byte is ready now: send it, release SCL
+			 * (set by the fast path, cleared only here) */
+			cli();
 			status = tx_release();
 			sei();
 			twi_event(status, 0);
-		} else {
-			tx_ready(staged);	/* proto_tx is current */
+			continue;
+		}
+		/* nothing since the look above (TWI_PEND: an event queued or
+		 * a transmit held): proto_tx is current; 6 cycles with
+		 * interrupts off */
+		staged = tx_bits();
+		cli();
+		if (!twi_flag(TWI_PEND)) {
+			tx_ready(staged);
 			sei();
 			return;
 		}
+		sei();
 	}
 }
 
@@ -240,7 +275,9 @@ void twi_give_back(void)
 
 /*
  * The main loop, the bus quiet (nothing addressing the Nano, nothing
- * queued): a bare read's first byte prepared again as of now
+ * queued; this includes the moment between a write's repeated START and
+ * the read's address byte, when a fresher reply is as right): a bare
+ * read's first byte prepared again as of now
  * (proto_refresh()), the worker held off meanwhile. A read that comes
  * during that takes the byte in force, as the fast path found it (no
  * stretch), and the new one is dropped. Interrupts are off only to claim

@@ -63,6 +63,10 @@ void twi_refresh(void);
 void twi_give_back(void);
 void twi_timeout(uint8_t mark);
 uint8_t twi_bus_mark(void);
+/* Interrupts on, then a one-cycle instruction: a waiting TWI interrupt is
+ * taken after it, not after whatever four-cycle instruction comes next
+ * (a return, a call). For the short critical sections around the worker. */
+#define sei_now()	__asm__ __volatile__("sei\n\tnop" ::: "memory")
 #define twi_flag(f)		(GPIOR0 & _BV(f))
 #define twi_flag_set(f)		(GPIOR0 |= _BV(f))	/* sbi: atomic */
 #define twi_flag_clr(f)		(GPIOR0 &= ~_BV(f))	/* cbi: atomic */

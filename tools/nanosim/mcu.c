@@ -311,13 +311,56 @@ void mcu_reset(enum rst_kind kind)
 
 /* ---- run loop ------------------------------------------------------------- */
 
+/*
+ * Interrupts-off windows (stats irq_off_max, irq_off_pc): from the
+ * instruction that turned I off (cli, a write of SREG) or an interrupt's
+ * entry, to the instruction that turned it on again: what can hold the
+ * TWI interrupt off. Not counted: a window that an entry of the TWI
+ * vector began (the fast path itself), and one that began while the TWI
+ * unit held an event with its interrupt masked (twi_held_masked()).
+ */
+#define TWI_VECTOR_NUM	24
+static struct {
+	int on, skip, ending;
+	uint64_t from;
+	uint16_t pc;
+} ioff;
+
+static void ioff_start(uint64_t at_cycle, uint16_t pc, int skip)
+{
+	ioff.ending = 0;
+	ioff.on = 1;
+	ioff.from = at_cycle;
+	ioff.pc = pc;
+	ioff.skip = skip;
+}
+
+static void ioff_end(uint64_t at_cycle)
+{
+	ioff.on = ioff.ending = 0;
+	if (!ioff.skip && at_cycle - ioff.from > st.irq_off_max) {
+		st.irq_off_max = at_cycle - ioff.from;
+		st.irq_off_pc = ioff.pc;
+	}
+}
+
 static void run_one(avr_t *a)
 {
-	avr_flashaddr_t new_pc = a->pc;
+	avr_flashaddr_t new_pc = a->pc, pc0 = a->pc;
 	int was_sleeping = a->state == cpu_Sleeping;
 
 	if (a->state == cpu_Running)
 		new_pc = avr_run_one(a);
+	/* I on again ends a window one instruction later, when an interrupt
+	 * can be taken: a cli right after a sei continues it */
+	if (ioff.ending && a->sreg[S_I])
+		ioff_end(a->cycle);
+	else if (ioff.ending)
+		ioff.ending = 0;
+	else if (!a->sreg[S_I] && !ioff.on)
+		ioff_start(a->cycle, pc0, twi_held_masked());
+	else if (a->sreg[S_I] && ioff.on)
+		ioff.ending = 1;
 	avr_cycle_count_t sleep = avr_cycle_timer_process(a);
 	a->pc = new_pc;
 	if (a->state == cpu_Sleeping)
@@ -326,13 +369,20 @@ static void run_one(avr_t *a)
 	    a->interrupt_state) {
 		int8_t before = a->interrupt_state;
 		uint8_t depth = a->interrupts.running_ptr;
+		uint64_t entry = a->cycle;
 
 		avr_service_interrupts(a);
 		/* one instruction after SEI/RETI, not two */
 		if (before == -1 && a->interrupt_state > 0)
 			avr_service_interrupts(a);
-		if (a->interrupts.running_ptr > depth)
+		if (a->interrupts.running_ptr > depth) {
 			a->cycle += was_sleeping ? 8 : 4;
+			if (ioff.on)		/* I came and went */
+				ioff_end(entry);
+			ioff_start(entry, a->pc, a->interrupts.running[
+				a->interrupts.running_ptr - 1]->vector ==
+				TWI_VECTOR_NUM);
+		}
 	}
 }
 

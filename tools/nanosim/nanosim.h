@@ -47,6 +47,11 @@ struct stats {
 	uint64_t int_high_violations, bus_pin_violations, contentions;
 	uint64_t resets, rst_por, rst_ext, rst_bor, rst_wdt, crashes;
 	uint64_t rt_overruns;
+	/* the longest time the CPU ran with interrupts off, but for the TWI
+	 * vector's own (the fast path), and the address where it began: what
+	 * can delay the TWI interrupt */
+	uint64_t irq_off_max;
+	uint16_t irq_off_pc;
 	struct master_stats m;
 };
 extern struct stats st;
@@ -56,6 +61,7 @@ void stats_clear(void);
 /* ---- mcu.c: simavr core, run loop, resets, EEPROM ----------------------- */
 enum rst_kind { RST_NONE, RST_POR, RST_EXT, RST_BOR, RST_WDT };
 
+int twi_held_masked(void);
 int mcu_setup(const char *elf, uint32_t f_cpu, unsigned seed, int verbose);
 void mcu_run_until(uint64_t target, int (*done)(void));
 void mcu_reset(enum rst_kind kind);

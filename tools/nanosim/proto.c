@@ -309,7 +309,8 @@ static void cmd_stats(int argc, char **argv)
 		 "int_high_violations=%llu bus_pin_violations=%llu contentions=%llu "
 		 "resets=%llu por=%llu ext=%llu bor=%llu wdt=%llu crashes=%llu "
 		 "rt_overruns=%llu cycles=%llu hold_by_status=%s "
-		 "early=%llu runts=%llu missed=%llu corrupt=%llu",
+		 "early=%llu runts=%llu missed=%llu corrupt=%llu "
+		 "irq_off_max=%llu irq_off_pc=%04x",
 		 (unsigned long long)st.xfers, (unsigned long long)st.bytes,
 		 (unsigned long long)cyc2ns(st.busy),
 		 (unsigned long long)st.nacks, (unsigned long long)st.timeouts,
@@ -326,7 +327,8 @@ static void cmd_stats(int argc, char **argv)
 		 (unsigned long long)st.crashes, (unsigned long long)st.rt_overruns,
 		 (unsigned long long)avr->cycle, by,
 		 (unsigned long long)st.m.early, (unsigned long long)st.m.runts,
-		 (unsigned long long)st.m.missed, (unsigned long long)st.m.corrupt);
+		 (unsigned long long)st.m.missed, (unsigned long long)st.m.corrupt,
+		 (unsigned long long)st.irq_off_max, st.irq_off_pc);
 }
 
 /* master [NAME]: what the master model did since the start; or choose it */

@@ -190,6 +190,17 @@ static void twint_set(uint8_t status)
 	}
 }
 
+/*
+ * The firmware holds a TWI event with the interrupt masked (a transmit
+ * waiting for its byte, or a full queue): no TWI interrupt can come until
+ * it releases that event, and then not within a byte (mcu.c counts no
+ * interrupts-off window that begins so).
+ */
+int twi_held_masked(void)
+{
+	return (tw.cr & TWINT) && !(tw.cr & TWIE);
+}
+
 static void hold_record(void)
 {
 	uint64_t h = avr->cycle - tw.set_at;
