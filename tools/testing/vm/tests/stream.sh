@@ -343,14 +343,18 @@ t_run "23.1 ... and the gaps in the timestamps hold the scans lost, within 10 % 
 	gaps_hold "$4" $(($(lost) - l0))
 # The scan numbers are 16 bits: an outage longer than 65536 scans (6.8 s
 # here) or half of them shows as a jump modulo 65536. 7.5 s at 4807.7 Hz:
-# 36000 scans, minus the FIFO's 255 and what was read before.
+# 36000 scans, minus the FIFO's 255 and what was read before, plus those
+# the driver's recovery after the outage costs: 2 s here on a quiet host,
+# up to 10 s on one busy with other boots (test 21 above, 150 ms of
+# outage: 10800 scans quiet, 51061 loaded). A count off by 65536 would be
+# below 0 or above 101536: the bounds are 34000 and 100000.
 l0=$(lost)
 timeout 40 iio_generic_buffer -g -N "$num" -l 512 -c 40 >/tmp/cap.raw 2>&1 &
 usleep 500000
 simctl bus mute 7500 >/dev/null
 wait
-t_run "23.2 a 7.5 s stalled bus, more scans than half the 16-bit scan numbers: all counted, 34000..50000 ($(($(lost) - l0)))" \
-	test $(($(lost) - l0)) -ge 34000 -a $(($(lost) - l0)) -le 50000
+t_run "23.2 a 7.5 s stalled bus, more scans than half the 16-bit scan numbers: all counted, 34000..100000 ($(($(lost) - l0)))" \
+	test $(($(lost) - l0)) -ge 34000 -a $(($(lost) - l0)) -le 100000
 # ---- an MCU restart during capture --------------------------------------------------
 echo 961.538461 >"$sfreq"
 timeout 30 iio_generic_buffer -g -N "$num" -l 512 -c 120 >/tmp/cap.raw 2>&1 &
