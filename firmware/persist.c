@@ -161,6 +161,12 @@ void boot_poll(uint8_t req)
 			boot_buf[BOOT_INT] = REG(ARDUIPI_REG_INT_PIN);
 			__asm__ __volatile__("" ::: "memory");
 		} while (n != proto_frames && --tries);
+		if (n != proto_frames) {	/* frames kept coming: next pass */
+			cli();
+			proto_req |= REQ_BOOT;
+			sei();
+			return;
+		}
 		boot_buf[0] = 0;
 		boot_buf[BOOT_CRC] = crc8_buf(boot_buf + BOOT_DIR, BOOT_CRC - BOOT_DIR,
 					      BOOT_CRC0);

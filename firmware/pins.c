@@ -157,6 +157,9 @@ void int_set(uint8_t asserted)
 
 	int_asserted = asserted;	/* one byte: atomic */
 	for (;;) {
+		/* a frame that moved the INT line since cleared this */
+		if (int_asserted != asserted)
+			return;
 		gen = hw_gen;
 		ddr = int_ddr;
 		if (!ddr)

@@ -16,7 +16,7 @@
 #include <avr/io.h>
 #include <avr/interrupt.h>
 #define LOCK()		uint8_t sreg_ = SREG; cli()
-#define UNLOCK()	SREG = sreg_
+#define UNLOCK()	__asm__ __volatile__("" ::: "memory"); SREG = sreg_
 #else
 #define LOCK()		do { } while (0)
 #define UNLOCK()	do { } while (0)
@@ -49,12 +49,14 @@ void stream_reset(uint8_t bytes)
 	uint16_t c = ARDUIPI_ADC_FIFO_BYTES / bytes;
 
 	resetting = 1;
+	__asm__ __volatile__("" ::: "memory");	/* the stores after it */
 	scan_bytes = bytes;
 	cap = c > 255 ? 255 : c;
 	stream_count = 0;
 	tail = head = 0;
 	seq_oldest = seq_next = 0;
 	stream_dropping = widx = 0;
+	__asm__ __volatile__("" ::: "memory");	/* ... and before this */
 	resetting = 0;
 }
 

@@ -166,25 +166,28 @@ void proto_tx_early(void)
 	uint8_t bits = tx_bits(), r = twi_ev_r;	/* read before */
 
 	/*
-	 * Nothing queued after the event being worked on: TWI_PEND then
-	 * means a transmit held since (a queued event would be in the
-	 * queue), which goes out now and joins the queue. Interrupts are
-	 * off for 11 cycles when none is held (a one-cycle instruction after
-	 * the sei, for a waiting interrupt, rather than the return's four);
-	 * a held one's release takes longer, but no TWI event can come while
-	 * it holds SCL, nor within a byte of its release.
+	 * A transmit held now goes out and joins the queue, if nothing is
+	 * queued after the event being worked on. Else proto_tx is current
+	 * unless an event came since the worker's last look (TWI_PEND: one
+	 * queued, or a transmit held since the test above). Interrupts are
+	 * off for 11 cycles (a one-cycle instruction after the sei, for a
+	 * waiting interrupt, rather than the return's four); a held one's
+	 * release takes longer, but no TWI event can come while it holds
+	 * SCL, nor within a byte of its release.
 	 */
-	cli();
-	if (r == twi_ev_w) {
-		if (!twi_flag(TWI_PEND)) {
-			tx_ready(bits);
-			sei_now();
-			return;
-		}
-		if (twi_tx_wait)
+	if (twi_tx_wait) {
+		/* held before the worker's last look (its TWI_PEND is gone):
+		 * set by the fast path, cleared only by the worker */
+		cli();
+		if (r == twi_ev_w)
 			tx_release_queued();
+		sei();
+		return;
 	}
-	sei();
+	cli();
+	if (r == twi_ev_w && !twi_flag(TWI_PEND))
+		tx_ready(bits);	/* else held since (or queued): later */
+	sei_now();
 }
 
 /*

@@ -314,8 +314,9 @@ void mcu_reset(enum rst_kind kind)
 /*
  * Interrupts-off windows (stats irq_off_max, irq_off_pc): from the
  * instruction that turned I off (cli, a write of SREG) or an interrupt's
- * entry, to the instruction that turned it on again: what can hold the
- * TWI interrupt off. Not counted: a window that an entry of the TWI
+ * entry, to the instruction after the one that turned it on again, and on
+ * through another vector's entry taken there (it goes before the TWI's):
+ * what can hold the TWI interrupt off. Not counted: a window that an entry of the TWI
  * vector began (the fast path itself), and one that began while the TWI
  * unit held an event with its interrupt masked (twi_held_masked()).
  */
@@ -353,8 +354,10 @@ static void run_one(avr_t *a)
 		new_pc = avr_run_one(a);
 	/* I on again ends a window one instruction later, when an interrupt
 	 * can be taken: a cli right after a sei continues it */
+	uint64_t end_at = 0;
+
 	if (ioff.ending && a->sreg[S_I])
-		ioff_end(a->cycle);
+		end_at = a->cycle;	/* unless an entry comes now (below) */
 	else if (ioff.ending)
 		ioff.ending = 0;
 	else if (!a->sreg[S_I] && !ioff.on)
@@ -376,14 +379,25 @@ static void run_one(avr_t *a)
 		if (before == -1 && a->interrupt_state > 0)
 			avr_service_interrupts(a);
 		if (a->interrupts.running_ptr > depth) {
-			a->cycle += was_sleeping ? 8 : 4;
-			if (ioff.on)		/* I came and went */
-				ioff_end(entry);
-			ioff_start(entry, a->pc, a->interrupts.running[
+			int twi = a->interrupts.running[
 				a->interrupts.running_ptr - 1]->vector ==
-				TWI_VECTOR_NUM);
+				TWI_VECTOR_NUM;
+
+			a->cycle += was_sleeping ? 8 : 4;
+			if (!twi && ioff.on) {
+				/* another vector first (the ADC's has the
+				 * higher priority): the TWI one still waits */
+				ioff.ending = 0;
+			} else {
+				if (ioff.on)	/* I came and went */
+					ioff_end(entry);
+				ioff_start(entry, a->pc, twi);
+			}
+			end_at = 0;
 		}
 	}
+	if (end_at)
+		ioff_end(end_at);
 }
 
 static avr_cycle_count_t sentinel(avr_t *a, avr_cycle_count_t when, void *p)

@@ -679,6 +679,46 @@ static void smbus(void)
 	IS("ok", "drive D5 z");
 }
 
+/*
+ * A PEC write's status read three bytes long, right after the write, at
+ * 400 kHz: the worker is still storing when the address byte comes, the
+ * status is held, then sent; the third byte is filler (0xff) and
+ * ERR_OVERRUN, never the PEC again (it was, when the held transmit was
+ * flagged ready and left held).
+ */
+static void status_overread(void)
+{
+	uint8_t aw = ARDUIPI_DEFAULT_ADDR << 1, f[27], r[8];
+	int bad = 0, n;
+
+	for (int ch = 0; ch < 6; ch++) {
+		f[3 + 3 * ch] = 0x40;
+		f[4 + 3 * ch] = 0;
+		f[5 + 3 * ch] = ARDUIPI_PWM_ENABLE;
+	}
+	f[0] = ARDUIPI_CMD_PEC_WRITE;
+	f[1] = ARDUIPI_REG_PWM_BASE;
+	f[2] = 23;
+	f[21] = 4;
+	f[22] = 4;
+	f[23] = 3;
+	f[25] = 0x01;
+	for (int i = 0; i < 20; i++) {
+		char m[2 * 27 + 1];
+
+		f[24] = 0xff - i;	/* a new timer1 TOP each time */
+		f[26] = crc8_buf(f, 26, crc8_buf(&aw, 1, 0));
+		for (int k = 0; k < 27; k++)
+			sprintf(m + 2 * k, "%02x", f[k]);
+		n = reply_bytes(sim("xfer 2a w%s r3", m), r, 8);
+		if (n != 3 || r[0] != 0 || r[2] != 0xff)
+			if (!bad++)
+				printf("#   -> %s\n", R);
+	}
+	EQ(bad, 0);
+	EQ(err(), ARDUIPI_ERR_OVERRUN);
+}
+
 /* ---- PEC ---------------------------------------------------------------- */
 
 /*
@@ -1639,13 +1679,17 @@ static void random_traffic(void)
  * interrupt's response included), SCL is released within the 40 cycles of
  * the master's 5 us low time on the 8 MHz build.
  */
-static void irq_off_check(const char *clock)
+static void irq_off_check(const char *clock, int capture)
 {
 	long w = sim_stat("irq_off_max");
 
-	printf("# %s Hz: interrupts off at most %ld cycles outside the TWI "
-	       "fast path (at %#lx)\n", clock, w, sim_stat_hex("irq_off_pc"));
-	CHECK(w <= 12);
+	printf("# %s Hz%s: interrupts off at most %ld cycles outside the TWI "
+	       "fast path (at %#lx)\n", clock, capture ? ", capture" : "", w,
+	       sim_stat_hex("irq_off_pc"));
+	/* during capture the ADC vector's entry (12) can follow a window:
+	 * 24 then, which the 16 MHz build's 52 allow and the 8 MHz build's
+	 * do not (Documentation/firmware.rst, "Measured holds") */
+	CHECK(w <= (capture ? 24 : 12));
 }
 
 /* A workload of every transaction kind; returns the worst hold. */
@@ -1701,7 +1745,7 @@ static long hold_workload(const char *clock, const char *master, int reads, long
 	}
 	max = sim_stat("hold_max");
 	*stretch = sim_stat("stretch_count");
-	irq_off_check(clock);
+	irq_off_check(clock, 0);
 	sim("stats");
 	printf("# %s Hz, %s: %s\n", clock, reads ? "all kinds" : "writes only",
 	       R + 3);
@@ -1797,7 +1841,7 @@ static long full_load_at(const char *clock, int capture, long *corrupt)
 	}
 	stretches = sim_stat("stretch_count");
 	*corrupt = sim_stat("corrupt");
-	irq_off_check(clock);
+	irq_off_check(clock, capture);
 	sim("stats");
 	printf("# full load, bcm2711, %s Hz%s: %s\n", clock,
 	       capture ? "" : ", no capture", R + 3);
@@ -2055,7 +2099,8 @@ static const struct test {
 	T(spec_13_analog_get, "100000"), T(spec_14_pwm_set, "100000"),
 	T(bank_identity, "400000"), T(bank_read_write_all, "400000"),
 	T(bank_gpio, "400000"), T(int_line_edges, "400000"),
-	T(bad_input, "100000"), T(smbus, "100000"), T(pec_frames, "400000"),
+	T(bad_input, "100000"), T(smbus, "100000"),
+	T(status_overread, "400000"), T(pec_frames, "400000"),
 	T(resets, "100000"), T(watchdog, "400000"), T(bus_error, "100000"),
 	T(bus_error_late, "400000"), T(queue_full_backpressure, "400000"),
 	T(sim_faults, "100000"), T(sim_bus_busy, "100000"),
