@@ -55,9 +55,9 @@ static uint8_t rd_kind, rd_arg, rd_n, rd_end, rd_crc0;
 static uint8_t rd_idx, rd_crc, rd_latch;
 static void rewind(void);
 
-/* Error to report once the prepared / in-flight byte is really sent
- * (err_next2: of proto_tx2). */
-static uint8_t err_next, err_next2, err_flight;
+/* Error to report once the prepared / in-flight byte is really sent (a
+ * staged status reply has none: neither of its two bytes is an error). */
+static uint8_t err_next, err_flight;
 
 /* Legacy port commands 0x1b..0x4d: returns 1..4 (kind), port in *port. */
 static uint8_t port_cmd(uint8_t c, uint8_t *port)
@@ -274,7 +274,7 @@ static void rewind(void)
 		proto_tx2 = rd_crc;
 		rd_crc = crc8_byte(rd_crc, rd_crc);
 		rd_idx = 2;
-		err_next = err_next2 = 0;
+		err_next = 0;
 		return;
 	}
 	rd_idx = 0;
@@ -332,7 +332,7 @@ void proto_read_start(void)
 	if (proto_staged) {
 		proto_staged = 0;
 		proto_tx = proto_tx2;
-		err_next = err_next2;
+		err_next = 0;
 		proto_tx_early();
 		return;
 	}
