@@ -8,6 +8,11 @@
 # One apt at a time: make check runs suites in parallel, and apt-get fails
 # at once on a lock another holds.
 set -eu
+# The host's own apt, always: a caller may have a configuration private to
+# the rig in its environment (kernels.sh), whose lists are of other
+# releases and whose status is empty: apt-get install through it would
+# have dpkg put that release's packages, of any architecture, on the host.
+unset APT_CONFIG
 
 if [ "$(id -u)" -eq 0 ]; then
 	SUDO=

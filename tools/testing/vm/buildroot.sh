@@ -22,6 +22,9 @@ cache=$1
 gcc=$2
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/aptconf.sh"
+# kernels.sh calls this with its own private configuration in APT_CONFIG:
+# nothing here is of those lists (deps.sh and mmdebstrap use the host's)
+unset APT_CONFIG
 case $gcc in
 14)	suite=trixie ;;
 1[5-9])	suite=sid ;;
