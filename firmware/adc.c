@@ -58,7 +58,9 @@ static void adc_store(uint8_t admux, uint16_t v, uint8_t user)
 	if (mux == MUX_TEMP) {
 		reg16_set(ARDUIPI_REG_ADC_TEMP, v);
 	} else if (mux == MUX_BANDGAP && v) {
-		uint16_t mv = 1100UL * 1024 / v;
+		/* 1100 mV * 1024 / v, in 16-bit divisions: 1126400 = 32 *
+		 * 35200, and 32 * (35200 % v) < 32 * 1024 */
+		uint16_t q = 35200U / v, mv = 32 * q + 32 * (35200U - q * v) / v;
 
 		reg16_set(ARDUIPI_REG_ADC_BANDGAP, v);
 		reg16_set(ARDUIPI_REG_ADC_AVCC_MV, mv);

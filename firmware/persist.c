@@ -10,7 +10,7 @@
 #include "config.h"
 #include "proto.h"
 #include "pins.h"
-#include "crc8.h"
+#include "crc.h"
 #include "clock.h"
 #include "persist.h"
 

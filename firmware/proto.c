@@ -12,7 +12,7 @@
 #include "config.h"
 #include "proto.h"
 #include "pins.h"
-#include "crc8.h"
+#include "crc.h"
 #include "flash.h"
 #include "stream.h"
 #include "bank.h"
@@ -44,7 +44,7 @@ enum rd_kind {
 	RD_BANK,	/* registers rd_arg .. rd_end - 1 */
 	RD_WORD,	/* registers rd_arg, rd_arg + 1, then SMBus PEC */
 	RD_PEC,		/* rd_n registers from rd_arg, then PEC */
-	RD_PEC_FIFO,	/* rd_n bytes of the ADC FIFO, then PEC */
+	RD_PEC_FIFO,	/* rd_n bytes of the ADC FIFO, PEC, CRC-16 */
 	RD_PEC_BAD,	/* refused PEC read: bytes that never match a PEC */
 	RD_STATUS,	/* PEC write result rd_n, then PEC */
 };
@@ -53,6 +53,8 @@ enum rd_kind {
 static uint8_t rd_kind, rd_arg, rd_n, rd_end, rd_crc0;
 /* ... and how far it got (rewound at every transaction end). */
 static uint8_t rd_idx, rd_crc, rd_latch;
+static uint8_t rd_prev;		/* the byte read_byte() made before */
+static uint16_t rd_crc16;	/* RD_PEC_FIFO: up to the byte before that */
 static void rewind(void);
 
 /* Error to report once the prepared / in-flight byte is really sent (a
@@ -181,9 +183,20 @@ static uint8_t filler(void)
 	return b;
 }
 
+/*
+ * The FIFO read's CRC-16 (of the bytes from d[0] to the PEC) lags a byte
+ * behind: the first byte goes out before any of it is worked out, so
+ * that the time between a FIFO read's command and its first byte is what
+ * any read's is.
+ */
+static void fifo_crc16(uint8_t i)
+{
+	rd_crc16 = crc16_byte(i == 1 ? CRC16_INIT : rd_crc16, rd_prev);
+}
+
 static uint8_t read_byte(uint8_t *err)
 {
-	uint8_t b = 0xff, i = rd_idx, single = 1;
+	uint8_t b = 0xff, i = rd_idx, single = 1, k;
 
 	*err = 0;
 	switch (rd_kind) {
@@ -228,17 +241,23 @@ static uint8_t read_byte(uint8_t *err)
 	case RD_PEC_FIFO:
 	case RD_STATUS:
 		single = 0;
+		k = i - rd_n;
+		if (rd_kind == RD_PEC_FIFO && i && i <= (uint8_t)(rd_n + 1))
+			fifo_crc16(i);
 		if (i < rd_n) {
 			b = rd_kind == RD_PEC ? reg_read(rd_arg + i, i) :
 			    rd_kind == RD_PEC_FIFO ? stream_peek(i) : rd_arg;
-			rd_crc = crc8_byte(rd_crc, b);
-		} else if (i == rd_n) {
+		} else if (!k) {
 			b = rd_crc;
-			rd_crc = crc8_byte(rd_crc, b);
+		} else if (rd_kind == RD_PEC_FIFO && k <= ARDUIPI_ADC_FIFO_TAIL) {
+			/* the CRC-16 (since 1.3) */
+			b = k == 1 ? rd_crc16 : rd_crc16 >> 8;
 		} else {
 			*err = ARDUIPI_ERR_OVERRUN;
-			b = filler();
+			b = ~rd_crc;	/* filler() */
 		}
+		rd_crc = crc8_byte(rd_crc, b);
+		rd_prev = b;
 		break;
 	}
 	/* the specification's replies (one byte, or an analog word), then
@@ -298,7 +317,9 @@ static void sent(void)
  * proto_tx (if no read has taken the old one meanwhile),
  * proto_refresh_take() brings the rest of the cursor along. Replies
  * whose value cannot change (ping, a status, filler) are left alone, and
- * so is a cursor a read has moved. Returns whether there is one to take.
+ * so are the FIFO's (its CRC-16 would have to come along too; only a PEC
+ * read asks for it, a write and a read) and a cursor a read has moved.
+ * Returns whether there is one to take.
  */
 static uint8_t fresh_err, fresh_crc, fresh_latch;
 
@@ -307,7 +328,7 @@ uint8_t proto_refresh(uint8_t *b)
 	uint8_t crc = rd_crc, latch = rd_latch;
 
 	if (rd_idx != 1 || rd_kind < RD_PIN || rd_kind == RD_PING ||
-	    rd_kind > RD_PEC_FIFO)
+	    rd_kind >= RD_PEC_FIFO)
 		return 0;
 	rd_idx = 0;
 	rd_crc = crc8_byte(rd_crc0, addr_w | 1);

@@ -46,7 +46,8 @@ static volatile uint8_t resetting;
 
 void stream_reset(uint8_t bytes)
 {
-	uint16_t c = ARDUIPI_ADC_FIFO_BYTES / bytes;
+	/* unsigned: no signed division in the firmware */
+	uint16_t c = (uint16_t)ARDUIPI_ADC_FIFO_BYTES / bytes;
 
 	resetting = 1;
 	__asm__ __volatile__("" ::: "memory");	/* the stores after it */

@@ -28,7 +28,9 @@
  * scans go into a 512-byte FIFO and the INT line is pulled once a
  * watermark of scans (about 20 ms worth) is stored. The interrupt thread
  * reads the FIFO state together with the GPIO edges, then per burst of up
- * to 240 bytes one PEC read and one write that consumes what was read.
+ * to 240 bytes one PEC read and one write that consumes what was read. A
+ * burst read ends with a CRC-16, and the samples' always-zero bits are
+ * checked too (bus.c): a read that fails is read again.
  * Timestamps come from the scan numbers, on the host's clock: scan k of a
  * capture is on a line through the host times at which the FIFO state was
  * read, with the period the Nano's clock really has (adc-clock.c).
@@ -154,7 +156,7 @@ struct arduipi_adc {
 	u64 scans;		/* scans since the start, the lost ones included */
 	struct arduipi_clock clock;
 	u64 lost;
-	u8 buf[ARDUIPI_ADC_FIFO_READ_MAX + 1];
+	u8 buf[ARDUIPI_ADC_FIFO_READ_MAX + 1 + ARDUIPI_ADC_FIFO_TAIL];
 	struct arduipi_adc_scan out;
 };
 
@@ -527,8 +529,7 @@ bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq,
 		n = min(count, per);
 		if (n < per && !first)
 			break;
-		if (arduipi_read_block(ap, ARDUIPI_REG_ADC_FIFO, adc->buf,
-				       n * adc->scan_bytes))
+		if (arduipi_read_fifo(ap, adc->buf, n * adc->scan_bytes))
 			goto drained;
 		for (i = 0; i < n; i++) {
 			memcpy(adc->out.data, adc->buf + i * adc->scan_bytes,

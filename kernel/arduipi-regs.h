@@ -89,7 +89,8 @@
 #define ARDUIPI_REG_PROTO_MAJOR		0x52	/* RO, driver refuses others */
 #define ARDUIPI_REG_PROTO_MINOR		0x53	/* RO, additions only */
 #define ARDUIPI_PROTO_MAJOR		1
-#define ARDUIPI_PROTO_MINOR		2	/* 1: FS_TRIP; 2: WDT, BOOT_* */
+#define ARDUIPI_PROTO_MINOR		3	/* 1: FS_TRIP; 2: WDT, BOOT_*;
+						 * 3: FIFO reads' CRC-16 */
 #define ARDUIPI_REG_CAPS		0x54	/* RO */
 #define ARDUIPI_CAP_GPIO		BIT(0)
 #define ARDUIPI_CAP_ADC			BIT(1)
@@ -180,6 +181,17 @@
  * after an overflow until the FIFO was emptied (storing resumes then).
  * Reading ADC_FIFO (PEC read, up to 240 bytes) returns the FIFO's contents
  * from the oldest scan without consuming them: read, then write FIFO_SEQ.
+ *
+ * Since 1.3 a FIFO read goes on after its PEC with a CRC-16 of d[0] ..
+ * pec (CRC-16/MCRF4XX: the kernel's crc_ccitt() from 0xffff), little-endian:
+ *
+ *   S addr|W  ae 8e n  Sr addr|R  d[0]..d[n-1] pec crc_lo crc_hi  P
+ *
+ * Over 240 bytes the PEC alone misses some errors of two bits or more; the
+ * CRC-16 finds every error of up to 3 bits and every burst of up to 16,
+ * and the samples' always-zero bits (ARDUIPI_ADC_SAMPLE_MASK) a bit slip
+ * (after one the Nano stops sending: the master reads 0xff). Readers of
+ * 1.2 stop after the PEC and see no difference.
  */
 #define ARDUIPI_REG_ADC_SCAN		0x89	/* inputs A0..A7, not A4/A5 */
 #define ARDUIPI_REG_ADC_DIV		0x8a	/* 16-bit, >= inputs scanned */
@@ -189,6 +201,8 @@
 #define ARDUIPI_ADC_CONV_NS		104000	/* 13 ADC clocks of 8 us */
 #define ARDUIPI_ADC_FIFO_BYTES		512
 #define ARDUIPI_ADC_FIFO_READ_MAX	240	/* bytes per read */
+#define ARDUIPI_ADC_FIFO_TAIL		2	/* CRC-16 (since 1.3) */
+#define ARDUIPI_ADC_SAMPLE_MASK		0x03ff	/* 10-bit conversions */
 
 /*
  * ---- ADC: 16-bit little-endian values; reading the low byte latches the

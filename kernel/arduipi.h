@@ -100,6 +100,7 @@ struct arduipi {
 
 struct regmap *arduipi_regmap_init(struct arduipi *ap);
 int arduipi_read_block(struct arduipi *ap, u8 reg, u8 *buf, u8 n);
+int arduipi_read_fifo(struct arduipi *ap, u8 *buf, u8 n);
 int arduipi_write(struct arduipi *ap, unsigned int reg, const void *val,
 		  size_t n);
 int arduipi_update_bits(struct arduipi *ap, unsigned int reg, u8 mask, u8 val);

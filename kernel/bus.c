@@ -19,6 +19,7 @@
  * the whole cache back once the bus works.
  */
 #include <linux/bits.h>
+#include <linux/crc-ccitt.h>
 #include <linux/i2c.h>
 #include <linux/regmap.h>
 #include <linux/sched.h>
@@ -32,13 +33,18 @@ static u8 arduipi_pec(u8 crc, u8 byte)
 	return i2c_smbus_pec(crc, &byte, 1);
 }
 
-/* S a|W  ae reg n  Sr a|R  d0 .. dn-1 pec  P; buf holds n + 1 bytes */
-static int arduipi_read_frame(struct i2c_client *c, u8 reg, u8 *buf, u8 n)
+/*
+ * S a|W  ae reg n  Sr a|R  d0 .. dn-1 pec [tail]  P; buf holds n + 1 +
+ * tail bytes (the tail is not checked here)
+ */
+static int arduipi_read_frame(struct i2c_client *c, u8 reg, u8 *buf, u8 n,
+			      u8 tail)
 {
 	u8 cmd[3] = { ARDUIPI_CMD_PEC_READ, reg, n };
 	struct i2c_msg msgs[] = {
 		{ .addr = c->addr, .len = sizeof(cmd), .buf = cmd },
-		{ .addr = c->addr, .flags = I2C_M_RD, .len = n + 1, .buf = buf },
+		{ .addr = c->addr, .flags = I2C_M_RD, .len = n + 1 + tail,
+		  .buf = buf },
 	};
 	u8 pec;
 	int ret;
@@ -148,18 +154,55 @@ static int arduipi_failed(struct arduipi *ap, const char *what, u8 reg,
 	return ret != -ENXIO && arduipi_retry(ret) ? -EIO : ret;
 }
 
-/* A PEC read, retried; buf holds n + 1 bytes. */
-int arduipi_read_block(struct arduipi *ap, u8 reg, u8 *buf, u8 n)
+/*
+ * The tail of a FIFO read (protocol 1.3, kernel/arduipi-regs.h): the
+ * CRC-16 of d0 .. pec, and the samples' 6 always-zero bits, which
+ * together catch what the PEC alone can miss in 240 bytes (several bits,
+ * a bit slip). buf holds n + 1 + ARDUIPI_ADC_FIFO_TAIL bytes.
+ */
+static int arduipi_fifo_tail(const u8 *buf, u8 n)
+{
+	u8 i;
+
+	if (crc_ccitt(0xffff, buf, n + 1) != (buf[n + 1] | buf[n + 2] << 8))
+		return -EBADMSG;
+	for (i = 1; i < n; i += 2)
+		if (buf[i] & ~(ARDUIPI_ADC_SAMPLE_MASK >> 8))
+			return -EBADMSG;
+	return 0;
+}
+
+/* A PEC read, retried; buf holds n + 1 + tail bytes. */
+static int arduipi_read_tries(struct arduipi *ap, u8 reg, u8 *buf, u8 n,
+			      u8 tail)
 {
 	int i, ret;
 
 	for (i = 1; ; i++) {
-		ret = arduipi_read_frame(ap->client, reg, buf, n);
+		ret = arduipi_read_frame(ap->client, reg, buf, n, tail);
+		if (!ret && tail)
+			ret = arduipi_fifo_tail(buf, n);
 		if (!ret)
 			return 0;
 		if (i == ARDUIPI_TRIES || !arduipi_retry(ret))
 			return arduipi_failed(ap, "reading", reg, i, ret);
 	}
+}
+
+/* A PEC read, retried; buf holds n + 1 bytes. */
+int arduipi_read_block(struct arduipi *ap, u8 reg, u8 *buf, u8 n)
+{
+	return arduipi_read_tries(ap, reg, buf, n, 0);
+}
+
+/*
+ * n bytes of the ADC FIFO (whole scans), retried; buf holds n + 1 +
+ * ARDUIPI_ADC_FIFO_TAIL bytes. Firmware older than 1.3 sends no tail.
+ */
+int arduipi_read_fifo(struct arduipi *ap, u8 *buf, u8 n)
+{
+	return arduipi_read_tries(ap, ARDUIPI_REG_ADC_FIFO, buf, n,
+				  ap->proto_minor >= 3 ? ARDUIPI_ADC_FIFO_TAIL : 0);
 }
 
 static int arduipi_regmap_read(void *context, const void *reg_buf,

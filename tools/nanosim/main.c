@@ -57,7 +57,7 @@ static const char usage[] =
 "  events on|off        '! int LEVEL CYCLE' on every INT wire change\n"
 "  wait MS | time -> ok CYCLES NS\n"
 "  reset por|ext|bor|wdt\n"
-"  fault flip N BIT | fault nack N | fault buserr N | fault vanish N\n"
+"  fault flip N BIT | fault slip N | fault nack N | fault buserr N | fault vanish N\n"
 "  fault stall MS\n"
 "                       (one-shot, for the next xfer; N = byte in wire order)\n"
 "  fault hang           CPU stops (interrupts off) until reset / fault clear\n"

@@ -90,15 +90,20 @@ struct msg {
 	int quick;		/* zero-length message (SMBus quick) */
 	uint8_t buf[XF_MAXLEN];
 };
+#define FLIPS_MAX	64
 struct faults {
-	int flip_n, flip_bit;	/* -1 = none */
+	int nflip;		/* bytes with bits to flip */
+	int flip_n[FLIPS_MAX];
+	uint8_t flip_mask[FLIPS_MAX];
 	int nack_n;
 	int buserr_n;
 	double stall_ms;	/* 0 = none */
 	int vanish_n;		/* the master stops before this read byte */
 	int stall_n;		/* the stall begins at this byte's TWINT; -1 = the first */
+	int slip_n;		/* the slave misses this byte's first clock */
 };
-#define FAULTS_INIT	{ -1, 0, -1, -1, 0, -1, -1 }
+#define FAULTS_INIT	{ .nack_n = -1, .buserr_n = -1, .vanish_n = -1,	\
+			  .stall_n = -1, .slip_n = -1 }
 #define FAULTS_NONE	((struct faults)FAULTS_INIT)
 struct xact {
 	uint8_t addr;

@@ -122,8 +122,18 @@ static void cmd_fault(int argc, char **argv)
 
 	if (argc >= 4 && !strcmp(argv[1], "flip") && !decval(argv[2], 0, 1 << 20, &n) &&
 	    !decval(argv[3], 0, 7, &b)) {
-		armed.flip_n = n;
-		armed.flip_bit = b;
+		int i;
+
+		for (i = 0; i < armed.nflip && armed.flip_n[i] != n; i++)
+			;
+		if (i == FLIPS_MAX)
+			REPLY("err fault flip: %d bytes at most", FLIPS_MAX);
+		armed.flip_n[i] = n;
+		armed.flip_mask[i] |= 1 << b;
+		if (i == armed.nflip)
+			armed.nflip++;
+	} else if (argc >= 3 && !strcmp(argv[1], "slip") && !decval(argv[2], 0, 1 << 20, &n)) {
+		armed.slip_n = n;
 	} else if (argc >= 3 && !strcmp(argv[1], "nack") && !decval(argv[2], 0, 1 << 20, &n)) {
 		armed.nack_n = n;
 	} else if (argc >= 3 && !strcmp(argv[1], "buserr") && !decval(argv[2], 0, 1 << 20, &n)) {
@@ -147,7 +157,7 @@ static void cmd_fault(int argc, char **argv)
 		server_mute(-1);
 		mcu_stall(0);
 	} else {
-		REPLY("err usage: fault flip N BIT | nack N | buserr N | vanish N | stall MS [N] | hang | mute [MS] | clear");
+		REPLY("err usage: fault flip N BIT | slip N | nack N | buserr N | vanish N | stall MS [N] | hang | mute [MS] | clear");
 	}
 	out_line("ok");
 }

@@ -511,6 +511,7 @@ static void byte_rise(uint64_t t)
 {
 	const struct msg *m = &e.x.m[e.mi];
 	uint8_t md, sd, wire;
+	int i;
 
 	if (e.wi == e.x.f.vanish_n) {	/* the master is gone: no STOP */
 		snprintf(e.res, sizeof(e.res), "vanished");
@@ -526,6 +527,8 @@ static void byte_rise(uint64_t t)
 	sd = (twi_on() && tw.mode == SL_ST) ? tw.dr : 0xff;
 	wire = md & sd;		/* open drain: wired AND */
 	e.sview = e.mview = wire;
+	if (e.wi == e.x.f.slip_n)	/* fault slip: as if a runt clock */
+		e.runt = 1;
 	e.slip = e.runt;
 	if (e.late && !master_writes()) {	/* SDA as the hold left it */
 		MCOUNT(early);
@@ -542,11 +545,13 @@ static void byte_rise(uint64_t t)
 		e.mview |= 0x80;
 	}
 	e.late = e.runt = 0;
-	if (e.wi == e.x.f.flip_n) {
+	for (i = 0; i < e.x.f.nflip; i++) {
+		if (e.wi != e.x.f.flip_n[i])
+			continue;
 		if (master_writes())
-			e.sview ^= 1 << e.x.f.flip_bit;
+			e.sview ^= e.x.f.flip_mask[i];
 		else
-			e.mview ^= 1 << e.x.f.flip_bit;
+			e.mview ^= e.x.f.flip_mask[i];
 	}
 	e.r = t;
 	eng_at(t + cyc(7.5), PH_ACK);

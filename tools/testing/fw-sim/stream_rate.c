@@ -2,8 +2,9 @@
 /*
  * The ADC stream's sustained rate, in simulated time: the real firmware in
  * nanosim (lockstep), a host that drains the FIFO the way the kernel
- * driver does (INT -> one status read, PEC reads of up to 240 bytes, a pop
- * write per read), reacting 1 ms after INT is asserted. For each bus
+ * driver does (INT -> one status read, PEC reads of up to 240 bytes with
+ * the CRC-16 and checks of protocol 1.3, a pop write per read), reacting
+ * 1 ms after INT is asserted. For each bus
  * clock, single-channel rates from the ADC's own 9615 Hz down until no
  * scan is lost; reports scans/s, lost scans and bus bytes per sample.
  *
@@ -14,7 +15,7 @@
 #include <string.h>
 #include "../../nanosim/simclient.h"
 #include "../../../kernel/arduipi-regs.h"
-#include "../../../firmware/crc8.h"
+#include "../../../firmware/crc.h"
 
 #define RUN_MS		500
 #define F_CONV		(1e9 / ARDUIPI_ADC_CONV_NS)	/* 9615.38 Hz */
@@ -41,21 +42,33 @@ static unsigned long long sim_stat(const char *name)
 }
 
 /* PEC read of n bytes at reg into d; 0 on success. */
+/* A PEC read; of ADC_FIFO with its CRC-16, checked as the driver does */
 static int pec_read(uint8_t reg, int n, uint8_t *d)
 {
 	uint8_t f[3] = { ARDUIPI_CMD_PEC_READ, reg, n }, aw = ARDUIPI_DEFAULT_ADDR << 1;
 	uint8_t ar = aw | 1, crc;
+	int i, tail = reg == ARDUIPI_REG_ADC_FIFO ? ARDUIPI_ADC_FIFO_TAIL : 0;
+	uint16_t c = CRC16_INIT;
 	char req[32];
-	int i;
 
-	snprintf(req, sizeof(req), "xfer 2a wae%02x%02x r%d", reg, n, n + 1);
+	snprintf(req, sizeof(req), "xfer 2a wae%02x%02x r%d", reg, n,
+		 n + 1 + tail);
 	cmd(req, NULL);
-	for (i = 0; i <= n; i++)
+	for (i = 0; i <= n + tail; i++)
 		sscanf(R + 3 + 2 * i, "%2hhx", &d[i]);
 	crc = crc8_buf(&aw, 1, 0);
 	crc = crc8_buf(f, 3, crc);
 	crc = crc8_buf(&ar, 1, crc);
-	return crc8_buf(d, n, crc) != d[n];
+	if (crc8_buf(d, n, crc) != d[n])
+		return 1;
+	if (!tail)
+		return 0;
+	for (i = 0; i <= n; i++)
+		c = crc16_byte(c, d[i]);
+	for (i = 1; i < n; i += 2)
+		if (d[i] << 8 & ~ARDUIPI_ADC_SAMPLE_MASK)
+			return 1;
+	return d[n + 1] != (c & 0xff) || d[n + 2] != c >> 8;
 }
 
 static void pop(uint16_t seq)
@@ -80,7 +93,7 @@ static struct result run(unsigned int div)
 	unsigned int wm = 192 / div, count, n;
 	unsigned long long bytes0, c0, c;
 	struct result res = { 0 };
-	uint8_t d[ARDUIPI_ADC_FIFO_READ_MAX + 1];
+	uint8_t d[ARDUIPI_ADC_FIFO_READ_MAX + 1 + ARDUIPI_ADC_FIFO_TAIL];
 	uint16_t seq, expect = 0;
 	char req[64];
 	int ms;

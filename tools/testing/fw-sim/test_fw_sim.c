@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include "../../nanosim/simclient.h"
 #include "../../../kernel/arduipi-regs.h"
-#include "../../../firmware/crc8.h"
+#include "../../../firmware/crc.h"
 #include "../tap.h"
 
 #define A	ARDUIPI_DEFAULT_ADDR
@@ -1886,6 +1886,145 @@ static void full_load(void)
 	full_load_at("400000", 1, &corrupt);
 }
 
+/* ---- FIFO integrity ------------------------------------------------------ */
+
+#define FIFO_N		ARDUIPI_ADC_FIFO_READ_MAX
+#define FIFO_R		(FIFO_N + 1 + ARDUIPI_ADC_FIFO_TAIL)
+
+/* What the driver checks of a FIFO read (kernel/bus.c): 1 = failed. */
+struct fifo_verdict {
+	int pec, crc16, zero;
+};
+
+static int fifo_checks(const uint8_t *r, struct fifo_verdict *v)
+{
+	uint8_t aw = A << 1, ar = aw | 1;
+	uint8_t f[3] = { ARDUIPI_CMD_PEC_READ, ARDUIPI_REG_ADC_FIFO, FIFO_N };
+	uint16_t c = CRC16_INIT;
+	int i;
+
+	v->pec = crc8_buf(r, FIFO_N, crc8_buf(&ar, 1, crc8_buf(f, 3,
+			  crc8_buf(&aw, 1, 0)))) != r[FIFO_N];
+	for (i = 0; i <= FIFO_N; i++)
+		c = crc16_byte(c, r[i]);
+	v->crc16 = r[FIFO_N + 1] != (c & 0xff) || r[FIFO_N + 2] != c >> 8;
+	v->zero = 0;
+	for (i = 1; i < FIFO_N; i += 2)
+		v->zero |= (r[i] << 8 & ~ARDUIPI_ADC_SAMPLE_MASK) != 0;
+	return v->pec || v->crc16 || v->zero;
+}
+
+struct fifo_tally {
+	long trials, wrong, caught, pec, crc16, zero;
+};
+
+/* One read of the burst with the faults armed; tallied against the truth. */
+static void fifo_trial(const uint8_t *truth, struct fifo_tally *t)
+{
+	struct fifo_verdict v;
+	uint8_t r[FIFO_R];
+	int n;
+
+	n = xfer(A, r, FIFO_R, "wae%02x%02x r%d", ARDUIPI_REG_ADC_FIFO,
+		 FIFO_N, FIFO_R);
+	t->trials++;
+	if (n != FIFO_R) {		/* the driver sees a bus error */
+		t->wrong++;
+		t->caught++;
+		return;
+	}
+	if (!memcmp(r, truth, FIFO_N))
+		return;			/* the data came through */
+	t->wrong++;
+	t->caught += fifo_checks(r, &v);
+	t->pec += v.pec;
+	t->crc16 += v.crc16;
+	t->zero += v.zero;
+}
+
+static void fifo_report(const char *what, const struct fifo_tally *t)
+{
+	printf("# %s: %ld reads, %ld with wrong data, %ld of them caught "
+	       "(PEC alone %ld, CRC-16 alone %ld, zero bits %ld)\n",
+	       what, t->trials, t->wrong, t->caught, t->pec, t->crc16, t->zero);
+	EQ(t->caught, t->wrong);
+}
+
+/*
+ * Issue 13 part 4: a 240-byte FIFO burst (4 inputs on waveforms, the
+ * FIFO full so that its oldest scans stay put) read clean for the truth,
+ * then with nanosim's faults on the read bytes: every bit slip (the
+ * slave misses a byte's first clock), 2 to 16 bits flipped at random,
+ * bursts of 2 to 16 bits (CRC-16 alone must catch each) and of 17 to 64;
+ * and the Pi 4's controller at 400 kHz, whose stretches make the errors a
+ * real Pi sees. Every read with wrong data must fail the driver's checks.
+ * Wire index 5 is the first read byte (address, ae, 8e, n, address).
+ */
+static void fifo_integrity(void)
+{
+	uint8_t truth[FIFO_R];
+	struct fifo_verdict v;
+	struct fifo_tally slip = { 0 }, flips = { 0 }, burst = { 0 },
+			  long_burst = { 0 }, pi = { 0 };
+	unsigned int seed = 1;
+	int j, k, i;
+
+	IS("ok", "adc 0 sine 0.1 4.9 7");
+	IS("ok", "adc 1 saw 0 5 3");
+	IS("ok", "adc 2 sine 1 3 5");
+	IS("ok", "adc 3 saw 2 4.5 11");
+	IS("ok", "xfer 2a w890f0400");		/* A0..A3, every conversion */
+	IS("ok", "xfer 2a w8c01");
+	sim("wait 100");			/* the FIFO full: 64 scans */
+	EQ(xfer(A, truth, FIFO_R, "wae%02x%02x r%d", ARDUIPI_REG_ADC_FIFO,
+		FIFO_N, FIFO_R), FIFO_R);
+	EQ(fifo_checks(truth, &v), 0);
+
+	for (j = 0; j < FIFO_R; j++) {
+		sim("fault slip %d", 5 + j);
+		fifo_trial(truth, &slip);
+		settle();
+	}
+	CHECK(slip.wrong >= FIFO_N);		/* a slip in the data hurts */
+	fifo_report("bit slips", &slip);
+
+	for (i = 0; i < 300; i++) {
+		k = 2 + i % 15;			/* 2 .. 16 bits */
+		for (j = 0; j < k; j++)
+			sim("fault flip %d %d",
+			    5 + rand_r(&seed) % FIFO_R,
+			    rand_r(&seed) % 8);
+		fifo_trial(truth, &flips);
+	}
+	fifo_report("2..16 random bits flipped", &flips);
+
+	for (i = 0; i < 300; i++) {
+		int len = 2 + i % (i < 150 ? 15 : 63), at, b;
+
+		struct fifo_tally *t = len <= 16 ? &burst : &long_burst;
+
+		/* first and last bit flipped, the ones between at random,
+		 * within the PEC-and-CRC-16-covered bytes */
+		at = rand_r(&seed) % (FIFO_R * 8 - len);
+		for (b = 0; b < len; b++)
+			if (!b || b == len - 1 || rand_r(&seed) & 1)
+				sim("fault flip %d %d", 5 + (at + b) / 8,
+				    7 - (at + b) % 8);
+		fifo_trial(truth, t);
+	}
+	fifo_report("bursts of 2..16 bits", &burst);
+	EQ(burst.crc16, burst.wrong);
+	fifo_report("bursts of 17..64 bits", &long_burst);
+
+	IS("ok", "master bcm2711");
+	for (i = 0; i < 100; i++)
+		fifo_trial(truth, &pi);
+	IS("ok", "master ideal");
+	fifo_report("Pi 4 controller (bcm2711 model), 400 kHz", &pi);
+	CHECK(pi.wrong > 0);			/* the model did damage */
+	IS("ok", "xfer 2a w8c00");
+}
+
 /*
  * A PEC write's checks across registers run on its last data byte, before
  * the PEC byte has come. A failsafe trip in between (it turns PWM off)
@@ -2116,6 +2255,7 @@ static const struct test {
 	T(random_traffic, "400000"),
 	T(twint_hold, "400000"), T(pi_masters, "100000"),
 	T(precheck_trip, "100000"), T(full_load, "100000"),
+	T(fifo_integrity, "400000"),
 };
 
 /* FILTER: run the tests whose name contains it; "!x": all but those */

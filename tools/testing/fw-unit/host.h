@@ -11,7 +11,7 @@
 #include <avr/io.h>
 #include "../../../firmware/proto.h"
 #include "../../../firmware/pins.h"
-#include "../../../firmware/crc8.h"
+#include "../../../firmware/crc.h"
 #include "../../../firmware/stream.h"
 
 #define HOST_ADDR	0x2a

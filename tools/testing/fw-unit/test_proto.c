@@ -478,6 +478,41 @@ static int pec_read(uint8_t reg, uint8_t n, uint8_t *d)
 	return crc == r[n];
 }
 
+/*
+ * A FIFO read as since 1.3: d[0..n-1], the PEC, the CRC-16 of those
+ * (little-endian); *over: the byte after (an over-read).
+ */
+static int fifo_read(uint8_t n, uint8_t *d, uint8_t *over)
+{
+	uint8_t f[3] = { ARDUIPI_CMD_PEC_READ, ARDUIPI_REG_ADC_FIFO, n };
+	uint8_t aw = HOST_ADDR << 1, ar = aw | 1, r[256], crc;
+	uint16_t c = CRC16_INIT;
+	int i;
+
+	host_xfer(f, 3, r, n + 4);
+	crc = crc8_buf(&aw, 1, 0);
+	crc = crc8_buf(f, 3, crc);
+	crc = crc8_buf(&ar, 1, crc);
+	crc = crc8_buf(r, n, crc);
+	for (i = 0; i <= n; i++)
+		c = crc16_byte(c, r[i]);
+	memcpy(d, r, n);
+	*over = r[n + 3];
+	return crc == r[n] && r[n + 1] == (c & 0xff) && r[n + 2] == c >> 8;
+}
+
+/* CRC-16/MCRF4XX's check value: what the kernel's crc_ccitt(0xffff, ..)
+ * gives for "123456789" */
+static void t_crc16(void)
+{
+	const char *s = "123456789";
+	uint16_t c = CRC16_INIT;
+
+	while (*s)
+		c = crc16_byte(c, (uint8_t)*s++);
+	EQ(c, 0x6f91);
+}
+
 static void t_pec(void)
 {
 	uint8_t d[3] = { 0x20, 0x00, 0x00 }, st, r[8];
@@ -526,7 +561,7 @@ static void t_pec(void)
 /* The ADC stream's FIFO as the driver uses it (samples put by hand). */
 static void t_stream(void)
 {
-	uint8_t d[240], st;
+	uint8_t d[240], st, over;
 	int ok, i;
 
 	/* bad configurations: nothing starts */
@@ -552,13 +587,17 @@ static void t_stream(void)
 		stream_put(i, 0x80 | i);
 	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 5);
 	EQ(rdw(ARDUIPI_REG_ADC_FIFO_SEQ), 0);
-	ok = pec_read(ARDUIPI_REG_ADC_FIFO, 8, d);
+	ok = fifo_read(8, d, &over);
 	CHECK(ok);
 	EQ(d[0], 0);
 	EQ(d[1], 0x80);
 	EQ(d[6], 3);
 	EQ(d[7], 0x83);
+	/* the byte after the CRC-16: no data, an over-read */
+	EQ(err(), ARDUIPI_ERR_OVERRUN);
+	/* a reader of 1.2 stops after the PEC: the same bytes, a good PEC */
 	ok = pec_read(ARDUIPI_REG_ADC_FIFO, 8, d);	/* a peek: the same */
+	CHECK(ok);
 	EQ(d[6], 3);
 	/* consume 2 scans; the repeated write changes nothing */
 	CHECK(pec_write(ARDUIPI_REG_ADC_FIFO_SEQ, (uint8_t[]){ 2, 0 }, 2, &st, 0));
@@ -567,7 +606,7 @@ static void t_stream(void)
 	EQ(st, 0);
 	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 3);
 	EQ(rdw(ARDUIPI_REG_ADC_FIFO_SEQ), 2);
-	ok = pec_read(ARDUIPI_REG_ADC_FIFO, 2, d);
+	CHECK(fifo_read(2, d, &over));
 	EQ(d[0], 4);
 	/* past the stored scans: refused; half a sequence number too */
 	pec_write(ARDUIPI_REG_ADC_FIFO_SEQ, (uint8_t[]){ 9, 0 }, 2, &st, 0);
@@ -576,10 +615,11 @@ static void t_stream(void)
 	EQ(st, ARDUIPI_ERR_BAD_VALUE);
 	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 3);
 	/* bytes past the stored scans read 0xff, under a good PEC */
-	ok = pec_read(ARDUIPI_REG_ADC_FIFO, 20, d);
-	CHECK(ok);
+	CHECK(fifo_read(20, d, &over));
 	EQ(d[11], 0x89);
 	EQ(d[12], 0xff);
+	/* the longest read */
+	CHECK(fifo_read(ARDUIPI_ADC_FIFO_READ_MAX, d, &over));
 
 	/* overflow: 512 / 4 = 128 scans fit; the rest are dropped until the
 	 * FIFO was emptied, and the scan numbers show the gap */
@@ -592,7 +632,7 @@ static void t_stream(void)
 	stream_put(3, 4);
 	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 1);
 	EQ(rdw(ARDUIPI_REG_ADC_FIFO_SEQ), 205);	/* 5 + 200: 72 lost */
-	ok = pec_read(ARDUIPI_REG_ADC_FIFO, 4, d);
+	CHECK(fifo_read(4, d, &over));
 	EQ(d[0], 1);
 	EQ(d[3], 4);
 
@@ -673,7 +713,7 @@ static const struct {
 	T(t_unknown_command_nacks_data), T(t_all_or_nothing), T(t_ports),
 	T(t_analog), T(t_adc_latch), T(t_over_read),
 	T(t_quick_write_is_harmless), T(t_pwm_legacy), T(t_timer1_top_race), T(t_pwm_bank),
-	T(t_bank_identity), T(t_bank_gpio), T(t_int_line_reserved), T(t_pec),
+	T(t_bank_identity), T(t_bank_gpio), T(t_int_line_reserved), T(t_crc16), T(t_pec),
 	T(t_pec_status_flags),
 	T(t_stream), T(t_address_change), T(t_failsafe_trip),
 	T(t_bus_error_recovers),

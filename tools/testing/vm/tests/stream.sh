@@ -285,6 +285,35 @@ for ppm in 5000 -5000; do
 done
 simctl crystal 0 >/dev/null
 
+# ---- FIFO reads whose CRC-16 is wrong and whose PEC is right (protocol 1.3):
+# "bus flip" flips bit 0 of a read's last byte, here the CRC-16's high byte.
+# crc_capture FLIPS: a capture of A0 at 961.5 Hz with FLIPS such reads.
+crc_capture() {
+	set_channels 0
+	echo 961.538461 >"$sfreq"
+	timeout 30 iio_generic_buffer -g -N "$num" -l 512 -c 20 >/tmp/cap.raw 2>/tmp/cap.err &
+	usleep 300000
+	simctl bus flip "$1" ae8e >/dev/null
+	wait
+	grep -E '^[0-9. ]+$' /tmp/cap.raw >/tmp/cap
+}
+fifo_failed() { dmesg | grep -cE "reading register 0x8e failed 3 times \((-EBADMSG|-74)\)"; }
+l0=$(lost)
+f0=$(fifo_failed)
+crc_capture 2
+set -- $(check 1040000 1:100)
+t_eq "9.4 two FIFO reads with a wrong CRC-16 (a right PEC): read again, every sample right, steps of one period" \
+	"0 0" "$3 $2"
+t_eq "9.5 ... no scan lost" "$l0" "$(lost)"
+t_eq "9.6 ... no read failed" "$f0" "$(fifo_failed)"
+crc_capture 3
+set -- $(check 1040000 1:100)
+t_eq "9.7 three in a row: the read fails, logged as a bad message" \
+	$((f0 + 1)) "$(fifo_failed)"
+t_eq "9.8 ... the scans are read at the next INT: every sample right, steps of one period" \
+	"0 0" "$3 $2"
+t_eq "9.9 ... no scan lost" "$l0" "$(lost)"
+
 # ---- the ABI's rules ----------------------------------------------------------------
 set_channels 0
 echo 961.538461 >"$sfreq"

@@ -1,9 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
  * SMBus PEC: CRC-8, polynomial x^8 + x^2 + x + 1 (0x07), initial value 0,
- * no final XOR. One table lookup per byte keeps the TWI handler short.
+ * no final XOR. One table lookup per byte keeps the TWI worker short: on
+ * the 8 MHz build two nibble lookups (16 bytes of table instead of 256)
+ * made the write-then-read path too slow for 100 kHz.
+ *
+ * The ADC FIFO's reads end with a CRC-16 too (kernel/arduipi-regs.h):
+ * CRC-16/MCRF4XX, the CCITT polynomial x^16 + x^12 + x^5 + 1 taken LSB
+ * first (0x8408), initial value 0xffff, no final XOR: the kernel's
+ * crc_ccitt() and avr-libc's _crc_ccitt_update(), no table.
  */
-#include "crc8.h"
+#include "crc.h"
+
+#ifdef __AVR__
+#include <util/crc16.h>
+#endif
 
 static const uint8_t crc8_table[256] FLASH = {
 	0x00, 0x07, 0x0e, 0x09, 0x1c, 0x1b, 0x12, 0x15,
@@ -51,4 +62,17 @@ uint8_t crc8_buf(const uint8_t *b, int n, uint8_t crc)
 	while (n-- > 0)
 		crc = crc8_byte(crc, *b++);
 	return crc;
+}
+
+uint16_t crc16_byte(uint16_t crc, uint8_t byte)
+{
+#ifdef __AVR__
+	return _crc_ccitt_update(crc, byte);
+#else
+	/* avr-libc's reference C for the same */
+	byte ^= crc & 0xff;
+	byte ^= byte << 4;
+	return ((uint16_t)byte << 8 | crc >> 8) ^ (uint8_t)(byte >> 4) ^
+	       ((uint16_t)byte << 3);
+#endif
 }
