@@ -89,8 +89,8 @@
 #define ARDUIPI_REG_PROTO_MAJOR		0x52	/* RO, driver refuses others */
 #define ARDUIPI_REG_PROTO_MINOR		0x53	/* RO, additions only */
 #define ARDUIPI_PROTO_MAJOR		1
-#define ARDUIPI_PROTO_MINOR		3	/* 1: FS_TRIP; 2: WDT, BOOT_*;
-						 * 3: FIFO reads' CRC-16 */
+/* minor 1: FS_TRIP; 2: WDT, BOOT_*; 3: FIFO reads' CRC-16 */
+#define ARDUIPI_PROTO_MINOR		3
 #define ARDUIPI_REG_CAPS		0x54	/* RO */
 #define ARDUIPI_CAP_GPIO		BIT(0)
 #define ARDUIPI_CAP_ADC			BIT(1)
