@@ -155,20 +155,20 @@ static int arduipi_failed(struct arduipi *ap, const char *what, u8 reg,
 }
 
 /*
- * The tail of a FIFO read (protocol 1.3, kernel/arduipi-regs.h): the
- * CRC-16 of d0 .. pec, and the samples' 6 always-zero bits, which
- * together catch what the PEC alone can miss in 240 bytes (several bits,
- * a bit slip). buf holds n + 1 + ARDUIPI_ADC_FIFO_TAIL bytes.
+ * What a FIFO read's PEC can miss in 240 bytes (several bits, a bit slip),
+ * kernel/arduipi-regs.h: the samples' 6 always-zero bits, and the tail of
+ * protocol 1.3, the CRC-16 of d0 .. pec. buf holds n + 1 + tail bytes.
  */
-static int arduipi_fifo_tail(const u8 *buf, u8 n)
+static int arduipi_fifo_check(const u8 *buf, u8 n, u8 tail)
 {
 	u8 i;
 
-	if (crc_ccitt(0xffff, buf, n + 1) != (buf[n + 1] | buf[n + 2] << 8))
-		return -EBADMSG;
 	for (i = 1; i < n; i += 2)
 		if (buf[i] & ~(ARDUIPI_ADC_SAMPLE_MASK >> 8))
 			return -EBADMSG;
+	if (tail &&
+	    crc_ccitt(0xffff, buf, n + 1) != (buf[n + 1] | buf[n + 2] << 8))
+		return -EBADMSG;
 	return 0;
 }
 
@@ -180,8 +180,8 @@ static int arduipi_read_tries(struct arduipi *ap, u8 reg, u8 *buf, u8 n,
 
 	for (i = 1; ; i++) {
 		ret = arduipi_read_frame(ap->client, reg, buf, n, tail);
-		if (!ret && tail)
-			ret = arduipi_fifo_tail(buf, n);
+		if (!ret && reg == ARDUIPI_REG_ADC_FIFO)
+			ret = arduipi_fifo_check(buf, n, tail);
 		if (!ret)
 			return 0;
 		if (i == ARDUIPI_TRIES || !arduipi_retry(ret))

@@ -109,6 +109,8 @@ static void cmd_xfer(int argc, char **argv)
 		REPLY("err fault nack %d: not a byte the master writes", x.f.nack_n);
 	if (x.f.vanish_n >= 0 && !vanish_ok)
 		REPLY("err fault vanish %d: not a byte the master reads", x.f.vanish_n);
+	if (x.f.slip_n >= wire)
+		REPLY("err fault slip %d: the transfer has %d bytes", x.f.slip_n, wire);
 	xfer_submit(&x);
 	pend = P_XFER;
 }
@@ -129,7 +131,7 @@ static void cmd_fault(int argc, char **argv)
 		if (i == FLIPS_MAX)
 			REPLY("err fault flip: %d bytes at most", FLIPS_MAX);
 		armed.flip_n[i] = n;
-		armed.flip_mask[i] |= 1 << b;
+		armed.flip_mask[i] ^= 1 << b;
 		if (i == armed.nflip)
 			armed.nflip++;
 	} else if (argc >= 3 && !strcmp(argv[1], "slip") && !decval(argv[2], 0, 1 << 20, &n)) {

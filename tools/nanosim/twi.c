@@ -551,7 +551,7 @@ static void byte_rise(uint64_t t)
 		if (master_writes())
 			e.sview ^= e.x.f.flip_mask[i];
 		else
-			e.mview ^= e.x.f.flip_mask[i];
+			e.mview ^= e.x.f.flip_mask[i];	/* a flip twice: none */
 	}
 	e.r = t;
 	eng_at(t + cyc(7.5), PH_ACK);

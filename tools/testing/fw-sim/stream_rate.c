@@ -41,8 +41,8 @@ static unsigned long long sim_stat(const char *name)
 	return p ? strtoull(p + strlen(name) + 1, NULL, 10) : 0;
 }
 
-/* PEC read of n bytes at reg into d; 0 on success. */
-/* A PEC read; of ADC_FIFO with its CRC-16, checked as the driver does */
+/* PEC read of n bytes at reg into d; 0 on success. Of ADC_FIFO: with its
+ * CRC-16, all checked as the driver checks them. */
 static int pec_read(uint8_t reg, int n, uint8_t *d)
 {
 	uint8_t f[3] = { ARDUIPI_CMD_PEC_READ, reg, n }, aw = ARDUIPI_DEFAULT_ADDR << 1;

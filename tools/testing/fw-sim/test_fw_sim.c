@@ -1945,7 +1945,7 @@ static void fifo_trial(const uint8_t *truth, struct fifo_tally *t)
 static void fifo_report(const char *what, const struct fifo_tally *t)
 {
 	printf("# %s: %ld reads, %ld with wrong data, %ld of them caught "
-	       "(PEC alone %ld, CRC-16 alone %ld, zero bits %ld)\n",
+	       "(by the PEC %ld, by the CRC-16 %ld, by the zero bits %ld)\n",
 	       what, t->trials, t->wrong, t->caught, t->pec, t->crc16, t->zero);
 	EQ(t->caught, t->wrong);
 }
@@ -1989,11 +1989,19 @@ static void fifo_integrity(void)
 	fifo_report("bit slips", &slip);
 
 	for (i = 0; i < 300; i++) {
-		k = 2 + i % 15;			/* 2 .. 16 bits */
-		for (j = 0; j < k; j++)
-			sim("fault flip %d %d",
-			    5 + rand_r(&seed) % FIFO_R,
-			    rand_r(&seed) % 8);
+		int at[16];
+
+		k = 2 + i % 15;			/* 2 .. 16 bits, all different */
+		for (j = 0; j < k; j++) {
+			int m;
+
+			do {
+				at[j] = rand_r(&seed) % (FIFO_R * 8);
+				for (m = 0; m < j && at[m] != at[j]; m++)
+					;
+			} while (m < j);
+			sim("fault flip %d %d", 5 + at[j] / 8, at[j] % 8);
+		}
 		fifo_trial(truth, &flips);
 	}
 	fifo_report("2..16 random bits flipped", &flips);
@@ -2005,7 +2013,7 @@ static void fifo_integrity(void)
 
 		/* first and last bit flipped, the ones between at random,
 		 * within the PEC-and-CRC-16-covered bytes */
-		at = rand_r(&seed) % (FIFO_R * 8 - len);
+		at = rand_r(&seed) % (FIFO_R * 8 - len + 1);
 		for (b = 0; b < len; b++)
 			if (!b || b == len - 1 || rand_r(&seed) & 1)
 				sim("fault flip %d %d", 5 + (at + b) / 8,
@@ -2017,8 +2025,10 @@ static void fifo_integrity(void)
 	fifo_report("bursts of 17..64 bits", &long_burst);
 
 	IS("ok", "master bcm2711");
-	for (i = 0; i < 100; i++)
+	for (i = 0; i < 100; i++) {
 		fifo_trial(truth, &pi);
+		settle();
+	}
 	IS("ok", "master ideal");
 	fifo_report("Pi 4 controller (bcm2711 model), 400 kHz", &pi);
 	CHECK(pi.wrong > 0);			/* the model did damage */

@@ -22,10 +22,13 @@
  *                                 its bus master that one (else --master)
  *                bus mute MS      ignore the guest's transfers for MS ms
  *                bus gpio LINE    ok LEVEL DIR PULL of a guest GPIO line
- *                bus flip N [HEX] corrupt the next N transfers that read
+ *                bus flip N [HEX [BIT...]]
+ *                                 corrupt the next N transfers that read
  *                                 (that begin by writing HEX, a9 63 for a
  *                                 PEC write of 0x63): bit 0 of their last
- *                                 byte read flips on the wire
+ *                                 byte read flips on the wire; or the
+ *                                 BITs, counted in wire order (MSB first)
+ *                                 from the first bit read
  *                bus pause MS [NANO CMD]
  *                                 stop the guest (QEMU's "stop" through
  *                                 --qmp) for MS ms of wall-clock time, as a
@@ -58,6 +61,7 @@
  * stdout when both sockets listen.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -112,8 +116,24 @@ static const char *const mst_keys[6] = { "xfers", "stretched", "early", "runts",
 static struct nano *atexit_nano;
 static char atexit_cmd[256];
 static long long mute_until;
-static int flip_count;
+#define FLIP_BITS	8
+static int flip_count, flip_nbits, flip_bit[FLIP_BITS];
 static char flip_match[64];
+
+/* Flip bit p (wire order) of the hex bytes after "ok "; 0: out of range */
+static int flip_hex_bit(char *resp, int p)
+{
+	size_t i = 3 + 2 * (p / 8) + (p % 8 >= 4);
+	char *c = resp + i;
+	int v;
+
+	if (p < 0 || i >= strlen(resp) || !isxdigit((unsigned char)*c))
+		return 0;
+	v = isdigit((unsigned char)*c) ? *c - '0' : tolower(*c) - 'a' + 10;
+	v ^= 8 >> (p % 4);
+	*c = "0123456789abcdef"[v];
+	return 1;
+}
 static struct {
 	int out, level;
 	const char *pull;
@@ -299,8 +319,11 @@ static void bus_xfer(char *args)
 				 * of the last byte read */
 				char *last = resp + strlen(resp) - 1;
 
-				*last = "1032547698badcfe"[*last <= '9' ? *last - '0' :
-							      *last - 'a' + 10];
+				if (!flip_nbits)
+					*last = "1032547698badcfe"[*last <= '9' ? *last - '0' :
+								      *last - 'a' + 10];
+				for (int i = 0; i < flip_nbits; i++)
+					flip_hex_bit(resp, flip_bit[i]);
 				flip_count--;
 			}
 			put(&bus, "x %u %s", seq, resp);
@@ -518,11 +541,28 @@ static void ctl_bus(char *cmd)
 		mute_until = now_ms() + ms;
 		put(&ctl, "ok");
 	} else if (sscanf(cmd, "flip %u%n", &ms, &off) == 1) {
+		int k = 0, used;
+
 		flip_match[0] = 0;
-		if (sscanf(cmd + off, " %63[0-9a-fA-F]", flip_match) != 1 && cmd[off]) {
-			put(&ctl, "err usage: flip N [HEX]");
+		flip_nbits = 0;
+		if (cmd[off] && sscanf(cmd + off, " %63[0-9a-fA-F]%n", flip_match, &used) != 1) {
+			put(&ctl, "err usage: flip N [HEX [BIT...]]");
 			return;
 		}
+		if (cmd[off])
+			off += used;
+		while (sscanf(cmd + off, " %d%n", &flip_bit[k], &used) == 1) {
+			if (flip_bit[k] < 0 || ++k == FLIP_BITS) {
+				put(&ctl, "err flip: up to %d bits, from 0", FLIP_BITS - 1);
+				return;
+			}
+			off += used;
+		}
+		if (cmd[off] && strspn(cmd + off, " ") != strlen(cmd + off)) {
+			put(&ctl, "err usage: flip N [HEX [BIT...]]");
+			return;
+		}
+		flip_nbits = k;
 		flip_count = ms;
 		put(&ctl, "ok");
 	} else if (!strncmp(cmd, "pause ", 6)) {

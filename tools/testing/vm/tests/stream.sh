@@ -285,15 +285,18 @@ for ppm in 5000 -5000; do
 done
 simctl crystal 0 >/dev/null
 
-# ---- FIFO reads whose CRC-16 is wrong and whose PEC is right (protocol 1.3):
-# "bus flip" flips bit 0 of a read's last byte, here the CRC-16's high byte.
+# ---- FIFO reads the PEC cannot tell from right ones (protocol 1.3): bits
+# 3 and 130 of the data (bit 4 of sample 0, bit 5 of sample 8, both low
+# bytes) flipped: 127 bits apart, the period of the PEC's polynomial, so
+# the PEC still matches; the CRC-16 does not. A driver without it would
+# deliver the two samples wrong.
 # crc_capture FLIPS: a capture of A0 at 961.5 Hz with FLIPS such reads.
 crc_capture() {
 	set_channels 0
 	echo 961.538461 >"$sfreq"
 	timeout 30 iio_generic_buffer -g -N "$num" -l 512 -c 20 >/tmp/cap.raw 2>/tmp/cap.err &
 	usleep 300000
-	simctl bus flip "$1" ae8e >/dev/null
+	simctl bus flip "$1" ae8e 3 130 >/dev/null
 	wait
 	grep -E '^[0-9. ]+$' /tmp/cap.raw >/tmp/cap
 }
@@ -302,7 +305,7 @@ l0=$(lost)
 f0=$(fifo_failed)
 crc_capture 2
 set -- $(check 1040000 1:100)
-t_eq "9.4 two FIFO reads with a wrong CRC-16 (a right PEC): read again, every sample right, steps of one period" \
+t_eq "9.4 two FIFO reads with 2 bits flipped 127 apart (the PEC right): read again, every sample right, steps of one period" \
 	"0 0" "$3 $2"
 t_eq "9.5 ... no scan lost" "$l0" "$(lost)"
 t_eq "9.6 ... no read failed" "$f0" "$(fifo_failed)"
