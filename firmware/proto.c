@@ -7,7 +7,9 @@
  * checked before anything is changed, so bad input only ever sets
  * REG_ERROR. Reads are served from a cursor that the commit sets up and
  * every transaction end rewinds; the next byte to send is always prepared
- * one event ahead (proto_tx).
+ * one event ahead (proto_tx). What a register accepts and how a write
+ * lands is bank.c's; the specification's pin and port commands are
+ * spec.c's.
  */
 #include "config.h"
 #include "proto.h"
@@ -16,6 +18,7 @@
 #include "flash.h"
 #include "stream.h"
 #include "bank.h"
+#include "spec.h"
 
 volatile uint8_t proto_req;
 volatile uint8_t proto_addr;
@@ -40,17 +43,19 @@ static uint8_t in_write;
 enum rd_kind {
 	RD_NONE,	/* nothing written since reset: ERR_NO_CMD */
 	RD_FAILED,	/* last command was refused: 0xff, error already set */
-	RD_PIN, RD_PINMODE, RD_PORT, RD_DDR, RD_PORTPIN, RD_PING,
-	RD_BANK,	/* registers rd_arg .. rd_end - 1 */
-	RD_WORD,	/* registers rd_arg, rd_arg + 1, then SMBus PEC */
-	RD_PEC,		/* rd_n registers from rd_arg, then PEC */
-	RD_PEC_FIFO,	/* rd_n bytes of the ADC FIFO, PEC, CRC-16 */
+	RD_PIN = SPEC_PIN, RD_PINMODE = SPEC_PINMODE, RD_PORT = SPEC_PORT,
+	RD_DDR = SPEC_DDR, RD_PORTPIN = SPEC_PORTPIN, RD_PING,
+	RD_BANK,	/* registers rd.arg .. rd_end - 1 */
+	RD_WORD,	/* registers rd.arg, rd.arg + 1, then SMBus PEC */
+	RD_PEC,		/* rd.n registers from rd.arg, then PEC */
+	RD_PEC_FIFO,	/* rd.n bytes of the ADC FIFO, PEC, CRC-16 */
 	RD_PEC_BAD,	/* refused PEC read: bytes that never match a PEC */
-	RD_STATUS,	/* PEC write result rd_n, then PEC */
+	RD_STATUS,	/* PEC write result rd.n, then PEC */
 };
 
 /* Read cursor: what to send (set by a commit) ... */
-static uint8_t rd_kind, rd_arg, rd_n, rd_end, rd_crc0;
+static struct spec_reply rd;	/* rd.kind, rd.arg, rd.n */
+static uint8_t rd_end, rd_crc0;
 /* ... and how far it got (rewound at every transaction end). */
 static uint8_t rd_idx, rd_crc, rd_latch;
 static uint8_t rd_prev;		/* the byte read_byte() made before */
@@ -60,17 +65,6 @@ static void rewind(void);
 /* Error to report once the prepared / in-flight byte is really sent (a
  * staged status reply has none: neither of its two bytes is an error). */
 static uint8_t err_next, err_flight;
-
-/* Legacy port commands 0x1b..0x4d: returns 1..4 (kind), port in *port. */
-static uint8_t port_cmd(uint8_t c, uint8_t *port)
-{
-	uint8_t lo = c & 0x0f, hi = c >> 4;
-
-	if (hi < 1 || hi > 4 || lo < 0x0b || lo > 0x0d)
-		return 0;
-	*port = lo - 0x0b;
-	return hi;
-}
 
 static void proto_error(uint8_t code)
 {
@@ -118,27 +112,13 @@ void proto_init(uint8_t addr, uint8_t reset_cause, uint8_t boot_count)
 	REG(ARDUIPI_REG_ADC_AVCC_MV + 1) = 5000 >> 8;
 	proto_set_addr(addr);
 	ping = ARDUIPI_PING_DEFAULT;
-	rd_kind = RD_NONE;
+	rd.kind = RD_NONE;
 	in_write = 0;
 	rd_crc0 = 0;
 	rewind();
 }
 
 /* ---- Reading ------------------------------------------------------------ */
-
-static uint8_t pin_mode(uint8_t line)
-{
-	uint8_t b = line >> 3, m = 1 << (line & 7);
-
-	if (REG(ARDUIPI_REG_GPIO_DIR + b) & m)
-		return ARDUIPI_MODE_OUTPUT;
-	if (pwm_channel(line) != NO_CHANNEL &&
-	    (REG(ARDUIPI_REG_PWM_CTRL(pwm_channel(line))) & ARDUIPI_PWM_ENABLE))
-		return ARDUIPI_MODE_OUTPUT;
-	if (REG(ARDUIPI_REG_GPIO_PULLUP + b) & m)
-		return ARDUIPI_MODE_INPUT_PULLUP;
-	return ARDUIPI_MODE_INPUT;
-}
 
 /*
  * A byte of a 16-bit value v at even register r: reading the low byte
@@ -199,7 +179,7 @@ static uint8_t read_byte(uint8_t *err)
 	uint8_t b = 0xff, i = rd_idx, single = 1, k;
 
 	*err = 0;
-	switch (rd_kind) {
+	switch (rd.kind) {
 	case RD_NONE:
 		*err = ARDUIPI_ERR_NO_CMD;
 		/* fall through */
@@ -209,47 +189,47 @@ static uint8_t read_byte(uint8_t *err)
 		single = 0;
 		break;
 	case RD_PIN:
-		b = pin_level(rd_arg);
+		b = pin_level(rd.arg);
 		break;
 	case RD_PINMODE:
-		b = pin_mode(rd_arg);
+		b = spec_pin_mode(rd.arg);
 		break;
 	case RD_PORT:
-		b = port_in(rd_arg);
+		b = port_in(rd.arg);
 		break;
 	case RD_DDR:
-		b = port_ddr(rd_arg);
+		b = port_ddr(rd.arg);
 		break;
 	case RD_PORTPIN:
-		b = (port_in(rd_arg) >> rd_n) & 1;
+		b = (port_in(rd.arg) >> rd.n) & 1;
 		break;
 	case RD_PING:
 		b = ping;
 		break;
 	case RD_BANK:
 		single = 0;
-		if ((uint8_t)(rd_arg + i) < rd_end && rd_arg + i <= 0xff)
-			b = reg_read(rd_arg + i, i);
+		if ((uint8_t)(rd.arg + i) < rd_end && rd.arg + i <= 0xff)
+			b = reg_read(rd.arg + i, i);
 		else
 			*err = ARDUIPI_ERR_OVERRUN;
 		break;
 	case RD_WORD:
 		single = 2;
-		b = reg_read(rd_arg + (i & 1), i);
+		b = reg_read(rd.arg + (i & 1), i);
 		break;
 	case RD_PEC:
 	case RD_PEC_FIFO:
 	case RD_STATUS:
 		single = 0;
-		k = i - rd_n;
-		if (rd_kind == RD_PEC_FIFO && i && i <= (uint8_t)(rd_n + 1))
+		k = i - rd.n;
+		if (rd.kind == RD_PEC_FIFO && i && i <= (uint8_t)(rd.n + 1))
 			fifo_crc16(i);
-		if (i < rd_n) {
-			b = rd_kind == RD_PEC ? reg_read(rd_arg + i, i) :
-			    rd_kind == RD_PEC_FIFO ? stream_peek(i) : rd_arg;
+		if (i < rd.n) {
+			b = rd.kind == RD_PEC ? reg_read(rd.arg + i, i) :
+			    rd.kind == RD_PEC_FIFO ? stream_peek(i) : rd.arg;
 		} else if (!k) {
 			b = rd_crc;
-		} else if (rd_kind == RD_PEC_FIFO && k <= ARDUIPI_ADC_FIFO_TAIL) {
+		} else if (rd.kind == RD_PEC_FIFO && k <= ARDUIPI_ADC_FIFO_TAIL) {
 			/* the CRC-16 (since 1.3) */
 			b = k == 1 ? rd_crc16 : rd_crc16 >> 8;
 		} else {
@@ -283,13 +263,13 @@ static void prepare(void)
 static void rewind(void)
 {
 	rd_crc = crc8_byte(rd_crc0, addr_w | 1);
-	proto_staged = rd_kind == RD_STATUS;
+	proto_staged = rd.kind == RD_STATUS;
 	if (proto_staged) {
 		/* a PEC write's status and its PEC, as read_byte() makes
 		 * them, both at once: the TWI layer sends the second without
 		 * waiting for the worker, which stores the write meanwhile */
-		proto_tx = rd_arg;
-		rd_crc = crc8_byte(rd_crc, rd_arg);
+		proto_tx = rd.arg;
+		rd_crc = crc8_byte(rd_crc, rd.arg);
 		proto_tx2 = rd_crc;
 		rd_crc = crc8_byte(rd_crc, rd_crc);
 		rd_idx = 2;
@@ -327,8 +307,8 @@ uint8_t proto_refresh(uint8_t *b)
 {
 	uint8_t crc = rd_crc, latch = rd_latch;
 
-	if (rd_idx != 1 || rd_kind < RD_PIN || rd_kind == RD_PING ||
-	    rd_kind >= RD_PEC_FIFO)
+	if (rd_idx != 1 || rd.kind < RD_PIN || rd.kind == RD_PING ||
+	    rd.kind >= RD_PEC_FIFO)
 		return 0;
 	rd_idx = 0;
 	rd_crc = crc8_byte(rd_crc0, addr_w | 1);
@@ -374,156 +354,6 @@ void proto_read_done(void)
 	rewind();
 }
 
-/* A legacy single-line change: refuse A4/A5 and the INT line. */
-static uint8_t line_check(uint8_t line)
-{
-	if (line >= ARDUIPI_LINE_SDA)
-		return ARDUIPI_ERR_RESERVED_PIN;
-	if (line == REG(ARDUIPI_REG_INT_PIN))
-		return ARDUIPI_ERR_RESERVED_PIN;
-	return ARDUIPI_OK;
-}
-
-/* Arduino-style: a digital write or pinMode on a PWM pin stops its PWM. */
-static void line_set(uint8_t line, uint8_t dir, uint8_t out, uint8_t pull)
-{
-	uint8_t b = line >> 3, m = 1 << (line & 7), ch = pwm_channel(line);
-
-	REG(ARDUIPI_REG_GPIO_DIR + b) = (REG(ARDUIPI_REG_GPIO_DIR + b) & ~m) |
-					(dir ? m : 0);
-	if (dir)
-		REG(ARDUIPI_REG_GPIO_OUT + b) =
-			(REG(ARDUIPI_REG_GPIO_OUT + b) & ~m) | (out ? m : 0);
-	else
-		REG(ARDUIPI_REG_GPIO_PULLUP + b) =
-			(REG(ARDUIPI_REG_GPIO_PULLUP + b) & ~m) | (pull ? m : 0);
-	if (ch != NO_CHANNEL &&
-	    (REG(ARDUIPI_REG_PWM_CTRL(ch)) & ARDUIPI_PWM_ENABLE)) {
-		REG(ARDUIPI_REG_PWM_CTRL(ch)) &= ~ARDUIPI_PWM_ENABLE;
-		pwm_apply();
-	} else {
-		pins_apply();
-	}
-}
-
-static uint8_t commit_pin(uint8_t line)
-{
-	uint8_t v = frame[1], err, ch;
-	uint16_t full, duty;
-
-	rd_kind = RD_PIN;
-	rd_arg = line;
-	if (flen == 1)
-		return ARDUIPI_OK;
-	if (flen > (v == ARDUIPI_PIN_PWM ? 3 : 2))
-		return ARDUIPI_ERR_LONG;
-	err = line_check(line);
-	if (flen == 2 && v == ARDUIPI_PIN_GET_MODE) {
-		rd_kind = RD_PINMODE;
-		return ARDUIPI_OK;
-	}
-	if (flen == 2 && v <= ARDUIPI_PIN_HIGH) {
-		if (!err)
-			line_set(line, 1, v, 0);
-		return err;
-	}
-	if (flen == 2 && (v & 0xf0) == ARDUIPI_PIN_SET_MODE &&
-	    (v & 0x0f) <= ARDUIPI_MODE_INPUT_PULLUP) {
-		v &= 0x0f;
-		if (!err)
-			line_set(line, v == ARDUIPI_MODE_OUTPUT, 0,
-				 v == ARDUIPI_MODE_INPUT_PULLUP);
-		return err;
-	}
-	if (v != ARDUIPI_PIN_PWM)
-		return ARDUIPI_ERR_BAD_VALUE;
-	if (flen != 3)
-		return flen < 3 ? ARDUIPI_ERR_SHORT : ARDUIPI_ERR_LONG;
-	ch = pwm_channel(line);
-	if (ch == NO_CHANNEL)
-		return ARDUIPI_ERR_NOT_PWM;
-	if (err)
-		return err;
-	/* 0..255 as analogWrite(): 0 is off, 255 is 100 %, else v/256. */
-	full = pwm_full(ch, REG16(ARDUIPI_REG_T1_TOP));
-	duty = frame[2] == 0xff ? full : (uint32_t)frame[2] * full >> 8;
-	REG(ARDUIPI_REG_PWM_DUTY(ch)) = duty;
-	REG(ARDUIPI_REG_PWM_DUTY(ch) + 1) = duty >> 8;
-	REG(ARDUIPI_REG_PWM_CTRL(ch)) = ARDUIPI_PWM_ENABLE;
-	pwm_apply();
-	return ARDUIPI_OK;
-}
-
-/*
- * AVR semantics for a port write: a bit drives the output of an output
- * line and the pull-up of an input line. ddr: the value is a direction.
- */
-static uint8_t port_write(uint8_t port, uint8_t val, uint8_t mask, uint8_t ddr)
-{
-	uint8_t v[3], m[3], i, line = REG(ARDUIPI_REG_INT_PIN);
-
-	/* PB6/PB7 run the crystal: like the chip, ignore them. PC4/PC5 are
-	 * the I2C bus: a 1 there would be a 5 V pull-up, so refuse it. */
-	if (port == PORT_B)
-		val &= port_valid[PORT_B];
-	if (val & mask & ~port_valid[port])
-		return ARDUIPI_ERR_RESERVED_PIN;
-	port_to_banks(port, val & mask, v);
-	port_to_banks(port, mask & port_valid[port], m);
-	if (line < ARDUIPI_NGPIO) {
-		if (v[line >> 3] & (1 << (line & 7)))
-			return ARDUIPI_ERR_RESERVED_PIN;
-		m[line >> 3] &= ~(1 << (line & 7));
-	}
-	for (i = 0; i < 3; i++) {
-		uint8_t dir = REG(ARDUIPI_REG_GPIO_DIR + i);
-
-		if (ddr) {
-			REG(ARDUIPI_REG_GPIO_DIR + i) = (dir & ~m[i]) | v[i];
-			continue;
-		}
-		REG(ARDUIPI_REG_GPIO_OUT + i) =
-			(REG(ARDUIPI_REG_GPIO_OUT + i) & ~(m[i] & dir)) |
-			(v[i] & dir);
-		REG(ARDUIPI_REG_GPIO_PULLUP + i) =
-			(REG(ARDUIPI_REG_GPIO_PULLUP + i) & ~(m[i] & ~dir)) |
-			(v[i] & ~dir);
-	}
-	pins_apply();
-	return ARDUIPI_OK;
-}
-
-static uint8_t commit_port(uint8_t kind, uint8_t port)
-{
-	uint8_t v = frame[1], bit = v >> 4;
-
-	rd_arg = port;
-	rd_kind = kind == 2 ? RD_DDR : RD_PORT;
-	if (flen > 2)
-		return ARDUIPI_ERR_LONG;
-	if (flen == 1)
-		return kind <= 2 ? ARDUIPI_OK : ARDUIPI_ERR_SHORT;
-	switch (kind) {
-	case 1:
-	case 2:
-		return port_write(port, v, 0xff, kind == 2);
-	case 3:		/* set port pin: [cmd, bit << 4 | level] */
-		if ((v & 0x0f) > 1)
-			return ARDUIPI_ERR_BAD_VALUE;
-		if (port == PORT_C && (bit == 4 || bit == 5))
-			return ARDUIPI_ERR_RESERVED_PIN;
-		if (bit > 7 || !(port_valid[port] & BIT(bit)))
-			return ARDUIPI_ERR_BAD_PIN;
-		return port_write(port, (v & 1) << bit, BIT(bit), 0);
-	default:	/* get port pin: [cmd, bit] + read */
-		if (v > 7 || (port == PORT_B && v > 5) || (port == PORT_C && v > 5))
-			return ARDUIPI_ERR_BAD_PIN;
-		rd_kind = RD_PORTPIN;
-		rd_n = v;
-		return ARDUIPI_OK;
-	}
-}
-
 static uint8_t commit_pec_write(void)
 {
 	uint8_t n = frame[2];
@@ -545,8 +375,8 @@ static uint8_t commit_pec_read(void)
 	if (flen != 3)
 		return flen < 3 ? ARDUIPI_ERR_SHORT : ARDUIPI_ERR_LONG;
 	if (r == ARDUIPI_REG_ADC_FIFO && n && n <= ARDUIPI_ADC_FIFO_READ_MAX) {
-		rd_kind = RD_PEC_FIFO;
-		rd_n = n;
+		rd.kind = RD_PEC_FIFO;
+		rd.n = n;
 		return ARDUIPI_OK;
 	}
 	if (!n || n > ARDUIPI_PEC_MAX_LEN)
@@ -557,9 +387,9 @@ static uint8_t commit_pec_read(void)
 	if (!(r >= ARDUIPI_REG_FIRST && last <= ARDUIPI_REG_LOW_LAST) &&
 	    !(r >= ARDUIPI_REG_HIGH_FIRST && last <= ARDUIPI_REG_LAST))
 		return ARDUIPI_ERR_BAD_REG;
-	rd_kind = RD_PEC;
-	rd_arg = r;
-	rd_n = n;
+	rd.kind = RD_PEC;
+	rd.arg = r;
+	rd.n = n;
 	return ARDUIPI_OK;
 }
 
@@ -590,17 +420,17 @@ static uint8_t classify(uint8_t cmd)
 		return F_PING;
 	if (is_bank(cmd))
 		return F_BANK;
-	return port_cmd(cmd, &port) ? F_PORT : F_UNKNOWN;
+	return spec_port_cmd(cmd, &port) ? F_PORT : F_UNKNOWN;
 }
 
 /* Apply the frame; sets up the read cursor; returns the error code. */
 static uint8_t commit_frame(void)
 {
-	uint8_t cmd = frame[0], err, port = 0;
+	uint8_t cmd = frame[0], err;
 
 	if (fover && fclass != F_UNKNOWN && fclass != F_PECW) {
 		if (fclass == F_PECR)
-			rd_kind = RD_PEC_BAD;
+			rd.kind = RD_PEC_BAD;
 		return ARDUIPI_ERR_LONG;
 	}
 	if (fpec && flen == fmax + 1) {
@@ -612,36 +442,35 @@ static uint8_t commit_frame(void)
 	}
 	switch (fclass) {
 	case F_PIN:
-		return commit_pin(cmd);
+		return spec_commit_pin(frame, flen, &rd);
 	case F_PORT:
-		err = port_cmd(cmd, &port);
-		return commit_port(err, port);
+		return spec_commit_port(frame, flen, &rd);
 	case F_ANALOG:
-		rd_kind = RD_WORD;
-		rd_arg = ARDUIPI_REG_ADC_RESULT + 2 * (cmd & 7);
+		rd.kind = RD_WORD;
+		rd.arg = ARDUIPI_REG_ADC_RESULT + 2 * (cmd & 7);
 		return ARDUIPI_OK;
 	case F_PING:
-		rd_kind = RD_PING;
+		rd.kind = RD_PING;
 		if (flen == 2)
 			ping = frame[1];
 		return ARDUIPI_OK;
 	case F_BANK:
-		rd_kind = RD_BANK;
-		rd_arg = cmd;
+		rd.kind = RD_BANK;
+		rd.arg = cmd;
 		rd_end = cmd <= ARDUIPI_REG_LOW_LAST ? ARDUIPI_REG_LOW_LAST + 1 :
 			 ARDUIPI_REG_LAST + 1;
 		return flen == 1 ? ARDUIPI_OK :
 		       bank_commit(cmd, frame + 1, flen - 1, 0);
 	case F_PECW:
 		err = fover ? ARDUIPI_ERR_LONG : commit_pec_write();
-		rd_kind = RD_STATUS;
-		rd_arg = err;
-		rd_n = 1;
+		rd.kind = RD_STATUS;
+		rd.arg = err;
+		rd.n = 1;
 		return err;
 	case F_PECR:
 		err = commit_pec_read();
 		if (err)
-			rd_kind = RD_PEC_BAD;
+			rd.kind = RD_PEC_BAD;
 		return err;
 	default:
 		return ARDUIPI_ERR_UNKNOWN_CMD;
@@ -652,13 +481,13 @@ static void commit(void)
 {
 	uint8_t err;
 
-	rd_kind = RD_FAILED;
+	rd.kind = RD_FAILED;
 	rd_crc0 = fcrc;
 	err = commit_frame();
 	if (err) {
 		proto_error(err);
-		if (rd_kind != RD_STATUS && rd_kind != RD_PEC_BAD)
-			rd_kind = RD_FAILED;
+		if (rd.kind != RD_STATUS && rd.kind != RD_PEC_BAD)
+			rd.kind = RD_FAILED;
 	}
 }
 
@@ -743,7 +572,7 @@ void proto_end(void)
 	if (in_write && flen)
 		commit();
 	in_write = 0;
-	if (rd_kind != RD_STATUS)
+	if (rd.kind != RD_STATUS)
 		apply_hw();
 	rewind();
 	if (bank_store_pending() || bank_apply) {

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The ArduiPi specification's pin and port commands, byte for byte as the
+ * specification has them, on the register bank's state: a pin or port
+ * write changes GPIO_DIR, GPIO_OUT, GPIO_PULLUP and PWM as the bank's own
+ * writes do; a read selects what the reply reads. proto.c frames them,
+ * checks their length and SMBus PEC, and sends their replies.
+ */
+#include "config.h"
+#include "proto.h"
+#include "pins.h"
+#include "spec.h"
+
+/* Legacy port commands 0x1b..0x4d: returns 1..4 (kind), port in *port. */
+uint8_t spec_port_cmd(uint8_t c, uint8_t *port)
+{
+	uint8_t lo = c & 0x0f, hi = c >> 4;
+
+	if (hi < 1 || hi > 4 || lo < 0x0b || lo > 0x0d)
+		return 0;
+	*port = lo - 0x0b;
+	return hi;
+}
+
+/* What pinMode() set: output, input, input with pull-up. */
+uint8_t spec_pin_mode(uint8_t line)
+{
+	uint8_t b = line >> 3, m = 1 << (line & 7), ch = pwm_channel(line);
+
+	if ((REG(ARDUIPI_REG_GPIO_DIR + b) & m) ||
+	    (ch != NO_CHANNEL &&
+	     (REG(ARDUIPI_REG_PWM_CTRL(ch)) & ARDUIPI_PWM_ENABLE)))
+		return ARDUIPI_MODE_OUTPUT;
+	return REG(ARDUIPI_REG_GPIO_PULLUP + b) & m ?
+	       ARDUIPI_MODE_INPUT_PULLUP : ARDUIPI_MODE_INPUT;
+}
+
+/* A legacy single-line change: refuse A4/A5 and the INT line. */
+static uint8_t line_check(uint8_t line)
+{
+	if (line >= ARDUIPI_LINE_SDA)
+		return ARDUIPI_ERR_RESERVED_PIN;
+	if (line == REG(ARDUIPI_REG_INT_PIN))
+		return ARDUIPI_ERR_RESERVED_PIN;
+	return ARDUIPI_OK;
+}
+
+/* Arduino-style: a digital write or pinMode on a PWM pin stops its PWM. */
+static void line_set(uint8_t line, uint8_t dir, uint8_t out, uint8_t pull)
+{
+	uint8_t b = line >> 3, m = 1 << (line & 7), ch = pwm_channel(line);
+
+	REG(ARDUIPI_REG_GPIO_DIR + b) = (REG(ARDUIPI_REG_GPIO_DIR + b) & ~m) |
+					(dir ? m : 0);
+	if (dir)
+		REG(ARDUIPI_REG_GPIO_OUT + b) =
+			(REG(ARDUIPI_REG_GPIO_OUT + b) & ~m) | (out ? m : 0);
+	else
+		REG(ARDUIPI_REG_GPIO_PULLUP + b) =
+			(REG(ARDUIPI_REG_GPIO_PULLUP + b) & ~m) | (pull ? m : 0);
+	if (ch != NO_CHANNEL &&
+	    (REG(ARDUIPI_REG_PWM_CTRL(ch)) & ARDUIPI_PWM_ENABLE)) {
+		REG(ARDUIPI_REG_PWM_CTRL(ch)) &= ~ARDUIPI_PWM_ENABLE;
+		pwm_apply();
+	} else {
+		pins_apply();
+	}
+}
+
+uint8_t spec_commit_pin(const uint8_t *frame, uint8_t flen,
+			struct spec_reply *r)
+{
+	uint8_t line = frame[0], v = frame[1], err, ch;
+	uint16_t full, duty;
+
+	r->kind = SPEC_PIN;
+	r->arg = line;
+	if (flen == 1)
+		return ARDUIPI_OK;
+	if (flen > (v == ARDUIPI_PIN_PWM ? 3 : 2))
+		return ARDUIPI_ERR_LONG;
+	err = line_check(line);
+	if (flen == 2 && v == ARDUIPI_PIN_GET_MODE) {
+		r->kind = SPEC_PINMODE;
+		return ARDUIPI_OK;
+	}
+	if (flen == 2 && v <= ARDUIPI_PIN_HIGH) {
+		if (!err)
+			line_set(line, 1, v, 0);
+		return err;
+	}
+	if (flen == 2 && (v & 0xf0) == ARDUIPI_PIN_SET_MODE &&
+	    (v & 0x0f) <= ARDUIPI_MODE_INPUT_PULLUP) {
+		v &= 0x0f;
+		if (!err)
+			line_set(line, v == ARDUIPI_MODE_OUTPUT, 0,
+				 v == ARDUIPI_MODE_INPUT_PULLUP);
+		return err;
+	}
+	if (v != ARDUIPI_PIN_PWM)
+		return ARDUIPI_ERR_BAD_VALUE;
+	if (flen != 3)
+		return flen < 3 ? ARDUIPI_ERR_SHORT : ARDUIPI_ERR_LONG;
+	ch = pwm_channel(line);
+	if (ch == NO_CHANNEL)
+		return ARDUIPI_ERR_NOT_PWM;
+	if (err)
+		return err;
+	/* 0..255 as analogWrite(): 0 is off, 255 is 100 %, else v/256. */
+	full = pwm_full(ch, REG16(ARDUIPI_REG_T1_TOP));
+	duty = frame[2] == 0xff ? full : (uint32_t)frame[2] * full >> 8;
+	REG(ARDUIPI_REG_PWM_DUTY(ch)) = duty;
+	REG(ARDUIPI_REG_PWM_DUTY(ch) + 1) = duty >> 8;
+	REG(ARDUIPI_REG_PWM_CTRL(ch)) = ARDUIPI_PWM_ENABLE;
+	pwm_apply();
+	return ARDUIPI_OK;
+}
+
+/*
+ * AVR semantics for a port write: a bit drives the output of an output
+ * line and the pull-up of an input line. ddr: the value is a direction.
+ */
+static uint8_t port_write(uint8_t port, uint8_t val, uint8_t mask, uint8_t ddr)
+{
+	uint8_t v[3], m[3], i, line = REG(ARDUIPI_REG_INT_PIN);
+
+	/* PB6/PB7 run the crystal: like the chip, ignore them. PC4/PC5 are
+	 * the I2C bus: a 1 there would be a 5 V pull-up, so refuse it. */
+	if (port == PORT_B)
+		val &= port_valid[PORT_B];
+	if (val & mask & ~port_valid[port])
+		return ARDUIPI_ERR_RESERVED_PIN;
+	port_to_banks(port, val & mask, v);
+	port_to_banks(port, mask & port_valid[port], m);
+	if (line < ARDUIPI_NGPIO) {
+		if (v[line >> 3] & (1 << (line & 7)))
+			return ARDUIPI_ERR_RESERVED_PIN;
+		m[line >> 3] &= ~(1 << (line & 7));
+	}
+	for (i = 0; i < 3; i++) {
+		uint8_t dir = REG(ARDUIPI_REG_GPIO_DIR + i);
+
+		if (ddr) {
+			REG(ARDUIPI_REG_GPIO_DIR + i) = (dir & ~m[i]) | v[i];
+			continue;
+		}
+		REG(ARDUIPI_REG_GPIO_OUT + i) =
+			(REG(ARDUIPI_REG_GPIO_OUT + i) & ~(m[i] & dir)) |
+			(v[i] & dir);
+		REG(ARDUIPI_REG_GPIO_PULLUP + i) =
+			(REG(ARDUIPI_REG_GPIO_PULLUP + i) & ~(m[i] & ~dir)) |
+			(v[i] & ~dir);
+	}
+	pins_apply();
+	return ARDUIPI_OK;
+}
+
+uint8_t spec_commit_port(const uint8_t *frame, uint8_t flen,
+			 struct spec_reply *r)
+{
+	/* a port command (spec_port_cmd() said so): kind, port */
+	uint8_t kind = frame[0] >> 4, port = (frame[0] & 0x0f) - 0x0b;
+	uint8_t v = frame[1], bit = v >> 4;
+
+	r->arg = port;
+	r->kind = kind == 2 ? SPEC_DDR : SPEC_PORT;
+	if (flen > 2)
+		return ARDUIPI_ERR_LONG;
+	if (flen == 1)
+		return kind <= 2 ? ARDUIPI_OK : ARDUIPI_ERR_SHORT;
+	switch (kind) {
+	case 1:
+	case 2:
+		return port_write(port, v, 0xff, kind == 2);
+	case 3:		/* set port pin: [cmd, bit << 4 | level] */
+		if ((v & 0x0f) > 1)
+			return ARDUIPI_ERR_BAD_VALUE;
+		if (port == PORT_C && (bit == 4 || bit == 5))
+			return ARDUIPI_ERR_RESERVED_PIN;
+		if (bit > 7 || !(port_valid[port] & BIT(bit)))
+			return ARDUIPI_ERR_BAD_PIN;
+		return port_write(port, (v & 1) << bit, BIT(bit), 0);
+	default:	/* get port pin: [cmd, bit] + read */
+		if (v > 7 || (port == PORT_B && v > 5) || (port == PORT_C && v > 5))
+			return ARDUIPI_ERR_BAD_PIN;
+		r->kind = SPEC_PORTPIN;
+		r->n = v;
+		return ARDUIPI_OK;
+	}
+}
