@@ -50,8 +50,11 @@ enum rd_kind {
 	RD_PEC,		/* rd.n registers from rd.arg, then PEC */
 	RD_PEC_FIFO,	/* rd.n bytes of the ADC FIFO, PEC, CRC-16 */
 	RD_PEC_BAD,	/* refused PEC read: bytes that never match a PEC */
-	RD_STATUS,	/* PEC write result rd.n, then PEC */
+	RD_STATUS,	/* PEC write result rd.arg (rd.n = 1), then PEC */
 };
+/* proto_refresh() takes RD_PIN .. RD_PING as a range */
+_Static_assert(RD_FAILED + 1 == SPEC_PIN && RD_PORTPIN + 1 == RD_PING,
+	       "spec.h's read kinds follow RD_FAILED, RD_PING follows them");
 
 /* Read cursor: what to send (set by a commit) ... */
 static struct spec_reply rd;	/* rd.kind, rd.arg, rd.n */

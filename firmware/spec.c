@@ -2,9 +2,11 @@
 /*
  * The ArduiPi specification's pin and port commands, byte for byte as the
  * specification has them, on the register bank's state: a pin or port
- * write changes GPIO_DIR, GPIO_OUT, GPIO_PULLUP and PWM as the bank's own
- * writes do; a read selects what the reply reads. proto.c frames them,
- * checks their length and SMBus PEC, and sends their replies.
+ * write changes GPIO_DIR, GPIO_OUT, GPIO_PULLUP (and a pin write PWM) in
+ * the bank and applies them at once; a read selects what the reply
+ * reads. Each command's checks, its length included, are here; proto.c
+ * frames them (the most bytes a frame takes, the SMBus PEC) and sends
+ * their replies.
  */
 #include "config.h"
 #include "proto.h"

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The ArduiPi specification's commands (spec.c): their commit, and what
- * their replies read, for proto.c's read cursor. Portable C: the host
- * tests run it too.
+ * The ArduiPi specification's pin and port commands (spec.c): their
+ * commit, and what their replies read, for proto.c's read cursor (the
+ * analog and ping commands are proto.c's own). Portable C: the host tests
+ * run it too.
  */
 #ifndef ARDUIPI_SPEC_H
 #define ARDUIPI_SPEC_H

@@ -245,6 +245,38 @@ static void t_ports(void)
 	EQ(err(), 0);
 }
 
+/* Every port command on every port: spec.c takes a port command's kind
+ * and port from its byte. Lines 0..3 of each port are free. */
+static void t_port_commands_all(void)
+{
+	static const uint8_t lo[3] = { 0x0b, 0x0c, 0x0d };
+	volatile uint8_t *ddr[3] = { &DDRB, &DDRC, &DDRD };
+	volatile uint8_t *port[3] = { &PORTB, &PORTC, &PORTD };
+	uint8_t p, bit, r, w[2];
+
+	for (p = 0; p < 3; p++) {
+		W(0x20 | lo[p], 0x0f);			/* DDR: outputs */
+		EQ(*ddr[p] & 0x0f, 0x0f);
+		EQ(rd1(0x20 | lo[p]) & 0x0f, 0x0f);
+		W(0x10 | lo[p], 0x05);			/* PORT */
+		EQ(*port[p] & 0x0f, 0x05);
+		EQ(rd1(0x10 | lo[p]) & 0x0f, 0x05);
+		for (bit = 0; bit < 4; bit++) {
+			w[0] = 0x40 | lo[p];		/* get port pin */
+			w[1] = bit;
+			W(0x30 | lo[p], bit << 4 | 1);	/* set port pin */
+			host_xfer(w, 2, &r, 1);
+			EQ(r, 1);
+			W(0x30 | lo[p], bit << 4);
+			host_xfer(w, 2, &r, 1);
+			EQ(r, 0);
+		}
+		W(0x20 | lo[p], 0x00);
+		EQ(*ddr[p] & 0x0f, 0);
+	}
+	EQ(err(), 0);
+}
+
 static void t_analog(void)
 {
 	REG(ARDUIPI_REG_ADC_RESULT + 10) = 0x34;	/* A5 = 0x234 */
@@ -712,7 +744,7 @@ static const struct {
 	T(t_ping), T(t_no_command_after_boot), T(t_digital_pin),
 	T(t_pin_mode), T(t_bus_pins_refused), T(t_bad_input),
 	T(t_unknown_command_nacks_data), T(t_all_or_nothing), T(t_ports),
-	T(t_analog), T(t_adc_latch), T(t_over_read),
+	T(t_port_commands_all), T(t_analog), T(t_adc_latch), T(t_over_read),
 	T(t_quick_write_is_harmless), T(t_pwm_legacy), T(t_timer1_top_race), T(t_pwm_bank),
 	T(t_bank_identity), T(t_bank_gpio), T(t_int_line_reserved), T(t_crc16), T(t_pec),
 	T(t_pec_status_flags),
