@@ -13,14 +13,18 @@
 #include "pins.h"
 #include "spec.h"
 
-/* Legacy port commands 0x1b..0x4d: returns 1..4 (kind), port in *port. */
+/* A port command 0x1b..0x4d: its kind 1..4 (high nibble) and port (low
+ * nibble 0xb..0xd: B, C, D) */
+#define PORT_KIND(c)	((uint8_t)(c) >> 4)
+#define PORT_OF(c)	(((c) & 0x0f) - 0x0b)
+
 uint8_t spec_port_cmd(uint8_t c, uint8_t *port)
 {
-	uint8_t lo = c & 0x0f, hi = c >> 4;
+	uint8_t lo = c & 0x0f, hi = PORT_KIND(c);
 
 	if (hi < 1 || hi > 4 || lo < 0x0b || lo > 0x0d)
 		return 0;
-	*port = lo - 0x0b;
+	*port = PORT_OF(c);
 	return hi;
 }
 
@@ -160,8 +164,8 @@ static uint8_t port_write(uint8_t port, uint8_t val, uint8_t mask, uint8_t ddr)
 uint8_t spec_commit_port(const uint8_t *frame, uint8_t flen,
 			 struct spec_reply *r)
 {
-	/* a port command (spec_port_cmd() said so): kind, port */
-	uint8_t kind = frame[0] >> 4, port = (frame[0] & 0x0f) - 0x0b;
+	/* a port command (spec_port_cmd() said so) */
+	uint8_t kind = PORT_KIND(frame[0]), port = PORT_OF(frame[0]);
 	uint8_t v = frame[1], bit = v >> 4;
 
 	r->arg = port;

@@ -16,6 +16,7 @@
 #include "../../nanosim/simclient.h"
 #include "../../../kernel/arduipi-regs.h"
 #include "../../../firmware/crc.h"
+#include "fifo_check.h"
 
 #define RUN_MS		500
 #define F_CONV		(1e9 / ARDUIPI_ADC_CONV_NS)	/* 9615.38 Hz */
@@ -48,7 +49,7 @@ static int pec_read(uint8_t reg, int n, uint8_t *d)
 	uint8_t f[3] = { ARDUIPI_CMD_PEC_READ, reg, n }, aw = ARDUIPI_DEFAULT_ADDR << 1;
 	uint8_t ar = aw | 1, crc;
 	int i, tail = reg == ARDUIPI_REG_ADC_FIFO ? ARDUIPI_ADC_FIFO_TAIL : 0;
-	uint16_t c = CRC16_INIT;
+	struct fifo_verdict v;
 	char req[32];
 
 	snprintf(req, sizeof(req), "xfer 2a wae%02x%02x r%d", reg, n,
@@ -56,19 +57,12 @@ static int pec_read(uint8_t reg, int n, uint8_t *d)
 	cmd(req, NULL);
 	for (i = 0; i <= n + tail; i++)
 		sscanf(R + 3 + 2 * i, "%2hhx", &d[i]);
+	if (tail)
+		return fifo_checks(d, n, ARDUIPI_DEFAULT_ADDR, &v);
 	crc = crc8_buf(&aw, 1, 0);
 	crc = crc8_buf(f, 3, crc);
 	crc = crc8_buf(&ar, 1, crc);
-	if (crc8_buf(d, n, crc) != d[n])
-		return 1;
-	if (!tail)
-		return 0;
-	for (i = 0; i <= n; i++)
-		c = crc16_byte(c, d[i]);
-	for (i = 1; i < n; i += 2)
-		if (d[i] << 8 & ~ARDUIPI_ADC_SAMPLE_MASK)
-			return 1;
-	return d[n + 1] != (c & 0xff) || d[n + 2] != c >> 8;
+	return crc8_buf(d, n, crc) != d[n];
 }
 
 static void pop(uint16_t seq)

@@ -21,6 +21,7 @@
 #include "../../nanosim/simclient.h"
 #include "../../../kernel/arduipi-regs.h"
 #include "../../../firmware/crc.h"
+#include "fifo_check.h"
 #include "../tap.h"
 
 #define A	ARDUIPI_DEFAULT_ADDR
@@ -1891,29 +1892,6 @@ static void full_load(void)
 #define FIFO_N		ARDUIPI_ADC_FIFO_READ_MAX
 #define FIFO_R		(FIFO_N + 1 + ARDUIPI_ADC_FIFO_TAIL)
 
-/* What the driver checks of a FIFO read (kernel/bus.c): 1 = failed. */
-struct fifo_verdict {
-	int pec, crc16, zero;
-};
-
-static int fifo_checks(const uint8_t *r, struct fifo_verdict *v)
-{
-	uint8_t aw = A << 1, ar = aw | 1;
-	uint8_t f[3] = { ARDUIPI_CMD_PEC_READ, ARDUIPI_REG_ADC_FIFO, FIFO_N };
-	uint16_t c = CRC16_INIT;
-	int i;
-
-	v->pec = crc8_buf(r, FIFO_N, crc8_buf(&ar, 1, crc8_buf(f, 3,
-			  crc8_buf(&aw, 1, 0)))) != r[FIFO_N];
-	for (i = 0; i <= FIFO_N; i++)
-		c = crc16_byte(c, r[i]);
-	v->crc16 = r[FIFO_N + 1] != (c & 0xff) || r[FIFO_N + 2] != c >> 8;
-	v->zero = 0;
-	for (i = 1; i < FIFO_N; i += 2)
-		v->zero |= (r[i] << 8 & ~ARDUIPI_ADC_SAMPLE_MASK) != 0;
-	return v->pec || v->crc16 || v->zero;
-}
-
 struct fifo_tally {
 	long trials, wrong, caught, pec, crc16, zero;
 };
@@ -1936,7 +1914,7 @@ static void fifo_trial(const uint8_t *truth, struct fifo_tally *t)
 	if (!memcmp(r, truth, FIFO_N))
 		return;			/* the data came through */
 	t->wrong++;
-	t->caught += fifo_checks(r, &v);
+	t->caught += fifo_checks(r, FIFO_N, A, &v);
 	t->pec += v.pec;
 	t->crc16 += v.crc16;
 	t->zero += v.zero;
@@ -1978,7 +1956,7 @@ static void fifo_integrity(void)
 	sim("wait 100");			/* the FIFO full: 64 scans */
 	EQ(xfer(A, truth, FIFO_R, "wae%02x%02x r%d", ARDUIPI_REG_ADC_FIFO,
 		FIFO_N, FIFO_R), FIFO_R);
-	EQ(fifo_checks(truth, &v), 0);
+	EQ(fifo_checks(truth, FIFO_N, A, &v), 0);
 
 	for (j = 0; j < FIFO_R; j++) {
 		sim("fault slip %d", 5 + j);
