@@ -47,6 +47,7 @@ struct stats {
 	uint64_t int_high_violations, bus_pin_violations, contentions;
 	uint64_t resets, rst_por, rst_ext, rst_bor, rst_wdt, crashes;
 	uint64_t rt_overruns;
+	uint64_t rt_lag_max;	/* cycles the Nano's time was behind the wall's */
 	/* the longest time the CPU ran with interrupts off, but for the TWI
 	 * vector's own (the fast path), and the address where it began: what
 	 * can delay the TWI interrupt */

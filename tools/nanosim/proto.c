@@ -320,7 +320,7 @@ static void cmd_stats(int argc, char **argv)
 		 "hold_stalled=%llu hold_max_cycle=%llu stretch_count=%llu stretch_max_ns=%llu "
 		 "int_high_violations=%llu bus_pin_violations=%llu contentions=%llu "
 		 "resets=%llu por=%llu ext=%llu bor=%llu wdt=%llu crashes=%llu "
-		 "rt_overruns=%llu cycles=%llu hold_by_status=%s "
+		 "rt_overruns=%llu rt_lag_max_us=%llu cycles=%llu hold_by_status=%s "
 		 "early=%llu runts=%llu missed=%llu corrupt=%llu "
 		 "irq_off_max=%llu irq_off_pc=%04x",
 		 (unsigned long long)st.xfers, (unsigned long long)st.bytes,
@@ -337,6 +337,7 @@ static void cmd_stats(int argc, char **argv)
 		 (unsigned long long)st.rst_por, (unsigned long long)st.rst_ext,
 		 (unsigned long long)st.rst_bor, (unsigned long long)st.rst_wdt,
 		 (unsigned long long)st.crashes, (unsigned long long)st.rt_overruns,
+		 (unsigned long long)cyc2ns(st.rt_lag_max) / 1000,
 		 (unsigned long long)avr->cycle, by,
 		 (unsigned long long)st.m.early, (unsigned long long)st.m.runts,
 		 (unsigned long long)st.m.missed, (unsigned long long)st.m.corrupt,

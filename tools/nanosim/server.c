@@ -199,6 +199,8 @@ static void rt_run(void)
 			  (uint64_t)((now - rt_wall) * avr->frequency *
 				     (1 + opt_crystal_ppm * 1e-6) / opt_slowdown);
 
+	if (target > avr->cycle && target - avr->cycle > st.rt_lag_max)
+		st.rt_lag_max = target - avr->cycle;
 	if (target > avr->cycle + ms2cyc(100)) {	/* too slow: fall back */
 		st.rt_overruns++;
 		rt_cycle = avr->cycle;
