@@ -256,18 +256,38 @@ for ppm in 5000 -5000; do
 		# scan it was printing: the last line can be a sample without its
 		# timestamp (a time near 0, seen once), so it is not used
 		sed '$d' /tmp/cap.raw | grep -E '^[0-9.]+ [0-9]+ $' >/tmp/cap
-		# the mean step between scans one after the other over the last 8 s,
-		# against the Nano's period on the host's clock; the last timestamp
-		# against the time the reader stopped (ms, /proc/uptime's 10 ms steps)
+		# the period of the timestamps over the last 8 s, a least-squares
+		# line through them against their scan numbers (a lost scan: a step
+		# of two periods), so that a timestamp steered late for a while (a
+		# simulator behind the wall clock, a starved guest) weighs by how
+		# long and not by where it falls; against the Nano's period on the
+		# host's clock. The steps of one period, and the last timestamp
+		# against the time the reader stopped (ms, /proc/uptime's 10 ms
+		# steps; the guest's awk has no ^).
 		set -- $(awk -v p=1040000 -v ppm="$ppm" -v end="$end" '
 			{ ts[NR] = $NF }
 			END {
-				for (i = NR; i > 1 && ts[NR] - ts[i - 1] < 8e9; i--) {
-					d = ts[i] - ts[i - 1]
-					if (d > p / 2 && d < p * 1.5) { sum += d; n++ }
+				for (i = NR; i > 1 && ts[NR] - ts[i - 1] < 8e9; i--)
+					;
+				for (k = 0; i <= NR; i++) {
+					if (m) {
+						d = ts[i] - ts[i - 1]
+						k += int(d / p + 0.5)
+						if (d > p / 2 && d < p * 1.5)
+							n++
+					}
+					x[++m] = k
+					y[m] = ts[i] - ts[NR]
+					sx += k
+					sy += y[m]
+				}
+				for (j = 1; j <= m; j++) {
+					dx = x[j] - sx / m
+					sxx += dx * dx
+					sxy += dx * (y[j] - sy / m)
 				}
 				want = p / (1 + ppm / 1e6)
-				printf "%d %d %d %d\n", n, (sum / (n ? n : 1) / want - 1) * 1e6, want, ts[NR] / 1e6 - end
+				printf "%d %d %d %d\n", n, (sxy / (sxx ? sxx : 1) / want - 1) * 1e6, want, ts[NR] / 1e6 - end
 			}' /tmp/cap)
 		echo "# crystal $ppm ppm, try $try: $1 steps; period $(( $3 * (1000000 + $2) / 1000000 )) ns, the Nano's $3 ns (${2} ppm); last timestamp ${4} ms from the reader's end; $(stat rt_overruns) overruns, the Nano up to $(stat rt_lag_max_us) us behind the wall clock"
 		[ "$(stat rt_overruns)" != 0 ] || [ "$2" -lt -300 ] || [ "$2" -gt 300 ] || break
