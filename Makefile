@@ -114,8 +114,8 @@ twin: sim
 check: tests
 	@tools/testing/run-suites.sh -j 2 \
 		"twin-6.18=TWIN_MASTER=bcm2711 tools/testing/vm/twin-tests.sh 6.18" \
-		"twin-6.12=tools/testing/vm/twin-tests.sh 6.12 arm64 params noints gpio two adc pwm cli motorcar stream adc-dt probe panic" \
-		"twin-newest=tools/testing/vm/twin-tests.sh newest arm64 noints gpio two adc pwm motorcar stream adc-dt probe panic" \
+		"twin-6.12=tools/testing/vm/twin-tests.sh 6.12 arm64 params noints gpio two levels adc pwm cli motorcar stream adc-dt probe panic" \
+		"twin-newest=tools/testing/vm/twin-tests.sh newest arm64 noints gpio two levels adc pwm motorcar stream adc-dt probe panic" \
 		"kernel-checks=tools/testing/kernel-checks.sh $(ARDUIPI_CACHE)" \
 		"twin-6.18-armhf=TWIN_MASTER=bcm2835 tools/testing/vm/twin-tests.sh 6.18 armhf gpio adc pwm motorcar probe panic" \
 		"twin-6.1=tools/testing/vm/twin-tests.sh 6.1 arm64 gpio" \

@@ -84,6 +84,14 @@ struct arduipi {
 	u32 irq_fall;
 	u32 irq_hw_rise;
 	u32 irq_hw_fall;
+	/*
+	 * Level-triggered lines (the edge into the level is what the Nano
+	 * latches); irq_hw_level, those unmasked as of the last sync. Read by
+	 * the INT thread without the lock (READ_ONCE).
+	 */
+	u32 irq_level_low;
+	u32 irq_level_high;
+	u32 irq_hw_level;
 	u32 irq_wake;		/* lines that may wake the system */
 	bool irq_wake_on;	/* core.c: INT made a wake interrupt */
 
@@ -107,7 +115,7 @@ int arduipi_update_bits(struct arduipi *ap, unsigned int reg, u8 mask, u8 val);
 int arduipi_reread(struct arduipi *ap, unsigned int first, unsigned int last);
 int arduipi_gpio_probe(struct arduipi *ap);
 int arduipi_line_output(struct arduipi *ap, unsigned int line, bool value);
-void arduipi_gpio_irq(struct arduipi *ap, u32 pending);
+bool arduipi_gpio_irq(struct arduipi *ap, u32 pending);
 int arduipi_adc_probe(struct arduipi *ap);
 unsigned int arduipi_adc_gen(struct arduipi *ap, s64 *now);
 bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq,

@@ -347,14 +347,17 @@ static irqreturn_t arduipi_irq_thread(int irq, void *data)
 		ap->irq_retry_ms = clamp_t(unsigned int, ap->irq_retry_ms * 2,
 					   ARDUIPI_IRQ_RETRY_MS, ARDUIPI_IRQ_RETRY_MAX_MS);
 		msleep(ap->irq_retry_ms);
+		/* a level interrupt's check (gpio.c) comes with no INT: again */
+		if (READ_ONCE(ap->irq_hw_level))
+			irq_wake_thread(irq, ap);
 		return IRQ_HANDLED;
 	}
 	ap->irq_retry_ms = 0;
 	handled = arduipi_adc_drain(ap, b[3], b[4] | b[5] << 8, gen, before);
 	pending = (b[0] | b[1] << 8 | b[2] << 16) & GENMASK(ARDUIPI_NGPIO - 1, 0);
-	if (pending)
-		arduipi_gpio_irq(ap, pending);
-	return handled || pending ? IRQ_HANDLED : IRQ_NONE;
+	if (arduipi_gpio_irq(ap, pending))
+		handled = true;
+	return handled ? IRQ_HANDLED : IRQ_NONE;
 }
 
 /* Last in probe, so that it is released first: its users exist till then. */
@@ -370,6 +373,8 @@ static int arduipi_irq_request(struct arduipi *ap)
 	if (ret)
 		return dev_err_probe(ap->dev, ret, "cannot request the INT interrupt %d\n",
 				     ap->client->irq);
+	/* a level interrupt a consumer enabled before: is its level there? */
+	irq_wake_thread(ap->client->irq, ap);
 	return 0;
 }
 

@@ -23,7 +23,19 @@
  * the GPIO edges together with the ADC FIFO state, which at 9615 Hz saves
  * a transaction per INT on a bus the stream already keeps half busy.
  *
- * Limitations: no level-triggered interrupts (the firmware latches edges);
+ * Level-triggered interrupts are built on the edges: the edge into the
+ * level is latched, and after a level line's handlers have run, the INT
+ * thread reads the inputs; while the level holds it runs again (through
+ * irq_wake_thread(), a status read each time, so the GPIO and ADC sources
+ * keep their turns) and the handlers run once a pass, as a level
+ * interrupt that its consumer has not cleared comes again at its unmask.
+ * A level already there when the line is requested or enabled again is
+ * found the same way; a disabled line waits for its enable_irq().
+ *
+ * Limitations: a level interrupt's line is read after its handlers, about
+ * a bus transaction later (a level shorter than that is one interrupt, from
+ * its edge), and one held a while costs two bus transactions per
+ * interrupt;
  * no pull-down (the AVR has none); edges shorter than the firmware's main
  * loop period (a few microseconds) may be missed; edges on several lines
  * latched before one status read are reported in line order, and a second
@@ -325,9 +337,26 @@ static int arduipi_irq_set_type(struct irq_data *d, unsigned int type)
 	struct arduipi *ap = gpiochip_get_data(gc);
 	irq_hw_number_t line = irqd_to_hwirq(d);
 
-	if (type & ~IRQ_TYPE_EDGE_BOTH || !(type & IRQ_TYPE_EDGE_BOTH)) {
-		dev_err(ap->dev, "line %s: only edge interrupts are supported\n",
-			arduipi_line_names[line]);
+	switch (type) {
+	case IRQ_TYPE_EDGE_RISING:
+	case IRQ_TYPE_EDGE_FALLING:
+	case IRQ_TYPE_EDGE_BOTH:
+		ap->irq_level_low &= ~BIT(line);
+		ap->irq_level_high &= ~BIT(line);
+		break;
+	case IRQ_TYPE_LEVEL_LOW:	/* on the edge into it */
+		ap->irq_level_low |= BIT(line);
+		ap->irq_level_high &= ~BIT(line);
+		type = IRQ_TYPE_EDGE_FALLING;
+		break;
+	case IRQ_TYPE_LEVEL_HIGH:
+		ap->irq_level_high |= BIT(line);
+		ap->irq_level_low &= ~BIT(line);
+		type = IRQ_TYPE_EDGE_RISING;
+		break;
+	default:
+		dev_err(ap->dev, "line %s: interrupt type %#x: one edge, both edges, or one level\n",
+			arduipi_line_names[line], type);
 		return -EINVAL;
 	}
 	if (type & IRQ_TYPE_EDGE_RISING)
@@ -373,6 +402,7 @@ static void arduipi_irq_bus_sync_unlock(struct irq_data *d)
 	struct arduipi *ap = gpiochip_get_data(gc);
 	u32 rise = ap->irq_rise & ap->irq_unmasked;
 	u32 fall = ap->irq_fall & ap->irq_unmasked;
+	u32 level = (ap->irq_level_low | ap->irq_level_high) & ap->irq_unmasked;
 
 	if (rise != ap->irq_hw_rise &&
 	    !arduipi_bank_write(ap, ARDUIPI_REG_GPIO_IRQ_RISE, rise))
@@ -380,6 +410,13 @@ static void arduipi_irq_bus_sync_unlock(struct irq_data *d)
 	if (fall != ap->irq_hw_fall &&
 	    !arduipi_bank_write(ap, ARDUIPI_REG_GPIO_IRQ_FALL, fall))
 		ap->irq_hw_fall = fall;
+	WRITE_ONCE(ap->irq_hw_level, level);
+	/*
+	 * A level line requested, unmasked or enabled again: the INT thread
+	 * looks whether its level is there (it takes no disabled line).
+	 */
+	if (level & BIT(irqd_to_hwirq(d)) && !irqd_irq_disabled(d))
+		irq_wake_thread(ap->client->irq, ap);
 	mutex_unlock(&ap->irq_lock);
 }
 
@@ -429,20 +466,67 @@ static const struct irq_chip arduipi_irq_chip = {
 	.flags = IRQCHIP_IMMUTABLE,
 };
 
-/* From the INT thread (core.c): the latched edges, pending (line bits). */
-void arduipi_gpio_irq(struct arduipi *ap, u32 pending)
+/*
+ * Lines whose interrupt is disabled: disable_irq() only marks them (a lazy
+ * disable; an edge then waits, pending, for enable_irq()).
+ */
+static u32 arduipi_irq_disabled(struct arduipi *ap, unsigned long bits)
 {
-	unsigned long bits = pending;
+	unsigned int line;
+	u32 off = 0;
+
+	for_each_set_bit(line, &bits, ARDUIPI_NGPIO) {
+		int nested = irq_find_mapping(ap->gc.irq.domain, line);
+
+		if (nested <= 0 || irqd_irq_disabled(irq_get_irq_data(nested)))
+			off |= BIT(line);
+	}
+	return off;
+}
+
+static void arduipi_irq_nested(struct arduipi *ap, unsigned long bits)
+{
 	unsigned int line;
 
-	/* Clear what we take before handling it: a new edge latches again. */
-	arduipi_irq_clear(ap, bits);
 	for_each_set_bit(line, &bits, ARDUIPI_NGPIO) {
 		int nested = irq_find_mapping(ap->gc.irq.domain, line);
 
 		if (nested > 0)
 			handle_nested_irq(nested);
 	}
+}
+
+/*
+ * From the INT thread (core.c): the latched edges, pending (line bits);
+ * then the enabled level lines whose level holds after their handlers,
+ * each handled once a pass (one just handled for its edge at the next),
+ * with another pass while one holds. True if a line was handled.
+ */
+bool arduipi_gpio_irq(struct arduipi *ap, u32 pending)
+{
+	u32 low = READ_ONCE(ap->irq_level_low);
+	u32 high = READ_ONCE(ap->irq_level_high);
+	u32 levels = (low | high) & READ_ONCE(ap->irq_hw_level);
+	u32 in, held;
+
+	/* Clear what we take before handling it: a new edge latches again. */
+	if (pending) {
+		arduipi_irq_clear(ap, pending);
+		arduipi_irq_nested(ap, pending);
+	}
+	if (!levels)
+		return pending;
+	if (arduipi_bank_read(ap, ARDUIPI_REG_GPIO_IN, &in)) {
+		/* not known: looked at again on the thread's next pass */
+		irq_wake_thread(ap->client->irq, ap);
+		return pending;
+	}
+	held = levels & ((low & ~in) | (high & in));
+	held &= ~arduipi_irq_disabled(ap, held);
+	arduipi_irq_nested(ap, held & ~pending);
+	if (held)
+		irq_wake_thread(ap->client->irq, ap);
+	return pending || held;
 }
 
 static int arduipi_irq_probe(struct arduipi *ap)

@@ -23,6 +23,7 @@
 #include <simavr/sim_io.h>
 #include <simavr/sim_time.h>
 #include <simavr/avr_eeprom.h>
+#include <simavr/avr_extint.h>
 #include "nanosim.h"
 
 #define MCUSR		0x54
@@ -294,6 +295,16 @@ static void on_reset(avr_io_t *io)
 	if ((mcusr & WDRF) && !(avr->data[WDTCSR] & WDE))
 		avr->io[AVR_DATA_TO_IO(WDTCSR)].w.c(avr, WDTCSR, WDE,
 					avr->io[AVR_DATA_TO_IO(WDTCSR)].w.param);
+	/*
+	 * INT0 and INT1 (D2, D3) in their reset mode, a low level: simavr
+	 * raises them again and again while the pin is low ("strict" level
+	 * triggering), enabled or not, which has every transaction take up
+	 * to 40 times as long in realtime mode while D3 is held low (D2:
+	 * half as long again). The firmware never enables them, and the
+	 * silicon sets no flag for a level: only the edge into it now.
+	 */
+	avr_extint_set_strict_lvl_trig(avr, 0, 0);
+	avr_extint_set_strict_lvl_trig(avr, 1, 0);
 	twi_reset();
 	adc_reset();
 	board_reset();

@@ -6,8 +6,8 @@
 #   twin-tests.sh LINE [ARCH [SUITE...]]
 #
 # LINE and ARCH as run-guest takes them (6.12, arm64); SUITE names the boots
-# to run (bus params noints gpio two adc pwm cli guide motorcar gpiozero
-# stream stream-max adc-dt probe panic), all of them by default.
+# to run (bus params noints gpio two levels adc pwm cli guide motorcar
+# gpiozero stream stream-max adc-dt probe panic), all of them by default.
 #
 # TWIN_MASTER=bcm2711 (run-guest --master) runs the boots at 100 kHz
 # (16 MHz Nanos, and gpio's reflash with the 8 MHz build) on that model of
@@ -24,7 +24,7 @@ shift
 suites=" ${*:-all} "
 for s in $suites; do
 	# the boots below, in their order
-	case " all bus params noints gpio two adc pwm cli guide motorcar gpiozero stream stream-max adc-dt probe panic " in
+	case " all bus params noints gpio two levels adc pwm cli guide motorcar gpiozero stream stream-max adc-dt probe panic " in
 	*" $s "*) ;;
 	*) echo "twin-tests.sh: no suite '$s'" >&2; exit 2 ;;
 	esac
@@ -65,6 +65,9 @@ want gpio && boot --master "$m" --driver "$here/tests/gpio.sh"
 want two && boot --master "$m" --driver -p failsafe_ms=1000 \
 	-o "addr=0x2b int_pin=17 failsafe_ms=1000 failsafe_restore" --nano 2a --nano 2b --int 17 \
 	"$here/tests/two.sh"
+# level-triggered interrupts through gpio-keys (its key events read as
+# arm64's struct input_event)
+want levels && boot --master "$m" --driver --dtso "$here/tests/levels.dtso" "$here/tests/levels.sh"
 want adc && boot --master "$m" --driver "$here/tests/adc.sh"
 want pwm && boot --master "$m" --driver "$here/tests/pwm.sh"
 want cli && boot --master "$m" --driver "$here/tests/cli.sh"

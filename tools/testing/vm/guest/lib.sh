@@ -286,6 +286,7 @@ t_pwm() {
 	_m=$(pwm_measure "$2" "${PWM_NANO:-2a}")
 	_tol=${5:-450}
 	if [ "$4" = steady ]; then
+		[ "$_m" = "steady $3" ] || dmesg | tail -n 4 | sed 's/^/#   /'
 		t_eq "$1" "steady $3" "$_m"
 	elif [ "${_m% *}" -ge $(($3 - _tol)) ] 2>/dev/null &&
 	     [ "${_m% *}" -le $(($3 + _tol)) ] &&
@@ -293,6 +294,7 @@ t_pwm() {
 		t_ok "$1"
 	else
 		echo "#   expected period $3 high $4 (+- $_tol ns), measured '$_m'"
+		dmesg | tail -n 4 | sed 's/^/#   /'
 		t_fail "$1"
 	fi
 }
