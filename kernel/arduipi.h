@@ -9,6 +9,7 @@
 #include <linux/gpio/driver.h>
 #include <linux/mutex.h>
 #include <linux/pwm.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
@@ -85,13 +86,21 @@ struct arduipi {
 	u32 irq_hw_rise;
 	u32 irq_hw_fall;
 	/*
-	 * Level-triggered lines (the edge into the level is what the Nano
-	 * latches); irq_hw_level, those unmasked as of the last sync. Read by
-	 * the INT thread without the lock (READ_ONCE).
+	 * Level-triggered lines (the Nano latches the edge into the level);
+	 * irq_level_on, those unmasked as of the last sync. The level work
+	 * looks at the lines in irq_level_check (irq_level_lock guards it
+	 * and irq_level_stop: suspend, shutdown, unbind); irq_nest_lock
+	 * serializes the nested handlers it runs with the INT thread's.
 	 */
 	u32 irq_level_low;
 	u32 irq_level_high;
-	u32 irq_hw_level;
+	u32 irq_level_on;
+	spinlock_t irq_level_lock;	/* irq_level_check and _stop */
+	u32 irq_level_check;
+	bool irq_level_stop;
+	unsigned int irq_level_retry_ms;
+	struct delayed_work irq_level_work;
+	struct mutex irq_nest_lock;	/* one handler pass at a time */
 	u32 irq_wake;		/* lines that may wake the system */
 	bool irq_wake_on;	/* core.c: INT made a wake interrupt */
 
@@ -115,7 +124,9 @@ int arduipi_update_bits(struct arduipi *ap, unsigned int reg, u8 mask, u8 val);
 int arduipi_reread(struct arduipi *ap, unsigned int first, unsigned int last);
 int arduipi_gpio_probe(struct arduipi *ap);
 int arduipi_line_output(struct arduipi *ap, unsigned int line, bool value);
-bool arduipi_gpio_irq(struct arduipi *ap, u32 pending);
+void arduipi_gpio_irq(struct arduipi *ap, u32 pending);
+void arduipi_gpio_levels(struct arduipi *ap, bool on);
+void arduipi_gpio_levels_again(struct arduipi *ap);
 int arduipi_adc_probe(struct arduipi *ap);
 unsigned int arduipi_adc_gen(struct arduipi *ap, s64 *now);
 bool arduipi_adc_drain(struct arduipi *ap, unsigned int count, u16 seq,

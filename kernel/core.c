@@ -76,6 +76,8 @@ static int arduipi_restore(struct arduipi *ap, u8 status_bit)
 		ret = regmap_write(ap->regmap, ARDUIPI_REG_STATUS, status_bit);
 	if (!ret) {
 		ap->restore_ms = 0;
+		/* a level held through a restart latched no edge */
+		arduipi_gpio_levels_again(ap);
 		return 0;
 	}
 	/* Tried again at the next poll after 1 s, 2 s, ... a minute. */
@@ -347,17 +349,14 @@ static irqreturn_t arduipi_irq_thread(int irq, void *data)
 		ap->irq_retry_ms = clamp_t(unsigned int, ap->irq_retry_ms * 2,
 					   ARDUIPI_IRQ_RETRY_MS, ARDUIPI_IRQ_RETRY_MAX_MS);
 		msleep(ap->irq_retry_ms);
-		/* a level interrupt's check (gpio.c) comes with no INT: again */
-		if (READ_ONCE(ap->irq_hw_level))
-			irq_wake_thread(irq, ap);
 		return IRQ_HANDLED;
 	}
 	ap->irq_retry_ms = 0;
 	handled = arduipi_adc_drain(ap, b[3], b[4] | b[5] << 8, gen, before);
 	pending = (b[0] | b[1] << 8 | b[2] << 16) & GENMASK(ARDUIPI_NGPIO - 1, 0);
-	if (arduipi_gpio_irq(ap, pending))
-		handled = true;
-	return handled ? IRQ_HANDLED : IRQ_NONE;
+	if (pending)
+		arduipi_gpio_irq(ap, pending);
+	return handled || pending ? IRQ_HANDLED : IRQ_NONE;
 }
 
 /* Last in probe, so that it is released first: its users exist till then. */
@@ -373,8 +372,6 @@ static int arduipi_irq_request(struct arduipi *ap)
 	if (ret)
 		return dev_err_probe(ap->dev, ret, "cannot request the INT interrupt %d\n",
 				     ap->client->irq);
-	/* a level interrupt a consumer enabled before: is its level there? */
-	irq_wake_thread(ap->client->irq, ap);
 	return 0;
 }
 
@@ -471,6 +468,7 @@ static int arduipi_suspend(struct device *dev)
 	struct arduipi *ap = dev_get_drvdata(dev);
 
 	cancel_delayed_work_sync(&ap->health);
+	arduipi_gpio_levels(ap, false);
 	ap->irq_wake_on = ap->client->irq > 0 && ap->irq_wake &&
 			  !enable_irq_wake(ap->client->irq);
 	return 0;
@@ -489,6 +487,7 @@ static int arduipi_resume(struct device *dev)
 	 * reach the Nano. The check queues the next poll.
 	 */
 	arduipi_health(&ap->health.work);
+	arduipi_gpio_levels(ap, true);
 	return 0;
 }
 
@@ -508,6 +507,7 @@ static void arduipi_shutdown(struct i2c_client *client)
 	if (client->irq > 0)
 		disable_irq(client->irq);
 	cancel_delayed_work_sync(&ap->health);
+	arduipi_gpio_levels(ap, false);
 	arduipi_adc_stop(ap);
 	if (ap->fs_timeout_ms && arduipi_failsafe_trip(ap))
 		dev_err(ap->dev, "cannot put the failsafe state in force at shutdown\n");

@@ -23,19 +23,18 @@
  * the GPIO edges together with the ADC FIFO state, which at 9615 Hz saves
  * a transaction per INT on a bus the stream already keeps half busy.
  *
- * Level-triggered interrupts are built on the edges: the edge into the
- * level is latched, and after a level line's handlers have run, the INT
- * thread reads the inputs; while the level holds it runs again (through
- * irq_wake_thread(), a status read each time, so the GPIO and ADC sources
- * keep their turns) and the handlers run once a pass, as a level
- * interrupt that its consumer has not cleared comes again at its unmask.
- * A level already there when the line is requested or enabled again is
- * found the same way; a disabled line waits for its enable_irq().
+ * Level-triggered interrupts are built on the edges: the Nano latches the
+ * edge into the level, and after a level line's handlers have run, a work
+ * item reads the inputs; while the level holds, it runs the handlers
+ * again, a jiffy later each time (one bus transaction a time; the status
+ * read and the ADC stream go on between). A level already there when the
+ * line is requested or enabled again, at resume, or after an MCU restart
+ * is looked for the same way; a disabled line waits for enable_irq().
  *
- * Limitations: a level interrupt's line is read after its handlers, about
- * a bus transaction later (a level shorter than that is one interrupt, from
- * its edge), and one held a while costs two bus transactions per
- * interrupt;
+ * Limitations: a level shorter than the read after its handlers is one
+ * interrupt, from its edge; one that holds comes again once a jiffy at
+ * most (250 a second at HZ=250, a read of the inputs each: about a
+ * sixth of a 100 kHz bus);
  * no pull-down (the AVR has none); edges shorter than the firmware's main
  * loop period (a few microseconds) may be missed; edges on several lines
  * latched before one status read are reported in line order, and a second
@@ -336,22 +335,23 @@ static int arduipi_irq_set_type(struct irq_data *d, unsigned int type)
 	struct gpio_chip *gc = irq_data_get_irq_chip_data(d);
 	struct arduipi *ap = gpiochip_get_data(gc);
 	irq_hw_number_t line = irqd_to_hwirq(d);
+	bool low, high;
 
 	switch (type) {
 	case IRQ_TYPE_EDGE_RISING:
 	case IRQ_TYPE_EDGE_FALLING:
 	case IRQ_TYPE_EDGE_BOTH:
-		ap->irq_level_low &= ~BIT(line);
-		ap->irq_level_high &= ~BIT(line);
+		low = false;
+		high = false;
 		break;
 	case IRQ_TYPE_LEVEL_LOW:	/* on the edge into it */
-		ap->irq_level_low |= BIT(line);
-		ap->irq_level_high &= ~BIT(line);
+		low = true;
+		high = false;
 		type = IRQ_TYPE_EDGE_FALLING;
 		break;
 	case IRQ_TYPE_LEVEL_HIGH:
-		ap->irq_level_high |= BIT(line);
-		ap->irq_level_low &= ~BIT(line);
+		low = false;
+		high = true;
 		type = IRQ_TYPE_EDGE_RISING;
 		break;
 	default:
@@ -359,6 +359,11 @@ static int arduipi_irq_set_type(struct irq_data *d, unsigned int type)
 			arduipi_line_names[line], type);
 		return -EINVAL;
 	}
+	/* read without the lock by the INT thread and the level work */
+	WRITE_ONCE(ap->irq_level_low, low ? ap->irq_level_low | BIT(line) :
+		   ap->irq_level_low & ~BIT(line));
+	WRITE_ONCE(ap->irq_level_high, high ? ap->irq_level_high | BIT(line) :
+		   ap->irq_level_high & ~BIT(line));
 	if (type & IRQ_TYPE_EDGE_RISING)
 		ap->irq_rise |= BIT(line);
 	else
@@ -388,6 +393,21 @@ static int arduipi_irq_set_wake(struct irq_data *d, unsigned int on)
 	return 0;
 }
 
+/* The level work looks at lines (after delay jiffies), unless stopped. */
+static void arduipi_level_check(struct arduipi *ap, u32 lines,
+				unsigned long delay)
+{
+	if (!lines)
+		return;
+	spin_lock(&ap->irq_level_lock);
+	ap->irq_level_check |= lines;
+	if (!ap->irq_level_stop && delay)
+		queue_delayed_work(system_wq, &ap->irq_level_work, delay);
+	else if (!ap->irq_level_stop)
+		mod_delayed_work(system_wq, &ap->irq_level_work, 0);
+	spin_unlock(&ap->irq_level_lock);
+}
+
 static void arduipi_irq_bus_lock(struct irq_data *d)
 {
 	struct gpio_chip *gc = irq_data_get_irq_chip_data(d);
@@ -410,13 +430,10 @@ static void arduipi_irq_bus_sync_unlock(struct irq_data *d)
 	if (fall != ap->irq_hw_fall &&
 	    !arduipi_bank_write(ap, ARDUIPI_REG_GPIO_IRQ_FALL, fall))
 		ap->irq_hw_fall = fall;
-	WRITE_ONCE(ap->irq_hw_level, level);
-	/*
-	 * A level line requested, unmasked or enabled again: the INT thread
-	 * looks whether its level is there (it takes no disabled line).
-	 */
+	WRITE_ONCE(ap->irq_level_on, level);
+	/* A level line requested, unmasked or enabled again: is it there? */
 	if (level & BIT(irqd_to_hwirq(d)) && !irqd_irq_disabled(d))
-		irq_wake_thread(ap->client->irq, ap);
+		arduipi_level_check(ap, BIT(irqd_to_hwirq(d)), 0);
 	mutex_unlock(&ap->irq_lock);
 }
 
@@ -468,7 +485,7 @@ static const struct irq_chip arduipi_irq_chip = {
 
 /*
  * Lines whose interrupt is disabled: disable_irq() only marks them (a lazy
- * disable; an edge then waits, pending, for enable_irq()).
+ * disable).
  */
 static u32 arduipi_irq_disabled(struct arduipi *ap, unsigned long bits)
 {
@@ -484,6 +501,7 @@ static u32 arduipi_irq_disabled(struct arduipi *ap, unsigned long bits)
 	return off;
 }
 
+/* With irq_nest_lock: the handlers of the lines in bits. */
 static void arduipi_irq_nested(struct arduipi *ap, unsigned long bits)
 {
 	unsigned int line;
@@ -496,37 +514,89 @@ static void arduipi_irq_nested(struct arduipi *ap, unsigned long bits)
 	}
 }
 
-/*
- * From the INT thread (core.c): the latched edges, pending (line bits);
- * then the enabled level lines whose level holds after their handlers,
- * each handled once a pass (one just handled for its edge at the next),
- * with another pass while one holds. True if a line was handled.
- */
-bool arduipi_gpio_irq(struct arduipi *ap, u32 pending)
+/* From the INT thread (core.c): the latched edges, pending (line bits). */
+void arduipi_gpio_irq(struct arduipi *ap, u32 pending)
 {
-	u32 low = READ_ONCE(ap->irq_level_low);
-	u32 high = READ_ONCE(ap->irq_level_high);
-	u32 levels = (low | high) & READ_ONCE(ap->irq_hw_level);
-	u32 in, held;
+	u32 levels = READ_ONCE(ap->irq_level_low) | READ_ONCE(ap->irq_level_high);
 
 	/* Clear what we take before handling it: a new edge latches again. */
-	if (pending) {
-		arduipi_irq_clear(ap, pending);
-		arduipi_irq_nested(ap, pending);
+	arduipi_irq_clear(ap, pending);
+	mutex_lock(&ap->irq_nest_lock);
+	arduipi_irq_nested(ap, pending);
+	mutex_unlock(&ap->irq_nest_lock);
+	/* a level line: does its level hold after its handlers? */
+	arduipi_level_check(ap, pending & levels, 0);
+}
+
+/*
+ * The level lines to look at: those enabled whose level holds get their
+ * handlers run, and are looked at again a jiffy later. A failed read is
+ * tried again after a pause that grows to a second.
+ */
+static void arduipi_level_work(struct work_struct *work)
+{
+	struct arduipi *ap = container_of(to_delayed_work(work), struct arduipi,
+					  irq_level_work);
+	u32 check, in, held;
+
+	spin_lock(&ap->irq_level_lock);
+	check = ap->irq_level_check & READ_ONCE(ap->irq_level_on);
+	ap->irq_level_check = 0;
+	spin_unlock(&ap->irq_level_lock);
+
+	mutex_lock(&ap->irq_nest_lock);
+	check &= ~arduipi_irq_disabled(ap, check);
+	if (!check) {
+		mutex_unlock(&ap->irq_nest_lock);
+		return;
 	}
-	if (!levels)
-		return pending;
 	if (arduipi_bank_read(ap, ARDUIPI_REG_GPIO_IN, &in)) {
-		/* not known: looked at again on the thread's next pass */
-		irq_wake_thread(ap->client->irq, ap);
-		return pending;
+		mutex_unlock(&ap->irq_nest_lock);
+		ap->irq_level_retry_ms = clamp(ap->irq_level_retry_ms * 2, 20U,
+					       1000U);
+		arduipi_level_check(ap, check,
+				    msecs_to_jiffies(ap->irq_level_retry_ms));
+		return;
 	}
-	held = levels & ((low & ~in) | (high & in));
-	held &= ~arduipi_irq_disabled(ap, held);
-	arduipi_irq_nested(ap, held & ~pending);
-	if (held)
-		irq_wake_thread(ap->client->irq, ap);
-	return pending || held;
+	ap->irq_level_retry_ms = 0;
+	held = check & ((READ_ONCE(ap->irq_level_low) & ~in) |
+			(READ_ONCE(ap->irq_level_high) & in));
+	arduipi_irq_nested(ap, held);
+	mutex_unlock(&ap->irq_nest_lock);
+	arduipi_level_check(ap, held, 1);
+}
+
+/*
+ * Suspend, shutdown, unbind (on false): no more looks at levels; resume
+ * (on true): every enabled level line looked at.
+ */
+void arduipi_gpio_levels(struct arduipi *ap, bool on)
+{
+	if (!ap->gc.irq.domain)
+		return;
+	spin_lock(&ap->irq_level_lock);
+	ap->irq_level_stop = !on;
+	spin_unlock(&ap->irq_level_lock);
+	if (on)
+		arduipi_gpio_levels_again(ap);
+	else
+		cancel_delayed_work_sync(&ap->irq_level_work);
+}
+
+/*
+ * Every enabled level line looked at (not while stopped): after an MCU
+ * restart or a sleep, when its edge may have come while nothing latched
+ * it.
+ */
+void arduipi_gpio_levels_again(struct arduipi *ap)
+{
+	if (ap->gc.irq.domain)
+		arduipi_level_check(ap, READ_ONCE(ap->irq_level_on), 0);
+}
+
+static void arduipi_gpio_levels_off(void *data)
+{
+	arduipi_gpio_levels(data, false);
 }
 
 static int arduipi_irq_probe(struct arduipi *ap)
@@ -549,6 +619,9 @@ static int arduipi_irq_probe(struct arduipi *ap)
 		return dev_err_probe(dev, ret, "cannot set up the INT line\n");
 
 	mutex_init(&ap->irq_lock);
+	mutex_init(&ap->irq_nest_lock);
+	spin_lock_init(&ap->irq_level_lock);
+	INIT_DELAYED_WORK(&ap->irq_level_work, arduipi_level_work);
 	gpio_irq_chip_set_chip(girq, &arduipi_irq_chip);
 	/* The parent is requested below, threaded: nested handlers. */
 	girq->parent_handler = NULL;
@@ -616,5 +689,6 @@ int arduipi_gpio_probe(struct arduipi *ap)
 	ret = devm_gpiochip_add_data(dev, gc, ap);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot add the GPIO chip\n");
-	return 0;
+	/* before the chip goes: the level work runs its handlers */
+	return devm_add_action_or_reset(dev, arduipi_gpio_levels_off, ap);
 }

@@ -17,11 +17,11 @@ settle
 log_mark
 modprobe gpio_keys
 modprobe evdev
-for k in keys-levels keys-both-levels; do
+for k in keys-low keys-high keys-both-levels; do
 	[ -e "$keys/$k" ] || echo "$k" >"$keys/bind" 2>/dev/null
 done
 t_run "1 gpio-keys bound with level interrupts on D2 (low) and D4 (high)" \
-	test -e "$keys/keys-levels"
+	test -e "$keys/keys-low" -a -e "$keys/keys-high"
 # /proc/interrupts: "IRQ: COUNT CHIP HWIRQ TYPE NAME" (one CPU)
 irq_count() { awk -v n="$1" '$NF == n { print $2 }' /proc/interrupts; }
 irq_type() { awk -v n="$1" '$NF == n { print $(NF - 1) }' /proc/interrupts; }
@@ -32,15 +32,17 @@ t_run "3 both levels at once: refused, the log says what can be" \
 
 # The key events: struct input_event, 24 bytes on arm64; type EV_KEY (1),
 # the code, the value (1 down, 0 up) in its last 8 bytes.
+# (each device's into a file of its own)
 for e in /sys/class/input/event*; do
-	[ "$(cat "$e/device/name")" = keys-levels ] && ev=${e##*/}
+	case $(cat "$e/device/name") in
+	keys-low) cat "/dev/input/${e##*/}" >/tmp/ev-low 2>/dev/null & ;;
+	keys-high) cat "/dev/input/${e##*/}" >/tmp/ev-high 2>/dev/null & ;;
+	esac
 done
-cat "/dev/input/${ev:-none}" >/tmp/ev &
-evpid=$!
-# key CODE VALUE: how many such events came so far
+# key FILE CODE VALUE: how many such events came so far
 key() {
-	hexdump -v -e '24/1 "%02x" "\n"' /tmp/ev |
-		grep -c "0100$(printf %02x "$1")00$(printf %02x "$2")000000\$"
+	hexdump -v -e '24/1 "%02x" "\n"' "/tmp/ev-$1" |
+		grep -c "0100$(printf %02x "$2")00$(printf %02x "$3")000000\$"
 }
 
 c0=$(irq_count lvl-d2)
@@ -51,15 +53,16 @@ simctl drive D2 0 >/dev/null
 usleep 1500000
 c1=$(irq_count lvl-d2)
 t_eq "5 D2 held low 1.5 s: KEY_A down, not up again (an edge's would be after 400 ms)" "1 0" \
-	"$(key 30 1) $(key 30 0)"
+	"$(key low 30 1) $(key low 30 0)"
 echo "# D2 held low 1.5 s: $((c1 - c0)) interrupts"
-# (an edge is one interrupt; passes take two bus transactions each, a few
-# ms, but on a loaded host the twin's guest runs tens of them a second)
+# (an edge is one interrupt; a level comes again a jiffy after its
+# handlers, a read of the inputs each, up to 250 a second; on a loaded
+# host the twin's guest makes tens)
 t_run "6 ... its interrupt came again and again ($((c1 - c0)))" test $((c1 - c0)) -ge 3
 simctl drive D2 1 >/dev/null
 usleep 800000
 c2=$(irq_count lvl-d2)
-t_eq "7 D2 high again: KEY_A up" "1 1" "$(key 30 1) $(key 30 0)"
+t_eq "7 D2 high again: KEY_A up" "1 1" "$(key low 30 1) $(key low 30 0)"
 usleep 500000
 t_eq "8 ... and no interrupt since" "$c2" "$(irq_count lvl-d2)"
 
@@ -68,28 +71,29 @@ c0=$(irq_count lvl-d4)
 simctl drive D4 1 >/dev/null
 usleep 1500000
 c1=$(irq_count lvl-d4)
-t_eq "9 D4 held high 1.5 s: KEY_B down, not up again" "1 0" "$(key 48 1) $(key 48 0)"
+t_eq "9 D4 held high 1.5 s: KEY_B down, not up again" "1 0" "$(key high 48 1) $(key high 48 0)"
 echo "# D4 held high 1.5 s: $((c1 - c0)) interrupts"
 t_run "10 ... its interrupt came again and again ($((c1 - c0)))" test $((c1 - c0)) -ge 3
 simctl drive D4 0 >/dev/null
 usleep 800000
 c2=$(irq_count lvl-d4)
-t_eq "11 D4 low again: KEY_B up" "1 1" "$(key 48 1) $(key 48 0)"
+t_eq "11 D4 low again: KEY_B up" "1 1" "$(key high 48 1) $(key high 48 0)"
 usleep 500000
 t_eq "12 ... and no interrupt since" "$c2" "$(irq_count lvl-d4)"
 
 # A level already there when the interrupt is unmasked comes with no edge.
-kill "$evpid" 2>/dev/null
-echo keys-levels >"$keys/unbind"
+# (An interrupt without a handler is not in /proc/interrupts: its count
+# by number, from /sys/kernel/irq.)
+n2=$(awk '$NF == "lvl-d2" { sub(":", "", $1); print $1 }' /proc/interrupts)
+echo keys-low >"$keys/unbind"
 simctl drive D2 0 >/dev/null
 settle
-c0=$(irq_count lvl-d2)
-c0=${c0:-0}
-echo keys-levels >"$keys/bind"
+c0=$(cat "/sys/kernel/irq/$n2/per_cpu_count")
+echo keys-low >"$keys/bind"
 usleep 500000
 c1=$(irq_count lvl-d2)
 t_run "13 D2 low before gpio-keys requests it: its interrupt comes ($c0 -> $c1)" \
-	test "${c1:-0}" -gt "$c0"
+	test "$(irq_count lvl-d2 | sed 's/^$/0/')" -gt "$c0"
 simctl drive D2 1 >/dev/null
 usleep 300000
 c2=$(irq_count lvl-d2)
@@ -101,7 +105,7 @@ t_eq "14 ... and stops with the level" "$c2" "$(irq_count lvl-d2)"
 # holds; at enable_irq() the level is found again.
 simctl drive D2 0 >/dev/null
 usleep 300000
-echo 30 >/sys/devices/platform/keys-levels/disabled_keys
+echo 30 >/sys/devices/platform/keys-low/disabled_keys
 usleep 300000
 c1=$(irq_count lvl-d2)
 x1=$(nano_xfers 2a)
@@ -111,14 +115,39 @@ t_eq "15 D2 held low, its interrupt disabled: not handled" "$c1" "$(irq_count lv
 x2=$(nano_xfers 2a)
 t_run "16 ... nor a pass made: at most the restart poll's transaction ($x1 -> $x2)" \
 	test $((x2 - x1)) -le 1
-echo >/sys/devices/platform/keys-levels/disabled_keys
+echo >/sys/devices/platform/keys-low/disabled_keys
 usleep 500000
 c2=$(irq_count lvl-d2)
 t_run "17 ... enabled again: it comes again ($c1 -> $c2)" test "$c2" -gt "$c1"
 simctl drive D2 1 >/dev/null
 
-# Released: the lines are free for an edge request again.
-echo keys-levels >"$keys/unbind"
+# A sleep with a level held: no handler runs and the bus is left alone
+# while the Pi sleeps (suspend to idle, the devices stage only), and the
+# level is looked for at resume. Debian's 6.12 and 7.x do not come back
+# from this suspend in the twin (motorcar.sh).
+case $(uname -r) in
+6.12.* | 7.*)
+	t_ok "17.1 suspend with D2 held low # SKIP this kernel line does not resume from suspend to idle in the twin"
+	t_ok "17.2 ... # SKIP as 17.1"
+	;;
+*)
+	simctl drive D2 0 >/dev/null
+	usleep 300000
+	echo devices >/sys/power/pm_test
+	echo 1 >/sys/module/suspend/parameters/pm_test_delay
+	t_run "17.1 suspend with D2 held low, its interrupt coming: suspended and resumed" \
+		sh -c 'echo freeze >/sys/power/state'
+	echo none >/sys/power/pm_test
+	c1=$(irq_count lvl-d2)
+	usleep 500000
+	c2=$(irq_count lvl-d2)
+	t_run "17.2 ... after the resume it comes again ($c1 -> $c2)" test "$c2" -gt "$c1"
+	simctl drive D2 1 >/dev/null
+	;;
+esac
+
+# Released: the line is free for an edge request again.
+echo keys-low >"$keys/unbind"
 chip=$(nano_gpiochip 2a)
 $v2/gpiomon -c "$chip" -e falling -n 1 2 >/tmp/mon 2>&1 &
 p=$!
@@ -126,6 +155,12 @@ monitored "$chip" 2
 simctl drive D2 0 >/dev/null
 wait_for 5 "$p"
 t_run "18 after gpio-keys, D2 takes edge events (gpiomon)" grep -q falling /tmp/mon
-simctl drive D2 z >/dev/null
-simctl drive D4 z >/dev/null
+# And the power-off with a level held and coming (the driver's shutdown:
+# the boot must end).
+simctl drive D4 1 >/dev/null
+usleep 300000
+c1=$(irq_count lvl-d4)
+usleep 300000
+t_run "19 D4 held high for the power-off, its interrupt coming ($c1 -> $(irq_count lvl-d4))" \
+	test "$(irq_count lvl-d4)" -gt "$c1"
 t_done
