@@ -87,16 +87,22 @@ struct arduipi {
 	u32 irq_hw_fall;
 	/*
 	 * Level-triggered lines (the Nano latches the edge into the level);
-	 * irq_level_on, those unmasked as of the last sync. The level work
-	 * looks at the lines in irq_level_check (irq_level_lock guards it
-	 * and irq_level_stop: suspend, shutdown, unbind); irq_nest_lock
-	 * serializes the nested handlers it runs with the INT thread's.
+	 * irq_level_on, those unmasked as of the last sync, irq_level_live
+	 * those also enabled (irq_lock). The level work looks at the lines in
+	 * irq_level_check now, at those in irq_level_again (held after their
+	 * handlers, or a failed read) from irq_level_due on; irq_level_lock
+	 * guards these and irq_level_stop (suspend, shutdown, unbind), and
+	 * irq_nest_lock serializes the work's nested handlers with the INT
+	 * thread's.
 	 */
 	u32 irq_level_low;
 	u32 irq_level_high;
 	u32 irq_level_on;
-	spinlock_t irq_level_lock;	/* irq_level_check and _stop */
+	u32 irq_level_live;
+	spinlock_t irq_level_lock;	/* the check masks, due and stop */
 	u32 irq_level_check;
+	u32 irq_level_again;
+	unsigned long irq_level_due;
 	bool irq_level_stop;
 	unsigned int irq_level_retry_ms;
 	struct delayed_work irq_level_work;

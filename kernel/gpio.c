@@ -26,15 +26,17 @@
  * Level-triggered interrupts are built on the edges: the Nano latches the
  * edge into the level, and after a level line's handlers have run, a work
  * item reads the inputs; while the level holds, it runs the handlers
- * again, a jiffy later each time (one bus transaction a time; the status
- * read and the ADC stream go on between). A level already there when the
- * line is requested or enabled again, at resume, or after an MCU restart
- * is looked for the same way; a disabled line waits for enable_irq().
+ * again, 4 ms (a jiffy at least) later each time (one bus transaction a
+ * time; the status read and the ADC stream go on between). A level already
+ * there when the line is requested or enabled again, at resume, or after
+ * an MCU restart is looked for the same way; a disabled line waits for
+ * enable_irq().
  *
  * Limitations: a level shorter than the read after its handlers is one
- * interrupt, from its edge; one that holds comes again once a jiffy at
- * most (250 a second at HZ=250, a read of the inputs each: about a
- * sixth of a 100 kHz bus);
+ * interrupt, from its edge; one that holds comes again 250 times a
+ * second at most (a read of the inputs each: about a sixth of a 100 kHz
+ * bus); a wake-up line's level already there when the system suspends
+ * does not wake it (only an edge does);
  * no pull-down (the AVR has none); edges shorter than the firmware's main
  * loop period (a few microseconds) may be missed; edges on several lines
  * latched before one status read are reported in line order, and a second
@@ -46,12 +48,14 @@
 #include <linux/i2c.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
+#include <linux/jiffies.h>
 #include <linux/property.h>
 #include <linux/regmap.h>
 
 #include "arduipi.h"
 
 #define ARDUIPI_LINE_MASK		GENMASK(ARDUIPI_NGPIO - 1, 0)
+#define ARDUIPI_LEVEL_AGAIN_MS		4	/* a held level: 250 a second */
 
 static const char *const arduipi_line_names[ARDUIPI_NGPIO] = {
 	"D0", "D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9", "D10",
@@ -393,18 +397,26 @@ static int arduipi_irq_set_wake(struct irq_data *d, unsigned int on)
 	return 0;
 }
 
-/* The level work looks at lines (after delay jiffies), unless stopped. */
+/*
+ * The level work looks at lines: now (delay 0), or from delay jiffies on
+ * (not sooner for another line's look); none while stopped.
+ */
 static void arduipi_level_check(struct arduipi *ap, u32 lines,
 				unsigned long delay)
 {
 	if (!lines)
 		return;
 	spin_lock(&ap->irq_level_lock);
-	ap->irq_level_check |= lines;
+	if (delay) {
+		ap->irq_level_again |= lines;
+		ap->irq_level_due = jiffies + delay;
+	} else {
+		ap->irq_level_check |= lines;
+	}
 	if (!ap->irq_level_stop && delay)
-		queue_delayed_work(system_wq, &ap->irq_level_work, delay);
+		queue_delayed_work(system_highpri_wq, &ap->irq_level_work, delay);
 	else if (!ap->irq_level_stop)
-		mod_delayed_work(system_wq, &ap->irq_level_work, 0);
+		mod_delayed_work(system_highpri_wq, &ap->irq_level_work, 0);
 	spin_unlock(&ap->irq_level_lock);
 }
 
@@ -423,6 +435,7 @@ static void arduipi_irq_bus_sync_unlock(struct irq_data *d)
 	u32 rise = ap->irq_rise & ap->irq_unmasked;
 	u32 fall = ap->irq_fall & ap->irq_unmasked;
 	u32 level = (ap->irq_level_low | ap->irq_level_high) & ap->irq_unmasked;
+	u32 bit = BIT(irqd_to_hwirq(d));
 
 	if (rise != ap->irq_hw_rise &&
 	    !arduipi_bank_write(ap, ARDUIPI_REG_GPIO_IRQ_RISE, rise))
@@ -431,9 +444,16 @@ static void arduipi_irq_bus_sync_unlock(struct irq_data *d)
 	    !arduipi_bank_write(ap, ARDUIPI_REG_GPIO_IRQ_FALL, fall))
 		ap->irq_hw_fall = fall;
 	WRITE_ONCE(ap->irq_level_on, level);
-	/* A level line requested, unmasked or enabled again: is it there? */
-	if (level & BIT(irqd_to_hwirq(d)) && !irqd_irq_disabled(d))
-		arduipi_level_check(ap, BIT(irqd_to_hwirq(d)), 0);
+	/*
+	 * A level line requested, unmasked or enabled again: is it there?
+	 * (Once: a handler's irq_set_irq_wake() on its own line is no look.)
+	 */
+	if (!(level & bit) || irqd_irq_disabled(d)) {
+		ap->irq_level_live &= ~bit;
+	} else if (!(ap->irq_level_live & bit)) {
+		ap->irq_level_live |= bit;
+		arduipi_level_check(ap, bit, 0);
+	}
 	mutex_unlock(&ap->irq_lock);
 }
 
@@ -530,8 +550,9 @@ void arduipi_gpio_irq(struct arduipi *ap, u32 pending)
 
 /*
  * The level lines to look at: those enabled whose level holds get their
- * handlers run, and are looked at again a jiffy later. A failed read is
- * tried again after a pause that grows to a second.
+ * handlers run, and are looked at again ARDUIPI_LEVEL_AGAIN_MS later (a
+ * jiffy at least). A failed read is tried again after a pause that grows
+ * to a second.
  */
 static void arduipi_level_work(struct work_struct *work)
 {
@@ -540,8 +561,16 @@ static void arduipi_level_work(struct work_struct *work)
 	u32 check, in, held;
 
 	spin_lock(&ap->irq_level_lock);
-	check = ap->irq_level_check & READ_ONCE(ap->irq_level_on);
+	check = ap->irq_level_check;
 	ap->irq_level_check = 0;
+	if (ap->irq_level_again && time_after_eq(jiffies, ap->irq_level_due)) {
+		check |= ap->irq_level_again;
+		ap->irq_level_again = 0;
+	} else if (ap->irq_level_again && !ap->irq_level_stop) {
+		queue_delayed_work(system_highpri_wq, &ap->irq_level_work,
+				   ap->irq_level_due - jiffies);
+	}
+	check &= READ_ONCE(ap->irq_level_on);
 	spin_unlock(&ap->irq_level_lock);
 
 	mutex_lock(&ap->irq_nest_lock);
@@ -563,7 +592,7 @@ static void arduipi_level_work(struct work_struct *work)
 			(READ_ONCE(ap->irq_level_high) & in));
 	arduipi_irq_nested(ap, held);
 	mutex_unlock(&ap->irq_nest_lock);
-	arduipi_level_check(ap, held, 1);
+	arduipi_level_check(ap, held, msecs_to_jiffies(ARDUIPI_LEVEL_AGAIN_MS));
 }
 
 /*
