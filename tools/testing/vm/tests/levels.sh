@@ -30,8 +30,9 @@ t_eq "2 D2 and D4 are level interrupts" "Level Level" \
 t_run "3 both levels at once: refused, the log says what can be" \
 	sh -c "dmesg | grep -q 'line D7: interrupt type 0xc: one edge, both edges, or one level'"
 
-# The key events: struct input_event, 24 bytes on arm64; type EV_KEY (1),
-# the code, the value (1 down, 0 up) in its last 8 bytes.
+# The key events: struct input_event, 24 bytes on arm64 and 16 on armhf
+# (the time as two longs); type EV_KEY (1), the code, the value (1 down,
+# 0 up) in its last 8 bytes.
 # (each device's into a file of its own)
 for e in /sys/class/input/event*; do
 	case $(cat "$e/device/name") in
@@ -39,9 +40,11 @@ for e in /sys/class/input/event*; do
 	keys-high) cat "/dev/input/${e##*/}" >/tmp/ev-high 2>/dev/null & ;;
 	esac
 done
+ev_size=24
+case $(uname -m) in armv7* | armv6*) ev_size=16 ;; esac
 # key FILE CODE VALUE: how many such events came so far
 key() {
-	hexdump -v -e '24/1 "%02x" "\n"' "/tmp/ev-$1" |
+	hexdump -v -e "$ev_size/1 \"%02x\" \"\\n\"" "/tmp/ev-$1" |
 		grep -c "0100$(printf %02x "$2")00$(printf %02x "$3")000000\$"
 }
 
