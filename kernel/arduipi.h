@@ -107,8 +107,6 @@ struct arduipi {
 	unsigned int irq_level_retry_ms;
 	struct delayed_work irq_level_work;
 	struct mutex irq_nest_lock;	/* one handler pass at a time */
-	u32 irq_wake;		/* lines that may wake the system */
-	bool irq_wake_on;	/* core.c: INT made a wake interrupt */
 
 	/* adc.c */
 	struct arduipi_adc *adc;

@@ -469,8 +469,6 @@ static int arduipi_suspend(struct device *dev)
 
 	cancel_delayed_work_sync(&ap->health);
 	arduipi_gpio_levels(ap, false);
-	ap->irq_wake_on = ap->client->irq > 0 && ap->irq_wake &&
-			  !enable_irq_wake(ap->client->irq);
 	return 0;
 }
 
@@ -478,8 +476,6 @@ static int arduipi_resume(struct device *dev)
 {
 	struct arduipi *ap = dev_get_drvdata(dev);
 
-	if (ap->irq_wake_on)
-		disable_irq_wake(ap->client->irq);
 	/*
 	 * Now, not from the workqueue: a trip while the Pi slept is taken
 	 * before the PWM consumers resume (they resume after their

@@ -380,21 +380,20 @@ static int arduipi_irq_set_type(struct irq_data *d, unsigned int type)
 }
 
 /*
- * A consumer that may wake the system (gpio-keys with wakeup-source): the
- * lines are counted here, under the bus lock, and core.c makes INT a wake
- * interrupt at suspend: the parent's irq_set_wake may sleep, this may not.
+ * A consumer that may wake the system (gpio-keys with wakeup-source, at its
+ * own suspend) makes INT a wake interrupt at once, as gpio-pca953x does:
+ * whichever of the two devices suspends first (an INT armed by this
+ * driver's suspend missed gpio-keys', which came after it). The core
+ * counts each line's and INT's requests. Called with the line's
+ * descriptor locked: INT's controller must take no bus lock of its own
+ * (the Pi's GPIO controller takes none).
  */
 static int arduipi_irq_set_wake(struct irq_data *d, unsigned int on)
 {
 	struct gpio_chip *gc = irq_data_get_irq_chip_data(d);
 	struct arduipi *ap = gpiochip_get_data(gc);
-	irq_hw_number_t line = irqd_to_hwirq(d);
 
-	if (on)
-		ap->irq_wake |= BIT(line);
-	else
-		ap->irq_wake &= ~BIT(line);
-	return 0;
+	return irq_set_irq_wake(ap->client->irq, on);
 }
 
 /*

@@ -320,7 +320,7 @@ t_run "30.4 ... the log says why" \
 # writes to /sys/power). Not understood yet: 6.18 is where it runs.
 case $(uname -r) in
 6.12.* | 7.*)
-	for t in "30.5 suspend" "30.6 ... no wake-up refused" "30.7 ... the trip taken at resume"; do
+	for t in "30.5 suspend" "30.6 ... no wake-up refused" "30.6.1 ... INT a wake-up interrupt while the Pi slept" "30.7 ... the trip taken at resume"; do
 		t_ok "$t # SKIP this kernel line does not resume from suspend to idle in the twin"
 	done
 	;;
@@ -333,6 +333,10 @@ case $(uname -r) in
 	echo none >/sys/power/pm_test
 	usleep 300000
 	t_eq "30.6 ... no wake-up refused" 0 "$(log_since | grep -c 'failed to configure IRQ')"
+	# gpio-keys arms D5 at its suspend, which comes after the driver's (INT:
+	# the Pi's GPIO 4, run-guest's default)
+	t_eq "30.6.1 ... INT armed as a wake-up interrupt of the Pi's GPIO controller while the Pi slept, disarmed after" \
+		"1 1" "$(log_since | grep -c "GPIO 4: wake-up armed") $(log_since | grep -c "GPIO 4: wake-up disarmed")"
 	t_eq "30.7 ... the trip while the Pi slept taken at resume" 1 \
 		"$(log_since | grep -c 'failsafe tripped: no word from the host')"
 	;;

@@ -329,12 +329,27 @@ static int twin_irq_set_type(struct irq_data *d, unsigned int type)
 	return 0;
 }
 
+/*
+ * A wake-up interrupt, as the Pi's GPIO controller arms one (pinctrl-bcm2835
+ * routes it to a wake interrupt of its bank): only said here, for the
+ * tests, since the link's own interrupt does not wake a sleeping guest.
+ */
+static int twin_irq_set_wake(struct irq_data *d, unsigned int on)
+{
+	struct gpio_chip *gc = irq_data_get_irq_chip_data(d);
+
+	dev_info(gc->parent, "GPIO %lu: wake-up %s\n", irqd_to_hwirq(d),
+		 on ? "armed" : "disarmed");
+	return 0;
+}
+
 static const struct irq_chip twin_irq_chip = {
 	.name = "twin-gpio",
 	.irq_ack = twin_irq_ack,
 	.irq_mask = twin_irq_mask,
 	.irq_unmask = twin_irq_unmask,
 	.irq_set_type = twin_irq_set_type,
+	.irq_set_wake = twin_irq_set_wake,
 	.flags = IRQCHIP_IMMUTABLE,
 	GPIOCHIP_IRQ_RESOURCE_HELPERS,
 };
