@@ -196,7 +196,8 @@ static const uint8_t pwm_hw[ARDUIPI_NPWM][3] FLASH = {
 	{ BIT(3), 2, 2 << 6 },	/* D11: OC2A */
 };
 
-/* Out of line: a switch once, not the loop unrolled for each register. */
+/* Channel ch's compare register (timer0's and timer2's take the low byte);
+ * out of line, so that pwm_apply()'s loop stays one loop. */
 static void __attribute__((noinline)) pwm_ocr(uint8_t ch, uint16_t v)
 {
 	switch (ch) {
