@@ -52,7 +52,7 @@ static void adc_store(uint8_t admux, uint16_t v, uint8_t user)
 	uint8_t mux = admux & 0x0f;
 
 	if ((admux & REFS_1V1) != user)
-		adc_slow_us = now_us;	/* the slow channel is done */
+		stamp(&adc_slow_us);	/* the slow channel is done */
 	else if (mux < ARDUIPI_NADC)
 		reg16_set(ARDUIPI_REG_ADC_RESULT + 2 * mux, v);
 	if (mux == MUX_TEMP) {
@@ -65,7 +65,7 @@ static void adc_store(uint8_t admux, uint16_t v, uint8_t user)
 		reg16_set(ARDUIPI_REG_ADC_BANDGAP, v);
 		reg16_set(ARDUIPI_REG_ADC_AVCC_MV, mv);
 		/* no EEPROM write below the clock's supply range (config.h) */
-		avcc_us = now_us;
+		stamp(&avcc_us);
 		ee_refuse(mv < ARDUIPI_EE_MIN_MV ? ARDUIPI_ERR_LOW_SUPPLY : 0);
 	}
 }
@@ -84,7 +84,7 @@ void adc_poll(void)
 		adc_store(adc_admux, ADC, user);
 
 	adc_keep = 1;
-	if (passed(adc_slow_us, ARDUIPI_SLOW_ADC_MS)) {
+	if (passed(&adc_slow_us, ARDUIPI_SLOW_ADC_MS)) {
 		next = other | (other == REFS_1V1 ? MUX_TEMP : MUX_BANDGAP);
 	} else if (adc_scan < ARDUIPI_NADC) {
 		next = user | adc_scan++;
@@ -95,8 +95,8 @@ void adc_poll(void)
 			adc_scan = 0;
 	}
 	if ((next ^ ADMUX) & (_BV(REFS1) | _BV(REFS0)))
-		adc_ref_us = now_us;
-	adc_stable = passed(adc_ref_us, ARDUIPI_REF_SETTLE_MS);
+		stamp(&adc_ref_us);
+	adc_stable = passed(&adc_ref_us, ARDUIPI_REF_SETTLE_MS);
 	ADMUX = next;
 	adc_admux = next;
 	ADCSRA = _BV(ADEN) | _BV(ADSC) | ARDUIPI_ADPS;
@@ -140,7 +140,7 @@ void stream_poll(void)
 	/* the stream owns the ADC: AVcc goes unmeasured, EEPROM writes wait
 	 * (a supply measured low stays that until measured again) */
 	if (st_on && proto_ee_refuse != ARDUIPI_ERR_LOW_SUPPLY &&
-	    passed(avcc_us, 2 * ARDUIPI_SLOW_ADC_MS))
+	    passed(&avcc_us, 2 * ARDUIPI_SLOW_ADC_MS))
 		ee_refuse(ARDUIPI_ERR_BUSY);
 	if (want == st_on || (want && (ADCSRA & _BV(ADSC))))
 		return;		/* starting: let a conversion finish first */

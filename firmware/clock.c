@@ -12,10 +12,16 @@
 uint32_t now_us;	/* wraps after 71 minutes */
 static uint16_t tick_us;	/* one timer0 overflow */
 
-/* At least ms have passed since since: now_us moves a tick at a time. */
-uint8_t passed(uint32_t since, uint32_t ms)
+/* *t is now. */
+void stamp(uint32_t *t)
 {
-	return now_us - since >= ms * 1000UL + tick_us;
+	*t = now_us;
+}
+
+/* At least ms have passed since *since: now_us moves a tick at a time. */
+uint8_t passed(const uint32_t *since, uint32_t ms)
+{
+	return now_us - *since >= ms * 1000UL + tick_us;
 }
 
 /* Timer0 runs the D5/D6 PWM and keeps time: one overflow per 256 ticks. */

@@ -89,19 +89,19 @@ void failsafe_poll(uint8_t req)
 	uint16_t timeout = reg16_get(ARDUIPI_REG_FS_TIMEOUT);
 
 	if (req & REQ_FED) {
-		fed_us = now_us;
+		stamp(&fed_us);
 		fs_live = 1;
 	}
 	if (req & REQ_WDT) {
-		wdt_us = now_us;
+		stamp(&wdt_us);
 		wdt_s = REG(ARDUIPI_REG_WDT);	/* one byte: atomic */
 	}
 	if (req & REQ_TRIP) {		/* the host leaves on purpose */
 		failsafe_trip();
-	} else if (timeout && fs_live && passed(fed_us, timeout)) {
+	} else if (timeout && fs_live && passed(&fed_us, timeout)) {
 		fs_live = 0;
 		failsafe_trip();
-	} else if (wdt_s && passed(wdt_us, wdt_s * 1000UL)) {
+	} else if (wdt_s && passed(&wdt_us, wdt_s * 1000UL)) {
 		wdt_s = 0;
 		cli();
 		REG(ARDUIPI_REG_STATUS) |= ARDUIPI_STATUS_WDT_TRIPPED;

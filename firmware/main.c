@@ -110,18 +110,18 @@ static void twi_poll(void)
 
 	if (mark != seen) {
 		seen = mark;
-		ev_us = now_us;
-	} else if (mark && passed(ev_us, ARDUIPI_TWI_TIMEOUT_MS)) {
+		stamp(&ev_us);
+	} else if (mark && passed(&ev_us, ARDUIPI_TWI_TIMEOUT_MS)) {
 		twi_timeout(mark);
-		ev_us = now_us;
+		stamp(&ev_us);
 	}
 
 	if (TWCR & _BV(TWEA)) {
 		off = 0;
 	} else if (!off) {
 		off = 1;
-		off_us = now_us;
-	} else if (passed(off_us, 2)) {
+		stamp(&off_us);
+	} else if (passed(&off_us, 2)) {
 		cli();
 		if (!(TWCR & _BV(TWEA)))
 			TWCR = TWCR_IDLE;

@@ -207,7 +207,7 @@ void addr_poll(uint8_t req)
 
 	if (req) {
 		addr_next = proto_addr;
-		addr_us = now_us;
+		stamp(&addr_us);
 		ee_buf[0] = 0;
 		ee_buf[1] = ee_seq + 1;
 		ee_buf[2] = addr_next;
@@ -224,7 +224,7 @@ void addr_poll(uint8_t req)
 			ee_addr = ee_buf[2];
 		}
 	}
-	if (addr_next && passed(addr_us, ADDR_SWITCH_MS)) {
+	if (addr_next && passed(&addr_us, ADDR_SWITCH_MS)) {
 		cli();
 		TWAR = addr_next << 1;
 		proto_set_addr(addr_next);

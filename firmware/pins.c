@@ -11,6 +11,7 @@
 #include <avr/interrupt.h>
 #include "pins.h"
 #include "proto.h"
+#include "flash.h"
 
 const uint8_t port_valid[3] = { 0x3f, 0x0f, 0xff };
 
@@ -181,40 +182,56 @@ void int_set(uint8_t asserted)
 }
 
 /*
- * One channel: ownership and steady level of its line, compare output mode
- * and compare value. Unrolled per channel, since each has its own timer
- * registers.
+ * The six channels' hardware: the line's bit in its bank (channels 0-2
+ * drive bank 0 lines, 3-5 bank 1 lines), the timer, and the compare
+ * output mode of non-inverting PWM (COMxy1; inverting sets COMxy0, the bit
+ * below, too).
  */
-#define CHANNEL(ch, full, own, lvl, bit, com, shift, ocr) do {		\
-	uint8_t c = REG(ARDUIPI_REG_PWM_CTRL(ch));			\
-	uint8_t inv = c & ARDUIPI_PWM_INVERT;				\
-	uint16_t d = REG16(ARDUIPI_REG_PWM_DUTY(ch));			\
-									\
-	if (c & ARDUIPI_PWM_ENABLE) {					\
-		own |= (bit);						\
-		if (d >= (full)) {					\
-			if (!inv)					\
-				lvl |= (bit);				\
-		} else {						\
-			if (inv)					\
-				lvl |= (bit);				\
-			if (d) {					\
-				ocr = d - 1;				\
-				com |= (inv ? 3 : 2) << (shift);	\
-			}						\
-		}							\
-	}								\
-} while (0)
+static const uint8_t pwm_hw[ARDUIPI_NPWM][3] FLASH = {
+	{ BIT(3), 2, 2 << 4 },	/* D3: OC2B */
+	{ BIT(5), 0, 2 << 4 },	/* D5: OC0B */
+	{ BIT(6), 0, 2 << 6 },	/* D6: OC0A */
+	{ BIT(1), 1, 2 << 6 },	/* D9: OC1A */
+	{ BIT(2), 1, 2 << 4 },	/* D10: OC1B */
+	{ BIT(3), 2, 2 << 6 },	/* D11: OC2A */
+};
 
+/* Channel ch's compare register (timer0's and timer2's take the low byte);
+ * out of line, so that pwm_apply()'s loop stays one loop. */
+static void __attribute__((noinline)) pwm_ocr(uint8_t ch, uint16_t v)
+{
+	switch (ch) {
+	case 0:
+		OCR2B = v;
+		break;
+	case 1:
+		OCR0B = v;
+		break;
+	case 2:
+		OCR0A = v;
+		break;
+	case 3:
+		OCR1A = v;
+		break;
+	case 4:
+		OCR1B = v;
+		break;
+	default:
+		OCR2A = v;
+		break;
+	}
+}
+
+/*
+ * Per channel: ownership and steady level of its line, compare output
+ * mode and compare value.
+ */
 void pwm_apply(void)
 {
 	uint16_t top1 = REG16(ARDUIPI_REG_T1_TOP);
-	uint8_t com0 = 0, com1 = 0, com2 = 0;
-	uint8_t own0 = 0, own1 = 0, lvl0 = 0, lvl1 = 0;
+	uint16_t own = 0, lvl = 0;	/* bank 0 in the low byte, 1 high */
+	uint8_t com0 = 0, com1 = 0, com2 = 0, ch;
 
-	CHANNEL(0, 256, own0, lvl0, BIT(3), com2, 4, OCR2B);	/* D3 */
-	CHANNEL(1, 256, own0, lvl0, BIT(5), com0, 4, OCR0B);	/* D5 */
-	CHANNEL(2, 256, own0, lvl0, BIT(6), com0, 6, OCR0A);	/* D6 */
 	if (ICR1 != top1) {
 		/*
 		 * ICR1 is not double-buffered: a counter already past the new
@@ -223,7 +240,8 @@ void pwm_apply(void)
 		 * reaches the new TOP meanwhile wraps by itself, and one
 		 * already past it stays past it until it is reset here. Each
 		 * 16-bit access (through TEMP) with interrupts off on its own,
-		 * an instruction between them for a waiting interrupt.
+		 * an instruction between them for a waiting interrupt. Before
+		 * timer1's compare values, as they are checked against it.
 		 */
 		uint8_t sreg = SREG;
 		uint16_t t;
@@ -238,14 +256,43 @@ void pwm_apply(void)
 			TCNT1 = 0;
 		SREG = sreg;
 	}
-	CHANNEL(3, top1 + 1UL, own1, lvl1, BIT(1), com1, 6, OCR1A); /* D9 */
-	CHANNEL(4, top1 + 1UL, own1, lvl1, BIT(2), com1, 4, OCR1B); /* D10 */
-	CHANNEL(5, 256, own1, lvl1, BIT(3), com2, 6, OCR2A);	/* D11 */
+	for (ch = 0; ch < ARDUIPI_NPWM; ch++) {
+		uint8_t c = REG(ARDUIPI_REG_PWM_CTRL(ch));
+		uint8_t inv = c & ARDUIPI_PWM_INVERT, m, t;
+		uint16_t d = REG16(ARDUIPI_REG_PWM_DUTY(ch));
+		uint16_t bit = FLASH_READ(&pwm_hw[ch][0]);
 
-	pwm_own[0] = own0;
-	pwm_own[1] = own1;
-	pwm_level[0] = lvl0;
-	pwm_level[1] = lvl1;
+		if (!(c & ARDUIPI_PWM_ENABLE))
+			continue;
+		if (ch >= 3)
+			bit <<= 8;
+		own |= bit;
+		if (d >= pwm_full(ch, top1)) {		/* 100 %: steady */
+			if (!inv)
+				lvl |= bit;
+			continue;
+		}
+		if (inv)
+			lvl |= bit;
+		if (!d)					/* 0 %: steady */
+			continue;
+		pwm_ocr(ch, d - 1);
+		m = FLASH_READ(&pwm_hw[ch][2]);
+		if (inv)
+			m |= m >> 1;
+		t = FLASH_READ(&pwm_hw[ch][1]);
+		if (t == 0)
+			com0 |= m;
+		else if (t == 1)
+			com1 |= m;
+		else
+			com2 |= m;
+	}
+
+	pwm_own[0] = own;
+	pwm_own[1] = own >> 8;
+	pwm_level[0] = lvl;
+	pwm_level[1] = lvl >> 8;
 	TCCR0A = com0 | _BV(WGM01) | _BV(WGM00);
 	TCCR0B = REG(ARDUIPI_REG_T0_CLK);
 	TCCR1A = com1 | _BV(WGM11);

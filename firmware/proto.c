@@ -87,32 +87,39 @@ void proto_set_addr(uint8_t addr)
 	REG(ARDUIPI_REG_ADDR) = addr;
 }
 
+/* The registers that start other than 0: (register, value), a table
+ * rather than a store each. */
+static const uint8_t reg_init[][2] FLASH = {
+	{ ARDUIPI_REG_ID0, ARDUIPI_FW_ID & 0xff },
+	{ ARDUIPI_REG_ID1, ARDUIPI_FW_ID >> 8 },
+	{ ARDUIPI_REG_PROTO_MAJOR, ARDUIPI_FW_PROTO_MAJOR },
+	{ ARDUIPI_REG_PROTO_MINOR, ARDUIPI_FW_PROTO_MINOR },
+	{ ARDUIPI_REG_CAPS, ARDUIPI_CAP_GPIO | ARDUIPI_CAP_ADC |
+	  ARDUIPI_CAP_PWM | ARDUIPI_CAP_IRQ | ARDUIPI_CAP_PEC |
+	  ARDUIPI_CAP_FAILSAFE | ARDUIPI_CAP_TEMP | ARDUIPI_CAP_ADDR },
+	{ ARDUIPI_REG_CLOCK_MHZ, F_CPU / 1000000UL },
+	{ ARDUIPI_REG_STATUS, ARDUIPI_STATUS_RESTARTED },
+	{ ARDUIPI_REG_INT_PIN, ARDUIPI_INT_PIN_NONE },
+	{ ARDUIPI_REG_T0_CLK, 3 },		/* /64: 976 Hz at 16 MHz */
+	{ ARDUIPI_REG_T2_CLK, 4 },		/* /64: 976 Hz */
+	{ ARDUIPI_REG_T1_CLK, 2 },		/* /8 ... */
+	{ ARDUIPI_REG_T1_TOP, (F_CPU / 8000 - 1) & 0xff },	/* ... 1 kHz */
+	{ ARDUIPI_REG_T1_TOP + 1, (F_CPU / 8000 - 1) >> 8 },
+	{ ARDUIPI_REG_ADC_AVCC_MV, 5000 & 0xff },
+	{ ARDUIPI_REG_ADC_AVCC_MV + 1, 5000 >> 8 },
+};
+
 void proto_init(uint8_t addr, uint8_t reset_cause, uint8_t boot_count)
 {
 	uint8_t i;
 
 	for (i = 0; i < NREGS; i++)
 		regs[i] = 0;
-	REG(ARDUIPI_REG_ID0) = ARDUIPI_FW_ID & 0xff;
-	REG(ARDUIPI_REG_ID1) = ARDUIPI_FW_ID >> 8;
-	REG(ARDUIPI_REG_PROTO_MAJOR) = ARDUIPI_FW_PROTO_MAJOR;
-	REG(ARDUIPI_REG_PROTO_MINOR) = ARDUIPI_FW_PROTO_MINOR;
-	REG(ARDUIPI_REG_CAPS) = ARDUIPI_CAP_GPIO | ARDUIPI_CAP_ADC |
-		ARDUIPI_CAP_PWM | ARDUIPI_CAP_IRQ | ARDUIPI_CAP_PEC |
-		ARDUIPI_CAP_FAILSAFE | ARDUIPI_CAP_TEMP | ARDUIPI_CAP_ADDR;
-	REG(ARDUIPI_REG_CLOCK_MHZ) = F_CPU / 1000000UL;
+	for (i = 0; i < sizeof(reg_init) / sizeof(reg_init[0]); i++)
+		REG(FLASH_READ(&reg_init[i][0])) = FLASH_READ(&reg_init[i][1]);
 	REG(ARDUIPI_REG_RESET_CAUSE) = reset_cause;
 	REG(ARDUIPI_REG_BOOT_COUNT) = boot_count;
-	REG(ARDUIPI_REG_STATUS) = ARDUIPI_STATUS_RESTARTED;
 	REG(ARDUIPI_REG_ADDR_NEW) = addr;
-	REG(ARDUIPI_REG_INT_PIN) = ARDUIPI_INT_PIN_NONE;
-	REG(ARDUIPI_REG_T0_CLK) = 3;		/* /64: 976 Hz at 16 MHz */
-	REG(ARDUIPI_REG_T2_CLK) = 4;		/* /64: 976 Hz */
-	REG(ARDUIPI_REG_T1_CLK) = 2;		/* /8 ... */
-	REG(ARDUIPI_REG_T1_TOP) = (F_CPU / 8000 - 1) & 0xff; /* ... 1 kHz */
-	REG(ARDUIPI_REG_T1_TOP + 1) = (F_CPU / 8000 - 1) >> 8;
-	REG(ARDUIPI_REG_ADC_AVCC_MV) = 5000 & 0xff;
-	REG(ARDUIPI_REG_ADC_AVCC_MV + 1) = 5000 >> 8;
 	proto_set_addr(addr);
 	ping = ARDUIPI_PING_DEFAULT;
 	rd.kind = RD_NONE;

@@ -51,19 +51,39 @@ static uint8_t line_check(uint8_t line)
 	return ARDUIPI_OK;
 }
 
-/* Arduino-style: a digital write or pinMode on a PWM pin stops its PWM. */
-static void line_set(uint8_t line, uint8_t dir, uint8_t out, uint8_t pull)
+/*
+ * Bits m of line bank b to v (v within m): ddr, their direction; else
+ * AVR semantics, the output latch of an output line and the pull-up of
+ * an input line. One copy for the pin and the port commands.
+ */
+static void __attribute__((noinline))
+bank_put(uint8_t b, uint8_t m, uint8_t v, uint8_t ddr)
+{
+	uint8_t *r = &REG(ARDUIPI_REG_GPIO_DIR + b), dir = *r;
+
+	if (ddr) {
+		*r = (dir & ~m) | v;
+		return;
+	}
+	r[ARDUIPI_REG_GPIO_OUT - ARDUIPI_REG_GPIO_DIR] =
+		(r[ARDUIPI_REG_GPIO_OUT - ARDUIPI_REG_GPIO_DIR] & ~(m & dir)) |
+		(v & dir);
+	r[ARDUIPI_REG_GPIO_PULLUP - ARDUIPI_REG_GPIO_DIR] =
+		(r[ARDUIPI_REG_GPIO_PULLUP - ARDUIPI_REG_GPIO_DIR] & ~(m & ~dir)) |
+		(v & ~dir);
+}
+
+/*
+ * The direction, then the output latch (an output) or the pull-up (an
+ * input) as val says. Arduino-style: a digital write or pinMode on a PWM
+ * pin stops its PWM.
+ */
+static void line_set(uint8_t line, uint8_t dir, uint8_t val)
 {
 	uint8_t b = line >> 3, m = 1 << (line & 7), ch = pwm_channel(line);
 
-	REG(ARDUIPI_REG_GPIO_DIR + b) = (REG(ARDUIPI_REG_GPIO_DIR + b) & ~m) |
-					(dir ? m : 0);
-	if (dir)
-		REG(ARDUIPI_REG_GPIO_OUT + b) =
-			(REG(ARDUIPI_REG_GPIO_OUT + b) & ~m) | (out ? m : 0);
-	else
-		REG(ARDUIPI_REG_GPIO_PULLUP + b) =
-			(REG(ARDUIPI_REG_GPIO_PULLUP + b) & ~m) | (pull ? m : 0);
+	bank_put(b, m, dir ? m : 0, 1);
+	bank_put(b, m, val ? m : 0, 0);
 	if (ch != NO_CHANNEL &&
 	    (REG(ARDUIPI_REG_PWM_CTRL(ch)) & ARDUIPI_PWM_ENABLE)) {
 		REG(ARDUIPI_REG_PWM_CTRL(ch)) &= ~ARDUIPI_PWM_ENABLE;
@@ -92,14 +112,14 @@ uint8_t spec_commit_pin(const uint8_t *frame, uint8_t flen,
 	}
 	if (flen == 2 && v <= ARDUIPI_PIN_HIGH) {
 		if (!err)
-			line_set(line, 1, v, 0);
+			line_set(line, 1, v);
 		return err;
 	}
 	if (flen == 2 && (v & 0xf0) == ARDUIPI_PIN_SET_MODE &&
 	    (v & 0x0f) <= ARDUIPI_MODE_INPUT_PULLUP) {
 		v &= 0x0f;
 		if (!err)
-			line_set(line, v == ARDUIPI_MODE_OUTPUT, 0,
+			line_set(line, v == ARDUIPI_MODE_OUTPUT,
 				 v == ARDUIPI_MODE_INPUT_PULLUP);
 		return err;
 	}
@@ -129,6 +149,7 @@ uint8_t spec_commit_pin(const uint8_t *frame, uint8_t flen,
 static uint8_t port_write(uint8_t port, uint8_t val, uint8_t mask, uint8_t ddr)
 {
 	uint8_t v[3], m[3], i, line = REG(ARDUIPI_REG_INT_PIN);
+	uint8_t b = line >> 3, bit = 1 << (line & 7);
 
 	/* PB6/PB7 run the crystal: like the chip, ignore them. PC4/PC5 are
 	 * the I2C bus: a 1 there would be a 5 V pull-up, so refuse it. */
@@ -139,24 +160,12 @@ static uint8_t port_write(uint8_t port, uint8_t val, uint8_t mask, uint8_t ddr)
 	port_to_banks(port, val & mask, v);
 	port_to_banks(port, mask & port_valid[port], m);
 	if (line < ARDUIPI_NGPIO) {
-		if (v[line >> 3] & (1 << (line & 7)))
+		if (v[b] & bit)
 			return ARDUIPI_ERR_RESERVED_PIN;
-		m[line >> 3] &= ~(1 << (line & 7));
+		m[b] &= ~bit;
 	}
-	for (i = 0; i < 3; i++) {
-		uint8_t dir = REG(ARDUIPI_REG_GPIO_DIR + i);
-
-		if (ddr) {
-			REG(ARDUIPI_REG_GPIO_DIR + i) = (dir & ~m[i]) | v[i];
-			continue;
-		}
-		REG(ARDUIPI_REG_GPIO_OUT + i) =
-			(REG(ARDUIPI_REG_GPIO_OUT + i) & ~(m[i] & dir)) |
-			(v[i] & dir);
-		REG(ARDUIPI_REG_GPIO_PULLUP + i) =
-			(REG(ARDUIPI_REG_GPIO_PULLUP + i) & ~(m[i] & ~dir)) |
-			(v[i] & ~dir);
-	}
+	for (i = 0; i < ARDUIPI_GPIO_BANKS; i++)
+		bank_put(i, m[i], v[i], ddr);
 	pins_apply();
 	return ARDUIPI_OK;
 }
