@@ -10,7 +10,7 @@
 #include "clock.h"
 
 uint32_t now_us;	/* wraps after 71 minutes */
-static uint16_t tick_us;	/* one timer0 overflow */
+uint16_t tick_us;	/* one timer0 overflow */
 
 /* *t is now. */
 void stamp(uint32_t *t)

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 extern uint32_t now_us;		/* main loop time, wraps after 71 minutes */
+extern uint16_t tick_us;	/* its step: one timer0 overflow */
 /* Time stamps are kept in memory and handled through pointers: a copy or
  * a load of four bytes inline is a call's size several times over. */
 void stamp(uint32_t *t);

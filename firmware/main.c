@@ -6,7 +6,8 @@
  * runs, ADC (adc.c: one sample into the FIFO). The main loop never waits:
  * it resumes a TWI worker that yielded, feeds the watchdog, keeps time
  * (clock.c), starts and stops the stream and samples the ADC otherwise
- * (adc.c), latches pin edges for the INT line (below), runs the host-loss
+ * (adc.c), latches pin edges for the INT line, debounced or not (below),
+ * runs the host-loss
  * failsafe and the application watchdog (failsafe.c), persists a new I2C
  * address and the boot state (persist.c; the pins' state after any reset,
  * applied in .init3), lets go of a bus a master left (below), and keeps a
@@ -68,18 +69,59 @@ void early_init(void)
 	boot_early();
 }
 
+/*
+ * Debounce (GPIO_DEBOUNCE, DEBOUNCE_MS): a debounced line's change counts
+ * once its new level has been seen at every pass for DEBOUNCE_MS; one
+ * that goes back sooner never counted. Time in the 1.024 ms steps of
+ * now_us >> 10; db_since: the step a pending change was first seen at.
+ * now_us moves a timer0 step at a time, so that step is added (as
+ * passed() does): the level has held for DEBOUNCE_MS at least, and at
+ * most two steps more. 8 bits hold 255 steps: with timer0 at /1024 (16
+ * and 33 ms steps) a period above 239 ms (223 ms at 8 MHz) is cut to it.
+ */
+static uint8_t db_pend[3], db_since[ARDUIPI_NGPIO];
+
+static uint8_t __attribute__((noinline))
+debounce(uint8_t b, uint8_t chg, uint8_t db, uint8_t ms)
+{
+	uint16_t st = (((uint16_t)ms * 125 + 127) >> 7) + (tick_us >> 10);
+	uint8_t steps = st > 255 ? 255 : st;	/* ms / 1.024, a step more */
+	uint8_t now = (uint16_t)(now_us >> 8) >> 2, settled = 0, bit;
+	uint8_t pend = db_pend[b] & chg;	/* back at its level: not pending */
+	uint8_t *since = &db_since[8 * b];
+
+	for (bit = 1; bit; bit <<= 1, since++) {
+		if (!(chg & db & bit))
+			continue;
+		if (!(pend & bit)) {
+			pend |= bit;
+			*since = now;
+		} else if ((uint8_t)(now - *since) >= steps) {
+			settled |= bit;
+			pend &= ~bit;
+		}
+	}
+	db_pend[b] = pend;
+	return (chg & ~db) | settled;
+}
+
 /* Latch enabled edges; INT is asserted while any latched edge is pending. */
 static void irq_poll(void)
 {
 	static uint8_t last[3];
-	uint8_t b, pending = 0;
+	uint8_t b, pending = 0, ms = REG(ARDUIPI_REG_DEBOUNCE_MS);
 
 	for (b = 0; b < 3; b++) {
-		uint8_t cur = pins_in(b), chg = cur ^ last[b];
-		uint8_t ev = (chg & cur & REG(ARDUIPI_REG_GPIO_IRQ_RISE + b)) |
-			     (chg & ~cur & REG(ARDUIPI_REG_GPIO_IRQ_FALL + b));
+		uint8_t cur = pins_in(b), chg = cur ^ last[b], ev;
+		uint8_t db = ms ? REG(ARDUIPI_REG_GPIO_DEBOUNCE + b) : 0;
 
-		last[b] = cur;
+		if (db)
+			chg = debounce(b, chg, db, ms);
+		else
+			db_pend[b] = 0;
+		ev = (chg & cur & REG(ARDUIPI_REG_GPIO_IRQ_RISE + b)) |
+		     (chg & ~cur & REG(ARDUIPI_REG_GPIO_IRQ_FALL + b));
+		last[b] ^= chg;
 		if (ev) {
 			cli();
 			REG(ARDUIPI_REG_GPIO_IRQ_STATUS + b) |= ev;

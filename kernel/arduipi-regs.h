@@ -89,8 +89,8 @@
 #define ARDUIPI_REG_PROTO_MAJOR		0x52	/* RO, driver refuses others */
 #define ARDUIPI_REG_PROTO_MINOR		0x53	/* RO, additions only */
 #define ARDUIPI_PROTO_MAJOR		1
-/* minor 1: FS_TRIP; 2: WDT, BOOT_*; 3: FIFO reads' CRC-16 */
-#define ARDUIPI_PROTO_MINOR		3
+/* minor 1: FS_TRIP; 2: WDT, BOOT_*; 3: FIFO reads' CRC-16; 4: debounce */
+#define ARDUIPI_PROTO_MINOR		4
 #define ARDUIPI_REG_CAPS		0x54	/* RO */
 #define ARDUIPI_CAP_GPIO		BIT(0)
 #define ARDUIPI_CAP_ADC			BIT(1)
@@ -173,6 +173,17 @@
 #define ARDUIPI_REG_BOOT_SAVE		0x96	/* 1: store in EEPROM */
 
 /*
+ * ---- Debounce (since 1.4): an edge of a line set in GPIO_DEBOUNCE is
+ * latched into IRQ_STATUS only once the line's new level has held for
+ * DEBOUNCE_MS (one period for every such line; 0 = none debounced); a
+ * level that goes back sooner latches nothing. Measured on timer0's
+ * overflow: 1.024 ms steps at 16 MHz, 2.048 ms at 8 MHz (4 and 16 times
+ * that with T0_CLK slowed). GPIO_IN shows the pins as they are.
+ */
+#define ARDUIPI_REG_GPIO_DEBOUNCE	0x97	/* 3 bytes: lines debounced */
+#define ARDUIPI_REG_DEBOUNCE_MS		0x9a	/* 1..255 ms, 0 = off */
+
+/*
  * ---- ADC stream: the firmware converts the scanned inputs on its own
  * clock, F_CONV = 9615.38 Hz (125 kHz ADC clock / 13), one conversion per
  * input, a scan every ADC_DIV conversions (so at F_CONV / ADC_DIV), into a
@@ -239,9 +250,9 @@
  */
 #define ARDUIPI_REG_WDT			0xdf
 
-/* the bank: two runs of registers, 0x97..0xaf between them is none */
+/* the bank: two runs of registers, 0x9b..0xaf between them is none */
 #define ARDUIPI_REG_FIRST		0x50
-#define ARDUIPI_REG_LOW_LAST		ARDUIPI_REG_BOOT_SAVE
+#define ARDUIPI_REG_LOW_LAST		ARDUIPI_REG_DEBOUNCE_MS
 #define ARDUIPI_REG_HIGH_FIRST		ARDUIPI_REG_ADC_RESULT
 #define ARDUIPI_REG_LAST		0xdf
 

@@ -75,6 +75,7 @@ struct arduipi {
 	struct fwnode_handle *names;
 	/* Guards read-modify-write of the OUT bank across set/set_multiple. */
 	struct mutex out_lock;
+	struct mutex db_lock;	/* GPIO_DEBOUNCE and DEBOUNCE_MS together */
 	/*
 	 * Guards the interrupt configuration below between irq_bus_lock and
 	 * irq_bus_sync_unlock; the device has what the last sync wrote.

@@ -280,7 +280,7 @@ static const struct regmap_range arduipi_rd_ranges[] = {
 	regmap_reg_range(ARDUIPI_REG_INT_PIN, ARDUIPI_REG_GPIO_PULLUP + 2),
 	regmap_reg_range(ARDUIPI_REG_GPIO_IRQ_RISE, ARDUIPI_REG_ADC_FIFO_SEQ + 1),
 	regmap_reg_range(ARDUIPI_REG_FS_TIMEOUT, ARDUIPI_REG_ADC_WATERMARK),
-	regmap_reg_range(ARDUIPI_REG_BOOT_DIR, ARDUIPI_REG_BOOT_SAVE),
+	regmap_reg_range(ARDUIPI_REG_BOOT_DIR, ARDUIPI_REG_DEBOUNCE_MS),
 	regmap_reg_range(ARDUIPI_REG_ADC_RESULT, ARDUIPI_REG_ADC_REF),
 	regmap_reg_range(ARDUIPI_REG_PWM_BASE, ARDUIPI_REG_WDT),
 };
@@ -297,7 +297,7 @@ static const struct regmap_range arduipi_wr_ranges[] = {
 	regmap_reg_range(ARDUIPI_REG_ADC_FIFO_SEQ, ARDUIPI_REG_ADC_FIFO_SEQ + 1),
 	regmap_reg_range(ARDUIPI_REG_FS_TIMEOUT, ARDUIPI_REG_FS_PWM),
 	regmap_reg_range(ARDUIPI_REG_ADC_SCAN, ARDUIPI_REG_ADC_WATERMARK),
-	regmap_reg_range(ARDUIPI_REG_FS_TRIP, ARDUIPI_REG_BOOT_SAVE),
+	regmap_reg_range(ARDUIPI_REG_FS_TRIP, ARDUIPI_REG_DEBOUNCE_MS),
 	regmap_reg_range(ARDUIPI_REG_ADC_REF, ARDUIPI_REG_ADC_REF),
 	regmap_reg_range(ARDUIPI_REG_PWM_BASE, ARDUIPI_REG_WDT),
 };

@@ -32,7 +32,15 @@
  * an MCU restart is looked for the same way; a disabled line waits for
  * enable_irq().
  *
- * Limitations: a level shorter than the read after its handlers is one
+ * Debounce (set_config, protocol 1.4) is the Nano's: an edge is latched
+ * once the new level has held for the period, so bounces cost no bus
+ * traffic; gpiolib's character device could not debounce in software here
+ * anyway (its debounce wants an interrupt that is not nested).
+ *
+ * Limitations: one debounce period, 1 to 255 ms, for every debounced line
+ * (another is refused: EBUSY); a debounced edge comes up to two of the
+ * Nano's timer0 ticks after the period (2 ms at 16 MHz); a level shorter
+ * than the read after its handlers is one
  * interrupt, from its edge; one that holds comes again 250 times a
  * second at most (a read of the inputs each: about a sixth of a 100 kHz
  * bus); a wake-up line's level already there when the system suspends
@@ -134,6 +142,52 @@ static int arduipi_irq_clear(struct arduipi *ap, u32 bits)
 				 sizeof(b));
 }
 
+/*
+ * Debounce in the Nano (protocol 1.4): one period, 1 to 255 ms, for every
+ * debounced line. A line that asks for another period while others are
+ * debounced is refused: gpio-keys then debounces in software; the GPIO
+ * character device cannot do that here (its software debounce wants an
+ * interrupt that is not nested) and the request fails with EBUSY.
+ */
+static int arduipi_gpio_debounce(struct arduipi *ap, unsigned int line, u32 us)
+{
+	unsigned int ms = DIV_ROUND_UP(us, USEC_PER_MSEC);
+	u8 b[ARDUIPI_GPIO_BANKS + 1];	/* GPIO_DEBOUNCE, DEBOUNCE_MS */
+	u32 lines, others;
+	int ret;
+
+	if (ap->proto_minor < 4)
+		return -ENOTSUPP;
+	if (ms > U8_MAX) {
+		dev_err(ap->dev, "line %s: debounce %u us: the Nano debounces for 255 ms at most\n",
+			arduipi_line_names[line], us);
+		return -EINVAL;
+	}
+	mutex_lock(&ap->db_lock);
+	ret = regmap_bulk_read(ap->regmap, ARDUIPI_REG_GPIO_DEBOUNCE, b, sizeof(b));
+	if (ret)
+		goto out;
+	lines = b[0] | b[1] << 8 | b[2] << 16;
+	others = lines & ~BIT(line);
+	if (ms && others && ms != b[3]) {
+		dev_err(ap->dev, "line %s: debounce %u ms: %s is debounced for %u ms, and the Nano has one period for all lines\n",
+			arduipi_line_names[line], ms,
+			arduipi_line_names[__ffs(others)], b[3]);
+		ret = -EBUSY;
+		goto out;
+	}
+	lines = ms ? lines | BIT(line) : others;
+	if (!others)
+		b[3] = ms;
+	b[0] = lines;
+	b[1] = lines >> 8;
+	b[2] = lines >> 16;
+	ret = arduipi_write(ap, ARDUIPI_REG_GPIO_DEBOUNCE, b, sizeof(b));
+out:
+	mutex_unlock(&ap->db_lock);
+	return ret;
+}
+
 /* With pin_lock held: -EBUSY, said in the log, if the line is PWM. */
 static int arduipi_not_pwm(struct arduipi *ap, unsigned int line,
 			   const char *use)
@@ -169,6 +223,11 @@ static void arduipi_gpio_free(struct gpio_chip *gc, unsigned int line)
 	mutex_lock(&ap->pin_lock);
 	ap->gpio_owned &= ~BIT(line);
 	mutex_unlock(&ap->pin_lock);
+	/* gpiolib leaves a hardware debounce as its last user set it */
+	if (ap->proto_minor >= 4 &&
+	    regmap_test_bits(ap->regmap, arduipi_reg(ARDUIPI_REG_GPIO_DEBOUNCE, line),
+			     BIT(line % 8)) > 0)
+		arduipi_gpio_debounce(ap, line, 0);
 }
 
 /* A line's bit of a bank register: 0 or 1, or a negative errno. */
@@ -293,6 +352,9 @@ static int arduipi_gpio_set_config(struct gpio_chip *gc, unsigned int line,
 		return arduipi_update_bit(ap, ARDUIPI_REG_GPIO_PULLUP, line, true);
 	case PIN_CONFIG_BIAS_DISABLE:
 		return arduipi_update_bit(ap, ARDUIPI_REG_GPIO_PULLUP, line, false);
+	case PIN_CONFIG_INPUT_DEBOUNCE:
+		return arduipi_gpio_debounce(ap, line,
+					     pinconf_to_config_argument(config));
 	default:
 		/* The AVR has no pull-down and no open-drain outputs. */
 		return -ENOTSUPP;
@@ -669,6 +731,7 @@ int arduipi_gpio_probe(struct arduipi *ap)
 	int ret;
 
 	mutex_init(&ap->out_lock);
+	mutex_init(&ap->db_lock);
 	/*
 	 * Fill the cache with the device's configuration, for restarts;
 	 * after INT_PIN (core.c), which resets the INT line's bits.

@@ -502,6 +502,96 @@ static void int_line_edges(void)
 	EQ(sim_stat("int_high_violations"), 0);
 }
 
+/*
+ * Debounce (protocol 1.4): D4's edges latched only once its new level has
+ * held for DEBOUNCE_MS, bounces shorter than that none at all.
+ * d4_edge_after(MS): simulated ms until IRQ_STATUS shows D4, polled; -1 if
+ * not within MS.
+ */
+static double d4_edge_after(double ms)
+{
+	unsigned long long t0 = sim_ns();
+
+	for (;;) {
+		double t = (sim_ns() - t0) / 1e6;
+
+		if (get(ARDUIPI_REG_GPIO_IRQ_STATUS) & BIT(4))
+			return t;
+		if (t > ms)
+			return -1;
+		sim("wait 0.25");
+	}
+}
+
+static void debounce(void)
+{
+	/* a step of now_us: timer0's overflow, 1.024 ms (2.048 at 8 MHz) */
+	double step = 16.384 / mhz, t;
+
+	IS("ok", "xfer 2a w5f0c");	/* INT on D12 */
+	IS("ok", "drive D4 1");
+	IS("ok", "xfer 2a w7210");	/* D4: both edges */
+	IS("ok", "xfer 2a w7510");
+	settle();
+	IS("ok", "xfer 2a w78ff");
+	/* not debounced: a 1 ms bounce is two edges, latched at once */
+	IS("ok", "pulse D4 1000 1");
+	sim("wait 2");
+	IS("ok 10", "xfer 2a w78 r1");
+	IS("ok", "xfer 2a w78ff");
+	/* D4 debounced at 10 ms */
+	IS("ok", "xfer 2a w971000000a");
+	IS("ok 1000000a", "xfer 2a w97 r4");
+	EQ(err(), 0);
+	IS("ok", "pulse D4 300 5 1000");	/* 5 ms of bouncing */
+	sim("wait 25");
+	IS("ok 00", "xfer 2a w78 r1");
+	IS("ok 1", "int");
+	/* pressed: the edge 10 ms on, at most two steps and a pass later */
+	IS("ok", "drive D4 0");
+	t = d4_edge_after(30);
+	printf("# debounce 10 ms: a press latched after %.2f ms\n", t);
+	CHECK(t >= 10 && t <= 10 + 2 * step + 0.5);
+	IS("ok 0", "int");
+	IS("ok", "xfer 2a w78ff");
+	/* released with 3 ms of bounces: 10 ms after the last one */
+	IS("ok", "drive D4 1");
+	IS("ok", "pulse D4 300 3 1000");
+	sim("wait 2.3");		/* the last bounce ends */
+	t = d4_edge_after(30);
+	printf("# ... a release after bounces latched %.2f ms after the last\n", t);
+	CHECK(t >= 10 && t <= 10 + 2 * step + 0.5);
+	IS("ok", "xfer 2a w78ff");
+	/* 255 ms, the longest: a 200 ms low is no edge */
+	IS("ok", "xfer 2a w9aff");
+	IS("ok", "pulse D4 200000 1");
+	sim("wait 230");
+	IS("ok 00", "xfer 2a w78 r1");
+	IS("ok", "drive D4 0");
+	t = d4_edge_after(300);
+	printf("# debounce 255 ms: latched after %.2f ms\n", t);
+	CHECK(t >= 255 && t <= 255 + 2 * step + 0.5);
+	IS("ok", "xfer 2a w78ff");
+	/* 0: not debounced */
+	IS("ok", "xfer 2a w9a00");
+	IS("ok", "drive D4 1");
+	sim("wait 0.5");
+	IS("ok 10", "xfer 2a w78 r1");
+	IS("ok", "xfer 2a w78ff");
+	/* refused, nothing changed: A4 (the bus), the INT line D12 */
+	clear_err();
+	sim("xfer 2a w990c");
+	EQ(err(), ARDUIPI_ERR_RESERVED_PIN);
+	clear_err();
+	sim("xfer 2a w9810");
+	EQ(err(), ARDUIPI_ERR_RESERVED_PIN);
+	IS("ok 100000", "xfer 2a w97 r3");
+	/* the INT line moved onto a debounced line: no longer debounced */
+	IS("ok", "xfer 2a w5f04");
+	IS("ok 000000", "xfer 2a w97 r3");
+	IS("ok", "xfer 2a w5f0c");
+}
+
 /* ---- bad input --------------------------------------------------------- */
 
 static void refused(const char *msgs, int code, const char *outcome)
@@ -2226,6 +2316,7 @@ static const struct test {
 	T(spec_13_analog_get, "100000"), T(spec_14_pwm_set, "100000"),
 	T(bank_identity, "400000"), T(bank_read_write_all, "400000"),
 	T(bank_gpio, "400000"), T(int_line_edges, "400000"),
+	T(debounce, "100000"),
 	T(bad_input, "100000"), T(smbus, "100000"),
 	T(status_overread, "400000"), T(pec_frames, "400000"),
 	T(resets, "100000"), T(watchdog, "400000"), T(bus_error, "100000"),

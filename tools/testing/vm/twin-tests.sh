@@ -66,7 +66,7 @@ want two && boot --master "$m" --driver -p failsafe_ms=1000 \
 	-o "addr=0x2b int_pin=17 failsafe_ms=1000 failsafe_restore" --nano 2a --nano 2b --int 17 \
 	"$here/tests/two.sh"
 # level-triggered interrupts through gpio-keys (its key events read from
-# /dev/input: 24 bytes each on arm64, 16 on armhf)
+# /dev/input: 24 bytes each on arm64, 16 on armhf), and debounce
 want levels && boot --master "$m" --driver --dtso "$here/tests/levels.dtso" "$here/tests/levels.sh"
 want adc && boot --master "$m" --driver "$here/tests/adc.sh"
 want pwm && boot --master "$m" --driver "$here/tests/pwm.sh"

@@ -6,18 +6,21 @@
 # up debounce-interval (400 ms: a guest can be starved of the CPU for
 # 100 ms beside another) after the last one: a level interrupt comes again
 # and again while its level holds, so the key stays down as long; an edge
-# would let it go after 400 ms.
+# would let it go after 400 ms. And debounce in the Nano (tests 20-29):
+# gpiomon --debounce-period and a gpio-keys button with a GPIO line and
+# debounce-interval, against a switch's bouncing (simctl pulse).
 . /usr/share/twin/lib.sh
 
 wait_gpiochip 2a
 keys=/sys/bus/platform/drivers/gpio-keys
 simctl drive D2 1 >/dev/null	# D2's level is low: not there
 simctl drive D4 0 >/dev/null	# D4's is high
+simctl drive D6 1 >/dev/null	# keys-bouncy's button: up
 settle
 log_mark
 modprobe gpio_keys
 modprobe evdev
-for k in keys-low keys-high keys-both-levels; do
+for k in keys-low keys-high keys-bouncy keys-both-levels; do
 	[ -e "$keys/$k" ] || echo "$k" >"$keys/bind" 2>/dev/null
 done
 t_run "1 gpio-keys bound with level interrupts on D2 (low) and D4 (high)" \
@@ -38,6 +41,7 @@ for e in /sys/class/input/event*; do
 	case $(cat "$e/device/name") in
 	keys-low) cat "/dev/input/${e##*/}" >/tmp/ev-low 2>/dev/null & ;;
 	keys-high) cat "/dev/input/${e##*/}" >/tmp/ev-high 2>/dev/null & ;;
+	keys-bouncy) cat "/dev/input/${e##*/}" >/tmp/ev-bouncy 2>/dev/null & ;;
 	esac
 done
 ev_size=24
@@ -151,6 +155,73 @@ monitored "$chip" 2
 simctl drive D2 0 >/dev/null
 wait_for 5 "$p"
 t_run "18 after gpio-keys, D2 takes edge events (gpiomon)" grep -q falling /tmp/mon
+# ---- debounce in the Nano (protocol 1.4) ----------------------------------
+# bouncy LINE LEVEL: the line to LEVEL with 5 ms of bouncing (five 0.5 ms
+# pulses back), as a switch's contacts do
+bouncy() {
+	simctl drive "$1" "$2" >/dev/null
+	simctl pulse "$1" 500 5 1000 >/dev/null
+	usleep 300000
+}
+# nano_reg REG: a register of the Nano, read past the driver
+nano_reg() { i2cget -f -y 1 0x2a "$1"; }
+n=$(nano_gpiochip 2a)
+simctl drive D8 1 >/dev/null
+$v2/gpiomon -c "$n" --debounce-period 20ms -e both 8 >/tmp/mon-db 2>&1 &
+p=$!
+monitored "$n" 8
+# (keys-bouncy's D6 is debounced for 20 ms all along: GPIO_DEBOUNCE's 0x40)
+t_eq "20 gpiomon --debounce-period 20ms: D8 debounced in the Nano, 20 ms" "0x40 0x01 0x14" \
+	"$(nano_reg 0x97) $(nano_reg 0x98) $(nano_reg 0x9a)"
+bouncy D8 0
+bouncy D8 1
+kill "$p"
+wait "$p" 2>/dev/null
+t_eq "21 ... a bouncing press and release: one falling edge, one rising" "1 1" \
+	"$(grep -c falling /tmp/mon-db) $(grep -c rising /tmp/mon-db)"
+t_eq "22 ... gpiomon gone: D8 no longer debounced" "0x40 0x00 0x14" \
+	"$(nano_reg 0x97) $(nano_reg 0x98) $(nano_reg 0x9a)"
+$v2/gpiomon -c "$n" -e falling 8 >/tmp/mon-nodb 2>&1 &
+p=$!
+monitored "$n" 8
+simctl drive D8 0 >/dev/null
+simctl pulse D8 10000 3 30000 >/dev/null	# slower bounces: 10 ms, 20 ms apart
+usleep 400000
+simctl drive D8 1 >/dev/null
+kill "$p"
+wait "$p" 2>/dev/null
+t_run "23 not debounced, a press that bounces three times is several falling edges ($(grep -c falling /tmp/mon-nodb))" \
+	test "$(grep -c falling /tmp/mon-nodb)" -gt 1
+$v2/gpiomon -c "$n" --debounce-period 20ms 8 >/dev/null 2>&1 &
+p=$!
+monitored "$n" 8
+log_mark
+t_fails_with "24 D13 at 30 ms while D6 and D8 are debounced at 20 ms: refused, EBUSY" "busy" \
+	$v2/gpiomon -c "$n" --debounce-period 30ms -n 1 13
+t_eq "24.1 ... the log says why" 1 \
+	"$(log_since | grep -c 'line D13: debounce 30 ms: D6 is debounced for 20 ms, and the Nano has one period for all lines')"
+$v2/gpiomon -c "$n" --debounce-period 20ms 13 >/dev/null 2>&1 &
+p2=$!
+monitored "$n" 13
+t_eq "25 D13 at 20 ms beside it: taken" "0x21" "$(nano_reg 0x98)"
+kill "$p" "$p2"
+wait "$p" "$p2" 2>/dev/null
+t_fails_with "26 300 ms: refused, EINVAL" "Invalid argument" \
+	$v2/gpiomon -c "$n" --debounce-period 300ms -n 1 13
+t_eq "26.1 ... the log says the range" 1 \
+	"$(log_since | grep -c 'line D13: debounce 300000 us: the Nano debounces for 255 ms at most')"
+# gpio-keys' debounce-interval: one interrupt per press, not per bounce
+c0=$(irq_count bouncy-d6)
+bouncy D6 0
+t_eq "27 gpio-keys, debounce-interval 20 ms: a bouncing press is KEY_C down once, one interrupt" \
+	"1 0 1" "$(key bouncy 46 1) $(key bouncy 46 0) $(($(irq_count bouncy-d6) - c0))"
+bouncy D6 1
+t_eq "28 ... the release: KEY_C up once, one interrupt" "1 1 2" \
+	"$(key bouncy 46 1) $(key bouncy 46 0) $(($(irq_count bouncy-d6) - c0))"
+echo keys-bouncy >"$keys/unbind"
+t_eq "29 gpio-keys unbound: no line debounced, no period" "0x00 0x00 0x00" \
+	"$(nano_reg 0x97) $(nano_reg 0x98) $(nano_reg 0x9a)"
+
 # And the power-off with a level held and coming (the driver's shutdown:
 # the boot must end).
 simctl drive D4 1 >/dev/null
