@@ -73,30 +73,29 @@ void early_init(void)
  * Debounce (GPIO_DEBOUNCE, DEBOUNCE_MS): a debounced line's change counts
  * once its new level has been seen at every pass for DEBOUNCE_MS; one
  * that goes back sooner never counted. Time in the 1.024 ms steps of
- * now_us >> 10; db_since: the step a pending change was first seen at.
- * now_us moves a timer0 step at a time, so that step is added (as
- * passed() does): the level has held for DEBOUNCE_MS at least, and at
- * most two steps more. 8 bits hold 255 steps: with timer0 at /1024 (16
- * and 33 ms steps) a period above 239 ms (223 ms at 8 MHz) is cut to it.
+ * now_us >> 10 (16 bits: 67 s before they wrap); db_since: the step a
+ * pending change was first seen at. now_us moves a timer0 tick at a time
+ * (1 to 32 steps), so a tick is added (as passed() does): the level has
+ * held for DEBOUNCE_MS at least, and at most two ticks more.
  */
-static uint8_t db_pend[3], db_since[ARDUIPI_NGPIO];
+static uint8_t db_pend[3];
+static uint16_t db_since[ARDUIPI_NGPIO];
 
 static uint8_t __attribute__((noinline))
 debounce(uint8_t b, uint8_t chg, uint8_t db, uint8_t ms)
 {
-	uint16_t st = (((uint16_t)ms * 125 + 127) >> 7) + (tick_us >> 10);
-	uint8_t steps = st > 255 ? 255 : st;	/* ms / 1.024, a step more */
-	uint8_t now = (uint16_t)(now_us >> 8) >> 2, settled = 0, bit;
+	uint16_t steps = (((uint16_t)ms * 125 + 127) >> 7) + (tick_us >> 10);
+	uint16_t now = now_us >> 10, *since = &db_since[8 * b];
 	uint8_t pend = db_pend[b] & chg;	/* back at its level: not pending */
-	uint8_t *since = &db_since[8 * b];
+	uint8_t settled = 0, bit;
 
-	for (bit = 1; bit; bit <<= 1, since++) {
+	for (bit = 1; bit && bit <= db; bit <<= 1, since++) {
 		if (!(chg & db & bit))
 			continue;
 		if (!(pend & bit)) {
 			pend |= bit;
 			*since = now;
-		} else if ((uint8_t)(now - *since) >= steps) {
+		} else if ((uint16_t)(now - *since) >= steps) {
 			settled |= bit;
 			pend &= ~bit;
 		}

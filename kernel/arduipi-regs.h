@@ -176,9 +176,10 @@
  * ---- Debounce (since 1.4): an edge of a line set in GPIO_DEBOUNCE is
  * latched into IRQ_STATUS only once the line's new level has held for
  * DEBOUNCE_MS (one period for every such line; 0 = none debounced); a
- * level that goes back sooner latches nothing. Measured on timer0's
- * overflow: 1.024 ms steps at 16 MHz, 2.048 ms at 8 MHz (4 and 16 times
- * that with T0_CLK slowed). GPIO_IN shows the pins as they are.
+ * level that goes back sooner latches nothing. Measured in timer0's
+ * ticks: the edge comes up to two ticks after the period, a tick being
+ * 1.024 ms at 16 MHz and 2.048 ms at 8 MHz (4 and 16 times that with
+ * T0_CLK slowed). GPIO_IN shows the pins as they are.
  */
 #define ARDUIPI_REG_GPIO_DEBOUNCE	0x97	/* 3 bytes: lines debounced */
 #define ARDUIPI_REG_DEBOUNCE_MS		0x9a	/* 1..255 ms, 0 = off */

@@ -39,8 +39,11 @@
  *
  * Limitations: one debounce period, 1 to 255 ms, for every debounced line
  * (another is refused: EBUSY); a debounced edge comes up to two of the
- * Nano's timer0 ticks after the period (2 ms at 16 MHz); a level shorter
- * than the read after its handlers is one
+ * Nano's timer0 ticks after the period (2 ms at 16 MHz, 33 ms with timer0
+ * slowed for D5/D6's PWM); a line keeps its debounce until it is freed
+ * (gpiolib's character device does not call set_config when a
+ * reconfiguration drops it); a level shorter than the read after its
+ * handlers is one
  * interrupt, from its edge; one that holds comes again 250 times a
  * second at most (a read of the inputs each: about a sixth of a 100 kHz
  * bus); a wake-up line's level already there when the system suspends
@@ -159,8 +162,8 @@ static int arduipi_gpio_debounce(struct arduipi *ap, unsigned int line, u32 us)
 	if (ap->proto_minor < 4)
 		return -ENOTSUPP;
 	if (ms > U8_MAX) {
-		dev_err(ap->dev, "line %s: debounce %u us: the Nano debounces for 255 ms at most\n",
-			arduipi_line_names[line], us);
+		dev_err_ratelimited(ap->dev, "line %s: debounce %u us: the Nano debounces for 255 ms at most\n",
+				    arduipi_line_names[line], us);
 		return -EINVAL;
 	}
 	mutex_lock(&ap->db_lock);
@@ -170,9 +173,9 @@ static int arduipi_gpio_debounce(struct arduipi *ap, unsigned int line, u32 us)
 	lines = b[0] | b[1] << 8 | b[2] << 16;
 	others = lines & ~BIT(line);
 	if (ms && others && ms != b[3]) {
-		dev_err(ap->dev, "line %s: debounce %u ms: %s is debounced for %u ms, and the Nano has one period for all lines\n",
-			arduipi_line_names[line], ms,
-			arduipi_line_names[__ffs(others)], b[3]);
+		dev_err_ratelimited(ap->dev, "line %s: debounce %u ms: %s is debounced for %u ms, and the Nano has one period for all lines\n",
+				    arduipi_line_names[line], ms,
+				    arduipi_line_names[__ffs(others)], b[3]);
 		ret = -EBUSY;
 		goto out;
 	}
@@ -446,7 +449,10 @@ static int arduipi_irq_set_type(struct irq_data *d, unsigned int type)
  * own suspend) makes INT a wake interrupt at once, as gpio-pca953x does:
  * whichever of the two devices suspends first (an INT armed by this
  * driver's suspend missed gpio-keys', which came after it). The core
- * counts each line's and INT's requests. Called with the line's
+ * counts each line's and INT's requests. A controller that cannot wake
+ * refuses (pinctrl-bcm2835 on a Pi 1-4: only the BCM7211 has wake
+ * interrupts), and so does this: gpio-keys then fails the suspend, as it
+ * does for a button on the Pi's own GPIO. Called with the line's
  * descriptor locked: INT's controller must take no bus lock of its own
  * (the Pi's GPIO controller takes none).
  */
@@ -454,8 +460,13 @@ static int arduipi_irq_set_wake(struct irq_data *d, unsigned int on)
 {
 	struct gpio_chip *gc = irq_data_get_irq_chip_data(d);
 	struct arduipi *ap = gpiochip_get_data(gc);
+	int ret;
 
-	return irq_set_irq_wake(ap->client->irq, on);
+	ret = irq_set_irq_wake(ap->client->irq, on);
+	if (ret && on)
+		dev_err_ratelimited(ap->dev, "line %s cannot wake the system: INT's interrupt controller refuses (%d); a Pi 1-4's GPIO cannot wake it\n",
+				    arduipi_line_names[irqd_to_hwirq(d)], ret);
+	return ret;
 }
 
 /*
@@ -743,6 +754,19 @@ int arduipi_gpio_probe(struct arduipi *ap)
 		ret = arduipi_bank_read(ap, ARDUIPI_REG_GPIO_PULLUP, &unused);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot read the GPIO configuration\n");
+	/*
+	 * No line debounced: what a driver bound before set stays in the Nano
+	 * across a rebind or the Pi's reboot, and gpiolib frees no line at
+	 * shutdown.
+	 */
+	if (ap->proto_minor >= 4) {
+		u8 none[ARDUIPI_GPIO_BANKS + 1] = { };
+
+		ret = regmap_bulk_write(ap->regmap, ARDUIPI_REG_GPIO_DEBOUNCE,
+					none, sizeof(none));
+		if (ret)
+			return dev_err_probe(dev, ret, "cannot clear the debounce\n");
+	}
 
 	ret = arduipi_irq_probe(ap);
 	if (ret)

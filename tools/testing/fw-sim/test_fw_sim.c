@@ -572,7 +572,20 @@ static void debounce(void)
 	printf("# debounce 255 ms: latched after %.2f ms\n", t);
 	CHECK(t >= 255 && t <= 255 + 2 * step + 0.5);
 	IS("ok", "xfer 2a w78ff");
+	/* timer0 at /1024 (D5/D6's slowest PWM): ticks 16 times as long,
+	 * 255 ms still 255 ms and at most two of them more */
+	IS("ok", "xfer 2a wda05");
+	IS("ok", "drive D4 1");
+	t = d4_edge_after(400);
+	printf("# ... with timer0 at /1024 (%.1f ms ticks): latched after %.2f ms\n",
+	       16 * step, t);
+	CHECK(t >= 255 && t <= 255 + 2 * 16 * step + 0.5);
+	IS("ok", "xfer 2a w78ff");
+	IS("ok", "xfer 2a wda03");
 	/* 0: not debounced */
+	IS("ok", "drive D4 0");
+	sim("wait 300");
+	IS("ok", "xfer 2a w78ff");
 	IS("ok", "xfer 2a w9a00");
 	IS("ok", "drive D4 1");
 	sim("wait 0.5");

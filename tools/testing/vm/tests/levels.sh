@@ -185,8 +185,8 @@ $v2/gpiomon -c "$n" -e falling 8 >/tmp/mon-nodb 2>&1 &
 p=$!
 monitored "$n" 8
 simctl drive D8 0 >/dev/null
-simctl pulse D8 10000 3 30000 >/dev/null	# slower bounces: 10 ms, 20 ms apart
-usleep 400000
+simctl pulse D8 50000 3 150000 >/dev/null	# slow bounces: 50 ms, 100 ms apart
+usleep 600000
 simctl drive D8 1 >/dev/null
 kill "$p"
 wait "$p" 2>/dev/null
@@ -218,9 +218,31 @@ t_eq "27 gpio-keys, debounce-interval 20 ms: a bouncing press is KEY_C down once
 bouncy D6 1
 t_eq "28 ... the release: KEY_C up once, one interrupt" "1 1 2" \
 	"$(key bouncy 46 1) $(key bouncy 46 0) $(($(irq_count bouncy-d6) - c0))"
+# an MCU restart: the debounce is written back with the rest
+log_mark
+simctl reset wdt >/dev/null
+for i in $(seq 60); do
+	log_since | grep -q "MCU restarted (watchdog, boot [0-9]*): configuration restored" && break
+	usleep 100000
+done
+t_eq "28.1 after an MCU restart: D6 debounced for 20 ms again" "0x40 0x14" \
+	"$(nano_reg 0x97) $(nano_reg 0x9a)"
+c0=$(irq_count bouncy-d6)
+bouncy D6 0
+bouncy D6 1
+t_eq "28.2 ... a bouncing press and release: two interrupts" 2 "$(($(irq_count bouncy-d6) - c0))"
 echo keys-bouncy >"$keys/unbind"
 t_eq "29 gpio-keys unbound: no line debounced, no period" "0x00 0x00 0x00" \
 	"$(nano_reg 0x97) $(nano_reg 0x98) $(nano_reg 0x9a)"
+
+# A debounce a driver bound before left in the Nano (it survives a rebind
+# and the Pi's reboot): cleared at probe.
+echo keys-high >"$keys/unbind"
+i2cset -f -y 1 0x2a 0x97 0x00 0x01 0x00 0x0a i
+reload_driver
+t_eq "30 a debounce left by the driver bound before: cleared at probe" "0x00 0x00" \
+	"$(nano_reg 0x98) $(nano_reg 0x9a)"
+echo keys-high >"$keys/bind"
 
 # And the power-off with a level held and coming (the driver's shutdown:
 # the boot must end).

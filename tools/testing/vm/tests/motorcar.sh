@@ -320,7 +320,8 @@ t_run "30.4 ... the log says why" \
 # writes to /sys/power). Not understood yet: 6.18 is where it runs.
 case $(uname -r) in
 6.12.* | 7.*)
-	for t in "30.5 suspend" "30.6 ... no wake-up refused" "30.6.1 ... INT a wake-up interrupt while the Pi slept" "30.7 ... the trip taken at resume"; do
+	for t in "30.5 suspend" "30.6 ... no wake-up refused" "30.6.1 ... INT a wake-up interrupt while the Pi slept" "30.7 ... the trip taken at resume" \
+		"30.8 a controller that cannot wake: the suspend refused" "30.9 ... the log says why"; do
 		t_ok "$t # SKIP this kernel line does not resume from suspend to idle in the twin"
 	done
 	;;
@@ -339,6 +340,17 @@ case $(uname -r) in
 		"1 1" "$(log_since | grep -c "GPIO 4: wake-up armed") $(log_since | grep -c "GPIO 4: wake-up disarmed")"
 	t_eq "30.7 ... the trip while the Pi slept taken at resume" 1 \
 		"$(log_since | grep -c 'failsafe tripped: no word from the host')"
+	# A Pi 1-4's GPIO controller has no wake interrupts: the wake-up is
+	# refused, as for a button on the Pi's own GPIO, and so is the suspend
+	echo N >/sys/module/twin_link/parameters/wake_capable
+	log_mark
+	echo devices >/sys/power/pm_test
+	t_fails_with "30.8 a GPIO controller that cannot wake (a Pi 1-4's): the suspend refused" \
+		"Invalid argument" sh -c 'echo freeze >/sys/power/state'
+	echo none >/sys/power/pm_test
+	echo Y >/sys/module/twin_link/parameters/wake_capable
+	t_eq "30.9 ... the log says why" 1 \
+		"$(log_since | grep -c "line D5 cannot wake the system: INT's interrupt controller refuses (-22); a Pi 1-4's GPIO cannot wake it")"
 	;;
 esac
 

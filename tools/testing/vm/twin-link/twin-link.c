@@ -330,14 +330,21 @@ static int twin_irq_set_type(struct irq_data *d, unsigned int type)
 }
 
 /*
- * A wake-up interrupt, as the Pi's GPIO controller arms one (pinctrl-bcm2835
- * routes it to a wake interrupt of its bank): only said here, for the
- * tests, since the link's own interrupt does not wake a sleeping guest.
+ * A wake-up interrupt, as a GPIO controller with wake interrupts arms one
+ * (pinctrl-bcm2835 on a BCM7211): only said here, for the tests, since the
+ * link's own interrupt does not wake a sleeping guest. With wake_capable
+ * off it refuses as pinctrl-bcm2835 does on a Pi 1-4 (no wake interrupts).
  */
+static bool wake_capable = true;
+module_param(wake_capable, bool, 0644);
+MODULE_PARM_DESC(wake_capable, "GPIO interrupts may wake the system (else EINVAL, as a Pi 1-4)");
+
 static int twin_irq_set_wake(struct irq_data *d, unsigned int on)
 {
 	struct gpio_chip *gc = irq_data_get_irq_chip_data(d);
 
+	if (on && !READ_ONCE(wake_capable))
+		return -EINVAL;
 	dev_info(gc->parent, "GPIO %lu: wake-up %s\n", irqd_to_hwirq(d),
 		 on ? "armed" : "disarmed");
 	return 0;
