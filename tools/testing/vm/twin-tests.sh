@@ -108,12 +108,19 @@ host_test() {
 # not the timeout.
 car=$here/../../../examples/car
 if want motorcar; then
-	# 500 ms on armhf: its slower emulation, beside another suite's work,
-	# twice held the guest back for more than the 190 ms between the
-	# driver's words at 250 ms (two trips no test caused, in one make check)
-	fs_ms=250
-	[ "$arch" = armhf ] && fs_ms=500
-	excl=-x
+	# 250 ms, alone, on the line users have (6.18 arm64): the figures of
+	# Documentation/car.rst and pwm.rst. Elsewhere 500 ms: armhf's slower
+	# emulation, beside another suite's work, twice held the guest back
+	# for more than the 190 ms between the driver's words at 250 ms (two
+	# trips no test caused, in one make check); and the other arm64
+	# lines' boots share the CPU with another line's (alone, the other
+	# core idled for their 70 to 110 s). armhf's still runs alone.
+	fs_ms=500
+	if [ "$kline $arch" = "6.18 arm64" ]; then
+		fs_ms=250
+		excl=-x
+	fi
+	[ "$arch" = armhf ] && excl=-x
 	boot_at_exit --master "$m" --driver -p failsafe_ms=$fs_ms --dtso "$car/arduipi-car.dts" \
 		--dtso "$here/tests/motorcar.dtso" --python \
 		--file "$car/car.sh" --file "$car/car.py" "$here/tests/motorcar.sh"
