@@ -523,10 +523,21 @@ static double d4_edge_after(double ms)
 	}
 }
 
+/* D4's edge latched between PERIOD and two TICKs (and a pass) from now */
+static void d4_debounced(const char *what, double period, double tick)
+{
+	double t = d4_edge_after(period + 3 * tick + 10);
+
+	printf("# %s: latched after %.2f ms\n", what, t);
+	CHECK(t >= period && t <= period + 2 * tick + 0.5);
+	IS("ok 0", "int");		/* asserted */
+	IS("ok", "xfer 2a w78ff");
+}
+
 static void debounce(void)
 {
 	/* a step of now_us: timer0's overflow, 1.024 ms (2.048 at 8 MHz) */
-	double step = 16.384 / mhz, t;
+	double step = 16.384 / mhz;
 
 	IS("ok", "xfer 2a w5f0c");	/* INT on D12 */
 	IS("ok", "drive D4 1");
@@ -549,38 +560,24 @@ static void debounce(void)
 	IS("ok 1", "int");
 	/* pressed: the edge 10 ms on, at most two steps and a pass later */
 	IS("ok", "drive D4 0");
-	t = d4_edge_after(30);
-	printf("# debounce 10 ms: a press latched after %.2f ms\n", t);
-	CHECK(t >= 10 && t <= 10 + 2 * step + 0.5);
-	IS("ok 0", "int");
-	IS("ok", "xfer 2a w78ff");
+	d4_debounced("debounce 10 ms, a press", 10, step);
 	/* released with 3 ms of bounces: 10 ms after the last one */
 	IS("ok", "drive D4 1");
 	IS("ok", "pulse D4 300 3 1000");
 	sim("wait 2.3");		/* the last bounce ends */
-	t = d4_edge_after(30);
-	printf("# ... a release after bounces latched %.2f ms after the last\n", t);
-	CHECK(t >= 10 && t <= 10 + 2 * step + 0.5);
-	IS("ok", "xfer 2a w78ff");
+	d4_debounced("... a release after 3 ms of bounces, from the last", 10, step);
 	/* 255 ms, the longest: a 200 ms low is no edge */
 	IS("ok", "xfer 2a w9aff");
 	IS("ok", "pulse D4 200000 1");
 	sim("wait 230");
 	IS("ok 00", "xfer 2a w78 r1");
 	IS("ok", "drive D4 0");
-	t = d4_edge_after(300);
-	printf("# debounce 255 ms: latched after %.2f ms\n", t);
-	CHECK(t >= 255 && t <= 255 + 2 * step + 0.5);
-	IS("ok", "xfer 2a w78ff");
+	d4_debounced("debounce 255 ms, a press", 255, step);
 	/* timer0 at /1024 (D5/D6's slowest PWM): ticks 16 times as long,
 	 * 255 ms still 255 ms and at most two of them more */
 	IS("ok", "xfer 2a wda05");
 	IS("ok", "drive D4 1");
-	t = d4_edge_after(400);
-	printf("# ... with timer0 at /1024 (%.1f ms ticks): latched after %.2f ms\n",
-	       16 * step, t);
-	CHECK(t >= 255 && t <= 255 + 2 * 16 * step + 0.5);
-	IS("ok", "xfer 2a w78ff");
+	d4_debounced("... with timer0 at /1024, a release", 255, 16 * step);
 	IS("ok", "xfer 2a wda03");
 	/* 0: not debounced */
 	IS("ok", "drive D4 0");
