@@ -51,6 +51,16 @@ key() {
 	hexdump -v -e "$ev_size/1 \"%02x\" \"\\n\"" "/tmp/ev-$1" |
 		grep -c "0100$(printf %02x "$2")00$(printf %02x "$3")000000\$"
 }
+# keys FILE CODE DOWN UP: the key's down and up events so far, once they
+# are DOWN and UP or after 3 s (cat copies them from /dev/input when it
+# gets the CPU, which a loaded host can delay)
+keys() {
+	for _i in $(seq 30); do
+		[ "$(key "$1" "$2" 1) $(key "$1" "$2" 0)" = "$3 $4" ] && break
+		usleep 100000
+	done
+	echo "$(key "$1" "$2" 1) $(key "$1" "$2" 0)"
+}
 
 c0=$(irq_count lvl-d2)
 usleep 500000
@@ -67,14 +77,14 @@ held() {
 	usleep 1500000
 	_c1=$(irq_count "$_irq")
 	t_eq "$1 $2 held $3 1.5 s: $6 down, not up again (an edge's would be after 400 ms)" \
-		"1 0" "$(key "$5" "$7" 1) $(key "$5" "$7" 0)"
+		"1 0" "$(keys "$5" "$7" 1 0)"
 	echo "# $2 held $3 1.5 s: $((_c1 - _c0)) interrupts"
 	t_run "$(($1 + 1)) ... its interrupt came again and again ($((_c1 - _c0)))" \
 		test $((_c1 - _c0)) -ge 3
 	simctl drive "$2" "$(test "$4" = low && echo 0 || echo 1)" >/dev/null
 	usleep 800000
 	_c2=$(irq_count "$_irq")
-	t_eq "$(($1 + 2)) $2 $4 again: $6 up" "1 1" "$(key "$5" "$7" 1) $(key "$5" "$7" 0)"
+	t_eq "$(($1 + 2)) $2 $4 again: $6 up" "1 1" "$(keys "$5" "$7" 1 1)"
 	usleep 500000
 	t_eq "$(($1 + 3)) ... and no interrupt since" "$_c2" "$(irq_count "$_irq")"
 }
@@ -214,10 +224,10 @@ t_eq "26.1 ... the log says the range" 1 \
 c0=$(irq_count bouncy-d6)
 bouncy D6 0
 t_eq "27 gpio-keys, debounce-interval 20 ms: a bouncing press is KEY_C down once, one interrupt" \
-	"1 0 1" "$(key bouncy 46 1) $(key bouncy 46 0) $(($(irq_count bouncy-d6) - c0))"
+	"1 0 1" "$(keys bouncy 46 1 0) $(($(irq_count bouncy-d6) - c0))"
 bouncy D6 1
 t_eq "28 ... the release: KEY_C up once, one interrupt" "1 1 2" \
-	"$(key bouncy 46 1) $(key bouncy 46 0) $(($(irq_count bouncy-d6) - c0))"
+	"$(keys bouncy 46 1 1) $(($(irq_count bouncy-d6) - c0))"
 # an MCU restart: the debounce is written back with the rest
 log_mark
 simctl reset wdt >/dev/null
