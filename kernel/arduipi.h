@@ -7,6 +7,7 @@
 #define ARDUIPI_H
 
 #include <linux/gpio/driver.h>
+#include <linux/minmax.h>
 #include <linux/mutex.h>
 #include <linux/pwm.h>
 #include <linux/spinlock.h>
@@ -127,6 +128,15 @@ int arduipi_write(struct arduipi *ap, unsigned int reg, const void *val,
 		  size_t n);
 int arduipi_update_bits(struct arduipi *ap, unsigned int reg, u8 mask, u8 val);
 int arduipi_reread(struct arduipi *ap, unsigned int first, unsigned int last);
+/*
+ * A failed read in the INT thread or the level work: tried again after a
+ * pause that doubles from 20 ms to a second (a dead bus spins nothing).
+ */
+static inline unsigned int arduipi_irq_backoff(unsigned int ms)
+{
+	return clamp(ms * 2, 20U, 1000U);
+}
+
 int arduipi_gpio_probe(struct arduipi *ap);
 int arduipi_line_output(struct arduipi *ap, unsigned int line, bool value);
 void arduipi_gpio_irq(struct arduipi *ap, u32 pending);

@@ -30,8 +30,6 @@
 
 #define ARDUIPI_DEFAULT_INT_LINE	12	/* D12 */
 /* After failed status reads in the INT thread: 20 ms, doubling to 1 s. */
-#define ARDUIPI_IRQ_RETRY_MS	20
-#define ARDUIPI_IRQ_RETRY_MAX_MS	1000
 /* After a failed write-back: 1 s, doubling to a minute (regmap logs too). */
 #define ARDUIPI_RESTORE_RETRY_MS	1000U
 #define ARDUIPI_RESTORE_RETRY_MAX_MS	60000U
@@ -346,8 +344,7 @@ static irqreturn_t arduipi_irq_thread(int irq, void *data)
 	 * outage. A growing pause keeps a dead bus from spinning the thread.
 	 */
 	if (regmap_bulk_read(ap->regmap, ARDUIPI_REG_GPIO_IRQ_STATUS, b, sizeof(b))) {
-		ap->irq_retry_ms = clamp_t(unsigned int, ap->irq_retry_ms * 2,
-					   ARDUIPI_IRQ_RETRY_MS, ARDUIPI_IRQ_RETRY_MAX_MS);
+		ap->irq_retry_ms = arduipi_irq_backoff(ap->irq_retry_ms);
 		msleep(ap->irq_retry_ms);
 		return IRQ_HANDLED;
 	}

@@ -485,10 +485,13 @@ static void arduipi_level_check(struct arduipi *ap, u32 lines,
 	} else {
 		ap->irq_level_check |= lines;
 	}
-	if (!ap->irq_level_stop && delay)
-		queue_delayed_work(system_highpri_wq, &ap->irq_level_work, delay);
-	else if (!ap->irq_level_stop)
-		mod_delayed_work(system_highpri_wq, &ap->irq_level_work, 0);
+	if (!ap->irq_level_stop) {
+		if (delay)
+			queue_delayed_work(system_highpri_wq, &ap->irq_level_work,
+					   delay);
+		else
+			mod_delayed_work(system_highpri_wq, &ap->irq_level_work, 0);
+	}
 	spin_unlock(&ap->irq_level_lock);
 }
 
@@ -653,8 +656,7 @@ static void arduipi_level_work(struct work_struct *work)
 	}
 	if (arduipi_bank_read(ap, ARDUIPI_REG_GPIO_IN, &in)) {
 		mutex_unlock(&ap->irq_nest_lock);
-		ap->irq_level_retry_ms = clamp(ap->irq_level_retry_ms * 2, 20U,
-					       1000U);
+		ap->irq_level_retry_ms = arduipi_irq_backoff(ap->irq_level_retry_ms);
 		arduipi_level_check(ap, check,
 				    msecs_to_jiffies(ap->irq_level_retry_ms));
 		return;
@@ -679,7 +681,7 @@ void arduipi_gpio_levels(struct arduipi *ap, bool on)
 	ap->irq_level_stop = !on;
 	spin_unlock(&ap->irq_level_lock);
 	if (on)
-		arduipi_gpio_levels_again(ap);
+		arduipi_level_check(ap, READ_ONCE(ap->irq_level_on), 0);
 	else
 		cancel_delayed_work_sync(&ap->irq_level_work);
 }
