@@ -206,6 +206,25 @@ log_mark() {
 log_since() {
 	dmesg | awk -v t="${_log_mark:-0}" '{ s = $0; sub(/^\[ */, "", s); sub(/\].*/, "", s); if (s + 0 > t + 0) print }'
 }
+log_has() {
+	log_since | grep -q "$1"
+}
+
+# Reset the MCU (simctl reset $1: wdt, bor, por) and wait up to $2
+# seconds (6) for the driver to say it noticed: "MCU restarted (...)",
+# logged once the configuration is written back (or why it is not). A
+# fixed pause loses that race when the machine is busy. 1 if it never came.
+mcu_reset() {
+	log_mark
+	simctl reset "$1" >/dev/null
+	_i=0
+	while [ "$_i" -lt $((${2:-6} * 10)) ]; do
+		log_since | grep -q "MCU restarted (" && return 0
+		usleep 100000
+		_i=$((_i + 1))
+	done
+	return 1
+}
 
 # Reload the ArduiPi driver with module parameters.
 reload_driver() {

@@ -68,8 +68,7 @@ done
 t_eq "16 ... and nothing changed" "$before" "$(cat "$iio/in_voltage0_raw")"
 
 # ---- an MCU restart keeps the readings right ---------------------------------
-simctl reset wdt >/dev/null
-usleep 1500000
+mcu_reset wdt
 t_near "17 after a watchdog reset: A0 still reads 2.5 V" 545 "$(cat "$iio/in_voltage0_raw")" 1
 t_run "18 no oops" sh -c '! dmesg | grep -qE "Oops|BUG|WARNING|Call trace"'
 

@@ -180,16 +180,14 @@ sleep 2
 reload_driver restart_poll_ms=200
 $v2/gpioset -t 0 -c "$chip" 13=1 11=0
 $v2/gpioget -b pull-up -c "$chip" 7 >/dev/null
-simctl reset wdt >/dev/null
-usleep 800000
-t_run "the restart is logged" sh -c 'dmesg | grep -q "MCU restarted (watchdog"'
+mcu_reset wdt
+t_run "the restart is logged" log_has "MCU restarted (watchdog"
 t_eq "D13 is high again, D11 low, D7 pulled up" "1 out 0/0 out 0/1 in 1" \
 	"$(simctl pin D13)/$(simctl pin D11)/$(simctl pin D7)"
 $v2/gpiomon -n 1 -e falling -c "$chip" 7 >/tmp/ev4 2>&1 &
 mon=$!
 monitored "$chip" 7
-simctl reset bor >/dev/null
-usleep 800000
+mcu_reset bor
 simctl drive D7 0
 wait_for 15 $mon
 t_eq "an interrupt requested before a brown-out restart still fires" 0 $?
@@ -210,8 +208,7 @@ t_fails_with "gpioset D4=1 with its three answers corrupted: EIO" \
 t_eq "... D4 as before: the write landed, its undo too" "$d4" "$(simctl pin D4)"
 t_eq "... D4's output latch (GPIO_OUT, i2cget) back to 0" 0 \
 	"$(( $(i2cget -f -y 1 0x2a 0x63) >> 4 & 1 ))"
-simctl reset wdt >/dev/null
-usleep 800000
+mcu_reset wdt
 t_eq "... a watchdog reset: D5, D13, A2 high and D11 low again" \
 	"1 out 0/1 out 0/1 out 0/0 out 0" \
 	"$(simctl pin D5)/$(simctl pin D13)/$(simctl pin A2)/$(simctl pin D11)"
@@ -234,8 +231,7 @@ t_run "set D13=0 D11=1, write and undo failed: said in the log" \
 t_run "... the poll wrote the configuration back" \
 	test "$(log_since | grep -c 'configuration written back, the Nano has what the kernel reports')" -ge 1
 t_eq "... D13 high, D11 low" "1 out 0/0 out 0" "$(simctl pin D13)/$(simctl pin D11)"
-simctl reset wdt >/dev/null
-usleep 800000
+mcu_reset wdt
 t_eq "... and after a watchdog reset" "1 out 0/0 out 0/1 out 0" \
 	"$(simctl pin D13)/$(simctl pin D11)/$(simctl pin D5)"
 t_run "... the same values set again reach the Nano" \
@@ -246,8 +242,7 @@ t_eq "... D13 low, D11 high" "0 out 0/1 out 0" "$(simctl pin D13)/$(simctl pin D
 $v2/gpioset -t 0 -c "$chip" 13=1 11=0
 simctl bus mute 2000 >/dev/null
 usleep 500000
-simctl reset por >/dev/null
-sleep 3
+mcu_reset por 8
 t_eq "a 2 s outage and a power-on reset: D5, D13, A2 high, D11 low" \
 	"1 out 0/1 out 0/1 out 0/0 out 0" \
 	"$(simctl pin D5)/$(simctl pin D13)/$(simctl pin A2)/$(simctl pin D11)"
@@ -313,10 +308,9 @@ t_run "INT on D12, left an output before: gpioset D13=0 (same bank)" \
 	$v2/gpioset -t 0 -c "$chip" 13=0
 t_eq "... D13 low" "0 out 0" "$(simctl pin D13)"
 t_eq "... D12 is INT, released high" 1 "$(simctl int)"
-simctl reset wdt >/dev/null
-usleep 1500000
+mcu_reset wdt
 t_run "... a watchdog reset: the configuration restored" \
-	sh -c "dmesg | grep -q 'MCU restarted (watchdog, boot [0-9]*): configuration restored'"
+	log_has "MCU restarted (watchdog, boot [0-9]*): configuration restored"
 t_eq "... D13 still low" "0 out 0" "$(simctl pin D13)"
 t_eq "... and the firmware refused nothing" "$refused" "$(dmesg | grep -c "refused the value")"
 

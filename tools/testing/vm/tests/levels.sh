@@ -229,12 +229,7 @@ bouncy D6 1
 t_eq "28 ... the release: KEY_C up once, one interrupt" "1 1 2" \
 	"$(keys bouncy 46 1 1) $(($(irq_count bouncy-d6) - c0))"
 # an MCU restart: the debounce is written back with the rest
-log_mark
-simctl reset wdt >/dev/null
-for i in $(seq 60); do
-	log_since | grep -q "MCU restarted (watchdog, boot [0-9]*): configuration restored" && break
-	usleep 100000
-done
+mcu_reset wdt
 t_eq "28.1 after an MCU restart: D6 debounced for 20 ms again" "0x40 0x14" \
 	"$(nano_reg 0x97) $(nano_reg 0x9a)"
 c0=$(irq_count bouncy-d6)
