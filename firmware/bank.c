@@ -14,6 +14,7 @@
 #include "pins.h"
 #include "flash.h"
 #include "stream.h"
+#include "events.h"
 
 uint8_t regs[NREGS];
 uint8_t bank_apply;
@@ -108,6 +109,7 @@ enum stype {
 	S_TRIP = 0xa0,		/* 1: failsafe now; never stored */
 	S_WDT = 0xb0,		/* stored; the count starts again */
 	S_BOOT = 0xc0,		/* 1: save the boot state; reads 1 till done */
+	S_EDGE = 0xd0,		/* stored; the edge FIFO emptied */
 };
 
 #define RT(first, last, t)	[(first) - ARDUIPI_REG_FIRST ... \
@@ -139,6 +141,7 @@ static const uint8_t rtype[NREGS] FLASH = {
 	   R_ANY | S_W1C),
 	RT(ARDUIPI_REG_ADC_FIFO_COUNT, ARDUIPI_REG_ADC_FIFO_COUNT, R_RO),
 	RT(ARDUIPI_REG_ADC_FIFO_SEQ, ARDUIPI_REG_ADC_FIFO_SEQ + 1, R_ANY | S_NONE),
+	RT(ARDUIPI_REG_EDGE_COUNT, ARDUIPI_REG_EDGE_FIRST, R_RO),
 	RT(ARDUIPI_REG_FS_TIMEOUT, ARDUIPI_REG_FS_TIMEOUT + 1, R_ANY),
 	LINES_RT(ARDUIPI_REG_FS_MASK, S_PLAIN),
 	LINES_RT(ARDUIPI_REG_FS_LEVEL, S_PLAIN),
@@ -154,6 +157,11 @@ static const uint8_t rtype[NREGS] FLASH = {
 	RT(ARDUIPI_REG_BOOT_SAVE, ARDUIPI_REG_BOOT_SAVE, R_BOOL | S_BOOT),
 	LINES_RT(ARDUIPI_REG_GPIO_DEBOUNCE, S_PLAIN),
 	RT(ARDUIPI_REG_DEBOUNCE_MS, ARDUIPI_REG_DEBOUNCE_MS, R_ANY),
+	RT(ARDUIPI_REG_EDGE_CTRL, ARDUIPI_REG_EDGE_CTRL, R_BOOL | S_EDGE),
+	RT(ARDUIPI_REG_EDGE_LOST, ARDUIPI_REG_EDGE_LOST, R_ANY | S_ZERO),
+	RT(ARDUIPI_REG_EDGE_SEQ, ARDUIPI_REG_EDGE_SEQ, R_ANY | S_NONE),
+	RT(ARDUIPI_REG_EDGE_FIFO, ARDUIPI_REG_EDGE_FIFO + ARDUIPI_EDGE_DEPTH - 1,
+	   R_RO),
 	RT(ARDUIPI_REG_ADC_RESULT, ARDUIPI_REG_ADC_BANDGAP + 1, R_RO),
 	RT(ARDUIPI_REG_ADC_REF, ARDUIPI_REG_ADC_REF, R_ADC_REF),
 	PWM_RT(0), PWM_RT(1), PWM_RT(2), PWM_RT(3), PWM_RT(4), PWM_RT(5),
@@ -369,9 +377,10 @@ void bank_precheck(void)
 	if (c_err)
 		return;		/* refused already */
 	c_gen = proto_gen;
-	/* consuming FIFO scans: both bytes, nothing else */
-	c_e1 = frame_covers(ARDUIPI_REG_ADC_FIFO_SEQ, ARDUIPI_REG_ADC_FIFO_SEQ + 1) &&
-	       (c_reg != ARDUIPI_REG_ADC_FIFO_SEQ || c_n != 2) ?
+	/* consuming FIFO scans: both bytes, nothing else; edges: the one */
+	c_e1 = (frame_covers(ARDUIPI_REG_ADC_FIFO_SEQ, ARDUIPI_REG_ADC_FIFO_SEQ + 1) &&
+		(c_reg != ARDUIPI_REG_ADC_FIFO_SEQ || c_n != 2)) ||
+	       (frame_covers(ARDUIPI_REG_EDGE_SEQ, ARDUIPI_REG_EDGE_SEQ) && c_n != 1) ?
 	       ARDUIPI_ERR_BAD_VALUE : ARDUIPI_OK;
 	c_e2 = pwm_check();
 	c_res = frame_check();
@@ -445,6 +454,10 @@ static void reg_store(uint8_t r, uint8_t v)
 			*reg = 1;
 			proto_req |= REQ_BOOT;
 		}
+		break;
+	case S_EDGE:
+		*reg = v;
+		events_reset();
 		break;
 	case S_INT:
 		int_asserted = 0;
@@ -525,6 +538,10 @@ uint8_t bank_commit(uint8_t reg, const uint8_t *d, uint8_t n, uint8_t later)
 	if (reg == ARDUIPI_REG_ADC_FIFO_SEQ) {
 		c_n = 0;
 		return stream_pop_to(d[0] | (uint16_t)d[1] << 8);
+	}
+	if (reg == ARDUIPI_REG_EDGE_SEQ) {
+		c_n = 0;
+		return events_pop_to(d[0]);
 	}
 	c_store = 1;
 	if (!later)

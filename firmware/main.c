@@ -28,6 +28,8 @@
 #include "adc.h"
 #include "failsafe.h"
 #include "persist.h"
+#include "edge.h"
+#include "events.h"
 
 #define BOOT_MAGIC	0x41504254UL	/* "APBT": RAM survived the reset */
 
@@ -104,12 +106,19 @@ debounce(uint8_t b, uint8_t chg, uint8_t db, uint8_t ms)
 	return (chg & ~db) | settled;
 }
 
-/* Latch enabled edges; INT is asserted while any latched edge is pending. */
+/*
+ * Latch enabled edges into IRQ_STATUS; or, with EDGE_CTRL set, store
+ * those of debounced lines in the edge FIFO (the pin-change interrupts
+ * store the others: edge.c). INT is asserted while any latched edge or
+ * stored event is pending.
+ */
 static void irq_poll(void)
 {
 	static uint8_t last[3];
 	uint8_t b, pending = 0, ms = REG(ARDUIPI_REG_DEBOUNCE_MS);
+	uint8_t fifo = REG(ARDUIPI_REG_EDGE_CTRL), bit, line;
 
+	edge_poll();
 	for (b = 0; b < 3; b++) {
 		uint8_t cur = pins_in(b), chg = cur ^ last[b], ev;
 		uint8_t db = ms ? REG(ARDUIPI_REG_GPIO_DEBOUNCE + b) : 0;
@@ -121,13 +130,22 @@ static void irq_poll(void)
 		ev = (chg & cur & REG(ARDUIPI_REG_GPIO_IRQ_RISE + b)) |
 		     (chg & ~cur & REG(ARDUIPI_REG_GPIO_IRQ_FALL + b));
 		last[b] ^= chg;
-		if (ev) {
+		if (fifo) {
+			ev &= db;
+			for (bit = 1, line = 8 * b; ev; bit <<= 1, line++) {
+				if (ev & bit)
+					edge_put(line, cur & bit);
+				ev &= ~bit;
+			}
+		} else if (ev) {
 			cli();
 			REG(ARDUIPI_REG_GPIO_IRQ_STATUS + b) |= ev;
 			sei();
 		}
 		pending |= REG(ARDUIPI_REG_GPIO_IRQ_STATUS + b);
 	}
+	if (ev_w != ev_r || REG(ARDUIPI_REG_EDGE_LOST))
+		pending = 1;
 	/* the FIFO: at the watermark, and while overflowed until emptied */
 	if (REG(ARDUIPI_REG_ADC_WATERMARK) &&
 	    (stream_count >= REG(ARDUIPI_REG_ADC_WATERMARK) || stream_dropping))

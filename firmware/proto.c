@@ -17,6 +17,7 @@
 #include "crc.h"
 #include "flash.h"
 #include "stream.h"
+#include "events.h"
 #include "bank.h"
 #include "spec.h"
 
@@ -154,6 +155,14 @@ static uint8_t reg_read(uint8_t r, uint8_t idx)
 		return read16(r, idx, stream_seq());
 	if (r == ARDUIPI_REG_ADC_FIFO)
 		return stream_peek(0);
+	if (r == ARDUIPI_REG_EDGE_COUNT)
+		return events_count();
+	if (r == ARDUIPI_REG_EDGE_SEQ)
+		return ev_r;
+	if (r == ARDUIPI_REG_EDGE_FIRST)
+		return events_peek(0);
+	if (r >= ARDUIPI_REG_EDGE_FIFO && r < ARDUIPI_REG_ADC_RESULT)
+		return events_peek(r - ARDUIPI_REG_EDGE_FIFO);
 	if (r >= ARDUIPI_REG_GPIO_IN && r < ARDUIPI_REG_GPIO_IN + 3)
 		return pins_in(r - ARDUIPI_REG_GPIO_IN);
 	if (r == ARDUIPI_REG_STATUS)
@@ -428,7 +437,9 @@ static uint8_t classify(uint8_t cmd)
 		return F_ANALOG;
 	if (cmd == ARDUIPI_CMD_PING)
 		return F_PING;
-	if (is_bank(cmd))
+	/* 0xa0..0xaf as a command: the specification's (above) or none; the
+	 * bank's EDGE_FIFO there is read with PEC reads */
+	if (is_bank(cmd) && (cmd & 0xf0) != ARDUIPI_REG_EDGE_FIFO)
 		return F_BANK;
 	return spec_port_cmd(cmd, &port) ? F_PORT : F_UNKNOWN;
 }

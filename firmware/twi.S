@@ -100,12 +100,14 @@ TWI_vect:
 	sbi	FLAGS, TWI_PEND
 
 	/* Become the worker, unless a worker runs (this interrupted it, or
-	 * it yielded) or the ADC interrupt's work does (it gives the worker
-	 * back at its end). From here on a nested fast path touches only
-	 * what it saves itself. */
+	 * it yielded) or the ADC or a pin-change interrupt's work does (it
+	 * gives the worker back at its end). From here on a nested fast path
+	 * touches only what it saves itself. */
 .Lwork:	sbic	FLAGS, TWI_BUSY
 	rjmp	.Lout
 	sbic	FLAGS, TWI_ADC
+	rjmp	.Lout
+	sbic	FLAGS, TWI_PCI
 	rjmp	.Lout
 	sbi	FLAGS, TWI_BUSY
 .Lagain:	sei

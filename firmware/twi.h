@@ -21,6 +21,7 @@
 				 * the worker last looked */
 #define TWI_RESUME	4	/* the worker yielded: main resumes it */
 #define TWI_ADC		5	/* the ADC interrupt's work runs */
+#define TWI_PCI		6	/* a pin-change interrupt's work runs */
 
 #ifdef __ASSEMBLER__
 /*
@@ -60,7 +61,7 @@ void twi_init(uint8_t addr);
 void twi_worker(void);
 void twi_resume_worker(void);
 void twi_refresh(void);
-void twi_give_back(void);
+void twi_give_back(uint8_t flag);
 void twi_timeout(uint8_t mark);
 uint8_t twi_bus_mark(void);
 /* Interrupts on, then a one-cycle instruction: a waiting TWI interrupt is

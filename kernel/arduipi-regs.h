@@ -8,7 +8,8 @@
  *
  *  - the ArduiPi specification's commands (pins, ports, analog, ping),
  *    kept byte-for-byte so the specification's i2cget/i2cset examples work;
- *  - a register bank (0x50-0x96, 0xb0-0xdf) for the kernel driver: 8-bit
+ *  - a register bank (0x50-0x9d, 0xa0-0xdf; 0xa0-0xaf by PEC reads only)
+ *    for the kernel driver: 8-bit
  *    register, 8-bit value, auto-increment on multi-byte reads and writes.
  *
  * Integrity: ARDUIPI_CMD_PEC_WRITE / ARDUIPI_CMD_PEC_READ carry an explicit
@@ -90,7 +91,7 @@
 #define ARDUIPI_REG_PROTO_MINOR		0x53	/* RO, additions only */
 #define ARDUIPI_PROTO_MAJOR		1
 /* minor 1: FS_TRIP; 2: WDT, BOOT_*; 3: FIFO reads' CRC-16; 4: debounce */
-#define ARDUIPI_PROTO_MINOR		4
+#define ARDUIPI_PROTO_MINOR		5
 #define ARDUIPI_REG_CAPS		0x54	/* RO */
 #define ARDUIPI_CAP_GPIO		BIT(0)
 #define ARDUIPI_CAP_ADC			BIT(1)
@@ -146,6 +147,10 @@
  */
 #define ARDUIPI_REG_ADC_FIFO_COUNT	0x7b	/* RO, whole scans stored */
 #define ARDUIPI_REG_ADC_FIFO_SEQ	0x7c	/* 16-bit: read oldest, write pop */
+/* the edge FIFO's state, read with them (since 1.5; see below) */
+#define ARDUIPI_REG_EDGE_COUNT		0x7e	/* RO events stored, | LOST */
+#define ARDUIPI_EDGE_COUNT_LOST		BIT(7)	/* EDGE_LOST is not 0 */
+#define ARDUIPI_REG_EDGE_FIRST		0x7f	/* RO the oldest event */
 #define ARDUIPI_GPIO_VALID0		0xff	/* D0..D7 */
 #define ARDUIPI_GPIO_VALID1		0xff	/* D8..D13, A0, A1 */
 #define ARDUIPI_GPIO_VALID2		0x03	/* A2, A3 (A4/A5 are the bus) */
@@ -183,6 +188,35 @@
  */
 #define ARDUIPI_REG_GPIO_DEBOUNCE	0x97	/* 3 bytes: lines debounced */
 #define ARDUIPI_REG_DEBOUNCE_MS		0x9a	/* 1..255 ms, 0 = off */
+
+/*
+ * ---- Edge FIFO (since 1.5): with EDGE_CTRL set, every edge of a line
+ * enabled in IRQ_RISE/IRQ_FALL goes, in order, into a FIFO of
+ * ARDUIPI_EDGE_DEPTH one-byte events, and IRQ_STATUS latches no GPIO
+ * edge. The pin-change interrupts catch them (a debounced line's once it
+ * has settled). INT is asserted while the FIFO holds an event or
+ * EDGE_LOST is not 0.
+ *
+ * EDGE_COUNT and EDGE_FIRST (in the INT handler's status read), and
+ * EDGE_FIFO + k (PEC reads only: as command bytes, 0xa0..0xaf are the
+ * specification's), read the events without consuming them, oldest first
+ * (0 where there is none); EDGE_SEQ is the number (mod 256) of the oldest,
+ * counted from the last write of EDGE_CTRL, which empties the FIFO.
+ * Writing a number to EDGE_SEQ consumes the events before it (idempotent:
+ * a repeated write does nothing; one beyond the newest is refused with
+ * ERR_BAD_VALUE). EDGE_LOST counts the edges not stored, saturating: two
+ * for a pulse whose edges both came before the pin-change interrupt read
+ * the port, one for each edge that found the FIFO full; any write clears
+ * it. Edges of lines seen in one read of a port come in line order.
+ */
+#define ARDUIPI_REG_EDGE_CTRL		0x9b	/* 1: edges into the FIFO */
+#define ARDUIPI_REG_EDGE_LOST		0x9c	/* saturating; write clears */
+#define ARDUIPI_REG_EDGE_SEQ		0x9d	/* read oldest, write pop */
+#define ARDUIPI_REG_EDGE_FIFO		0xa0	/* RO 16 events (PEC reads) */
+#define ARDUIPI_EDGE_DEPTH		16
+#define ARDUIPI_EDGE_VALID		BIT(7)	/* an event: */
+#define ARDUIPI_EDGE_RISING		BIT(6)	/* else falling */
+#define ARDUIPI_EDGE_LINE		0x1f	/* the line number */
 
 /*
  * ---- ADC stream: the firmware converts the scanned inputs on its own
@@ -251,10 +285,10 @@
  */
 #define ARDUIPI_REG_WDT			0xdf
 
-/* the bank: two runs of registers, 0x9b..0xaf between them is none */
+/* the bank: two runs of registers, 0x9e..0x9f between them is none */
 #define ARDUIPI_REG_FIRST		0x50
-#define ARDUIPI_REG_LOW_LAST		ARDUIPI_REG_DEBOUNCE_MS
-#define ARDUIPI_REG_HIGH_FIRST		ARDUIPI_REG_ADC_RESULT
+#define ARDUIPI_REG_LOW_LAST		ARDUIPI_REG_EDGE_SEQ
+#define ARDUIPI_REG_HIGH_FIRST		ARDUIPI_REG_EDGE_FIFO
 #define ARDUIPI_REG_LAST		0xdf
 
 /* ---- Error codes (REG_ERROR, PEC write status) -------------------------- */

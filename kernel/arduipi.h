@@ -109,6 +109,20 @@ struct arduipi {
 	unsigned int irq_level_retry_ms;
 	struct delayed_work irq_level_work;
 	struct mutex irq_nest_lock;	/* one handler pass at a time */
+	/*
+	 * The edge FIFO (protocol 1.5, with INT): edge_seq, the number of the
+	 * next event to take as the Nano counts them (the INT thread's);
+	 * edges_lost, those the Nano reported lost since probe (sysfs).
+	 * While an event's handlers run (irq_nest_lock), ev_task's reads of
+	 * line ev_line return its level ev_level: the character device asks
+	 * for the level of a both-edges event.
+	 */
+	bool edge_fifo;
+	u8 edge_seq;
+	unsigned int edges_lost;
+	struct task_struct *ev_task;
+	u8 ev_line;
+	u8 ev_level;
 
 	/* adc.c */
 	struct arduipi_adc *adc;
@@ -140,6 +154,9 @@ static inline unsigned int arduipi_irq_backoff(unsigned int ms)
 int arduipi_gpio_probe(struct arduipi *ap);
 int arduipi_line_output(struct arduipi *ap, unsigned int line, bool value);
 void arduipi_gpio_irq(struct arduipi *ap, u32 pending);
+bool arduipi_gpio_edges(struct arduipi *ap, u8 count, u8 first);
+void arduipi_gpio_edges_restarted(struct arduipi *ap);
+extern const struct attribute_group arduipi_gpio_group;
 void arduipi_gpio_levels(struct arduipi *ap, bool on);
 void arduipi_gpio_levels_again(struct arduipi *ap);
 int arduipi_adc_probe(struct arduipi *ap);

@@ -278,10 +278,10 @@ static const struct regmap_bus arduipi_regmap_bus = {
 static const struct regmap_range arduipi_rd_ranges[] = {
 	regmap_reg_range(ARDUIPI_REG_ID0, ARDUIPI_REG_ADDR_NEW),
 	regmap_reg_range(ARDUIPI_REG_INT_PIN, ARDUIPI_REG_GPIO_PULLUP + 2),
-	regmap_reg_range(ARDUIPI_REG_GPIO_IRQ_RISE, ARDUIPI_REG_ADC_FIFO_SEQ + 1),
+	regmap_reg_range(ARDUIPI_REG_GPIO_IRQ_RISE, ARDUIPI_REG_EDGE_FIRST),
 	regmap_reg_range(ARDUIPI_REG_FS_TIMEOUT, ARDUIPI_REG_ADC_WATERMARK),
-	regmap_reg_range(ARDUIPI_REG_BOOT_DIR, ARDUIPI_REG_DEBOUNCE_MS),
-	regmap_reg_range(ARDUIPI_REG_ADC_RESULT, ARDUIPI_REG_ADC_REF),
+	regmap_reg_range(ARDUIPI_REG_BOOT_DIR, ARDUIPI_REG_EDGE_SEQ),
+	regmap_reg_range(ARDUIPI_REG_EDGE_FIFO, ARDUIPI_REG_ADC_REF),
 	regmap_reg_range(ARDUIPI_REG_PWM_BASE, ARDUIPI_REG_WDT),
 };
 
@@ -297,7 +297,7 @@ static const struct regmap_range arduipi_wr_ranges[] = {
 	regmap_reg_range(ARDUIPI_REG_ADC_FIFO_SEQ, ARDUIPI_REG_ADC_FIFO_SEQ + 1),
 	regmap_reg_range(ARDUIPI_REG_FS_TIMEOUT, ARDUIPI_REG_FS_PWM),
 	regmap_reg_range(ARDUIPI_REG_ADC_SCAN, ARDUIPI_REG_ADC_WATERMARK),
-	regmap_reg_range(ARDUIPI_REG_FS_TRIP, ARDUIPI_REG_DEBOUNCE_MS),
+	regmap_reg_range(ARDUIPI_REG_FS_TRIP, ARDUIPI_REG_EDGE_SEQ),
 	regmap_reg_range(ARDUIPI_REG_ADC_REF, ARDUIPI_REG_ADC_REF),
 	regmap_reg_range(ARDUIPI_REG_PWM_BASE, ARDUIPI_REG_WDT),
 };
@@ -312,13 +312,15 @@ static const struct regmap_range arduipi_volatile_ranges[] = {
 	regmap_reg_range(ARDUIPI_REG_ID0, ARDUIPI_REG_ADDR_COMMIT),
 	regmap_reg_range(ARDUIPI_REG_GPIO_IN, ARDUIPI_REG_GPIO_IN + 2),
 	regmap_reg_range(ARDUIPI_REG_GPIO_SET, ARDUIPI_REG_GPIO_CLR + 2),
-	regmap_reg_range(ARDUIPI_REG_GPIO_IRQ_STATUS, ARDUIPI_REG_ADC_FIFO_SEQ + 1),
+	regmap_reg_range(ARDUIPI_REG_GPIO_IRQ_STATUS, ARDUIPI_REG_EDGE_FIRST),
 	/* the stream is restarted by adc.c after an MCU restart */
 	regmap_reg_range(ARDUIPI_REG_ADC_SCAN, ARDUIPI_REG_ADC_WATERMARK),
 	regmap_reg_range(ARDUIPI_REG_FS_TRIP, ARDUIPI_REG_FS_TRIP),
 	/* probe, and the poll while the Nano refuses it (failsafe.c) */
 	regmap_reg_range(ARDUIPI_REG_BOOT_DIR, ARDUIPI_REG_BOOT_SAVE),
-	regmap_reg_range(ARDUIPI_REG_ADC_RESULT, ARDUIPI_REG_ADC_BANDGAP + 1),
+	/* the edge FIFO: the Nano's, consumed by the INT thread */
+	regmap_reg_range(ARDUIPI_REG_EDGE_LOST, ARDUIPI_REG_EDGE_SEQ),
+	regmap_reg_range(ARDUIPI_REG_EDGE_FIFO, ARDUIPI_REG_ADC_BANDGAP + 1),
 	/* the watchdog core runs it; a write is a ping */
 	regmap_reg_range(ARDUIPI_REG_WDT, ARDUIPI_REG_WDT),
 };

@@ -112,6 +112,7 @@ static void arduipi_restarted(struct arduipi *ap, u8 boot_count, u8 status)
 		return;
 	}
 	ap->foreign = false;
+	arduipi_gpio_edges_restarted(ap);
 	/*
 	 * A restart with the failsafe armed is a trip (failsafe.c). One that
 	 * tripped since (a write-back that failed, retried later) takes it
@@ -332,9 +333,10 @@ static irqreturn_t arduipi_irq_thread(int irq, void *data)
 	struct arduipi *ap = data;
 	s64 before;
 	unsigned int gen = arduipi_adc_gen(ap, &before);
-	u8 b[6];	/* IRQ_STATUS[3], ADC_FIFO_COUNT, ADC_FIFO_SEQ[2] */
+	/* IRQ_STATUS[3], ADC_FIFO_COUNT, ADC_FIFO_SEQ[2], EDGE_COUNT, EDGE_FIRST */
+	u8 b[8];
 	u32 pending;
-	bool handled;
+	bool handled, edges = false;
 
 	/*
 	 * INT is ours alone and level-low: a status read that failed (and
@@ -343,7 +345,8 @@ static irqreturn_t arduipi_irq_thread(int irq, void *data)
 	 * spurious-IRQ detector disable the line for good on a long
 	 * outage. A growing pause keeps a dead bus from spinning the thread.
 	 */
-	if (regmap_bulk_read(ap->regmap, ARDUIPI_REG_GPIO_IRQ_STATUS, b, sizeof(b))) {
+	if (regmap_bulk_read(ap->regmap, ARDUIPI_REG_GPIO_IRQ_STATUS, b,
+			     ap->edge_fifo ? 8 : 6)) {
 		ap->irq_retry_ms = arduipi_irq_backoff(ap->irq_retry_ms);
 		msleep(ap->irq_retry_ms);
 		return IRQ_HANDLED;
@@ -351,9 +354,12 @@ static irqreturn_t arduipi_irq_thread(int irq, void *data)
 	ap->irq_retry_ms = 0;
 	handled = arduipi_adc_drain(ap, b[3], b[4] | b[5] << 8, gen, before);
 	pending = (b[0] | b[1] << 8 | b[2] << 16) & GENMASK(ARDUIPI_NGPIO - 1, 0);
+	/* (edges latched before an MCU restart's write-back of EDGE_CTRL) */
 	if (pending)
 		arduipi_gpio_irq(ap, pending);
-	return handled || pending ? IRQ_HANDLED : IRQ_NONE;
+	if (ap->edge_fifo && b[6])
+		edges = arduipi_gpio_edges(ap, b[6], b[7]);
+	return handled || pending || edges ? IRQ_HANDLED : IRQ_NONE;
 }
 
 /* Last in probe, so that it is released first: its users exist till then. */
@@ -528,6 +534,7 @@ static const struct attribute_group arduipi_core_group = {
 static const struct attribute_group *arduipi_groups[] = {
 	&arduipi_core_group,
 	&arduipi_failsafe_group,
+	&arduipi_gpio_group,
 	NULL
 };
 

@@ -282,7 +282,12 @@ static int arduipi_gpio_direction_output(struct gpio_chip *gc,
 
 static int arduipi_gpio_get(struct gpio_chip *gc, unsigned int line)
 {
-	return arduipi_read_bit(gpiochip_get_data(gc), ARDUIPI_REG_GPIO_IN, line);
+	struct arduipi *ap = gpiochip_get_data(gc);
+
+	/* an event's handler (the character device's, both edges): its level */
+	if (READ_ONCE(ap->ev_task) == current && line == ap->ev_line)
+		return ap->ev_level;
+	return arduipi_read_bit(ap, ARDUIPI_REG_GPIO_IN, line);
 }
 
 static int arduipi_gpio_get_multiple(struct gpio_chip *gc, unsigned long *mask,
@@ -624,6 +629,120 @@ void arduipi_gpio_irq(struct arduipi *ap, u32 pending)
 }
 
 /*
+ * From the INT thread (core.c), protocol 1.5: the edge FIFO held count
+ * events (EDGE_COUNT), the first of them first (EDGE_FIRST, read with
+ * the status). The others are read, all of them consumed (EDGE_SEQ: a
+ * number, so a write tried again consumes nothing more), and each runs
+ * its line's handlers in order, a read of the line by the character
+ * device answered with the event's level. A consume the Nano refuses
+ * (its count started again: an MCU restart) is made again from its own
+ * count. Edges lost in the Nano are logged and counted (sysfs
+ * edges_lost).
+ */
+bool arduipi_gpio_edges(struct arduipi *ap, u8 count, u8 first)
+{
+	unsigned int n = count & ~ARDUIPI_EDGE_COUNT_LOST, i;
+	u8 ev[ARDUIPI_EDGE_DEPTH], seq = READ_ONCE(ap->edge_seq);
+	unsigned long levels = READ_ONCE(ap->irq_level_low) |
+			       READ_ONCE(ap->irq_level_high);
+	u32 lines = 0;
+	unsigned int lost;
+	int ret;
+
+	if (count & ARDUIPI_EDGE_COUNT_LOST &&
+	    !regmap_read(ap->regmap, ARDUIPI_REG_EDGE_LOST, &lost) &&
+	    !regmap_write(ap->regmap, ARDUIPI_REG_EDGE_LOST, 0)) {
+		ap->edges_lost += lost;
+		sysfs_notify(&ap->dev->kobj, NULL, "edges_lost");
+		dev_warn_ratelimited(ap->dev, "%u GPIO edges lost in the Nano (%u since probe): its FIFO was full, or a pulse was shorter than its pin-change interrupt's latency\n",
+				     lost, ap->edges_lost);
+	}
+	if (!n)
+		return count;
+	if (n > ARDUIPI_EDGE_DEPTH) {
+		dev_err_ratelimited(ap->dev, "edge FIFO count %u: not an ArduiPi firmware's\n", n);
+		return true;
+	}
+	ev[0] = first;
+	if (n > 1 && arduipi_read_block(ap, ARDUIPI_REG_EDGE_FIFO + 1, ev + 1, n - 1))
+		return true;	/* INT stays asserted: read again */
+	ret = regmap_write(ap->regmap, ARDUIPI_REG_EDGE_SEQ, (u8)(seq + n));
+	if (ret == -EINVAL) {
+		unsigned int now;
+
+		if (regmap_read(ap->regmap, ARDUIPI_REG_EDGE_SEQ, &now) ||
+		    regmap_write(ap->regmap, ARDUIPI_REG_EDGE_SEQ, (u8)(now + n)))
+			return true;
+		seq = now;
+	} else if (ret) {
+		return true;
+	}
+	WRITE_ONCE(ap->edge_seq, seq + n);
+
+	mutex_lock(&ap->irq_nest_lock);
+	WRITE_ONCE(ap->ev_task, current);
+	for (i = 0; i < n; i++) {
+		unsigned int line = ev[i] & ARDUIPI_EDGE_LINE;
+		int nested;
+
+		if (!(ev[i] & ARDUIPI_EDGE_VALID) || line >= ARDUIPI_NGPIO) {
+			dev_err_ratelimited(ap->dev, "edge FIFO event 0x%02x: no line of the Nano's\n",
+					    ev[i]);
+			continue;
+		}
+		ap->ev_line = line;
+		ap->ev_level = !!(ev[i] & ARDUIPI_EDGE_RISING);
+		nested = irq_find_mapping(ap->gc.irq.domain, line);
+		if (nested > 0)
+			handle_nested_irq(nested);
+		lines |= BIT(line);
+	}
+	WRITE_ONCE(ap->ev_task, NULL);
+	mutex_unlock(&ap->irq_nest_lock);
+	/* a level line: does its level hold after its handlers? */
+	arduipi_level_check(ap, lines & levels, 0);
+	return true;
+}
+
+/*
+ * An MCU restart, before the write-back of EDGE_CTRL numbers events from
+ * 0 again (the FIFO is off till then: nothing to consume). An INT thread
+ * that read the old FIFO has its consume refused, and makes it again.
+ */
+void arduipi_gpio_edges_restarted(struct arduipi *ap)
+{
+	WRITE_ONCE(ap->edge_seq, 0);
+}
+
+static ssize_t edges_lost_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	struct arduipi *ap = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(ap->edges_lost));
+}
+static DEVICE_ATTR_RO(edges_lost);
+
+static struct attribute *arduipi_gpio_attrs[] = {
+	&dev_attr_edges_lost.attr,
+	NULL
+};
+
+/* Only where the Nano's edges come through its FIFO. */
+static umode_t arduipi_gpio_visible(struct kobject *kobj,
+				    struct attribute *attr, int n)
+{
+	struct arduipi *ap = dev_get_drvdata(kobj_to_dev(kobj));
+
+	return ap && ap->edge_fifo ? attr->mode : 0;
+}
+
+const struct attribute_group arduipi_gpio_group = {
+	.attrs = arduipi_gpio_attrs,
+	.is_visible = arduipi_gpio_visible,
+};
+
+/*
  * The level lines to look at: those enabled whose level holds get their
  * handlers run, and are looked at again ARDUIPI_LEVEL_AGAIN_MS later (a
  * jiffy at least). A failed read is tried again after a pause that grows
@@ -718,8 +837,13 @@ static int arduipi_irq_probe(struct arduipi *ap)
 		ret = arduipi_bank_write(ap, ARDUIPI_REG_GPIO_IRQ_FALL, 0);
 	if (!ret)
 		ret = arduipi_irq_clear(ap, ARDUIPI_LINE_MASK);
+	/* every edge in order (protocol 1.5): the FIFO, emptied by this */
+	if (!ret && ap->proto_minor >= 5)
+		ret = regmap_write(ap->regmap, ARDUIPI_REG_EDGE_CTRL, 1);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot set up the INT line\n");
+	ap->edge_fifo = ap->proto_minor >= 5;
+	ap->edge_seq = 0;
 
 	mutex_init(&ap->irq_lock);
 	mutex_init(&ap->irq_nest_lock);

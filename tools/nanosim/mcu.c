@@ -12,6 +12,10 @@
  *  - W1C flag registers (TIFRn, PCIFR, EIFR): writing 1 clears only that
  *    flag, and SBI/CBI act on one bit as on the ATmega328P.
  *  - EEPROM: EEPE stays set for the 3.4 ms write time.
+ *  - PCICR: a pin-change interrupt turned on with its PCIFR flag set is
+ *    taken (simavr raises one only at the change).
+ *  - An interrupt raised while I is clear is taken once an OUT to SREG
+ *    sets I, not only after the next SEI or RETI.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,6 +149,24 @@ static void w1c_write(avr_t *a, avr_io_addr_t addr, uint8_t v, void *param)
 		avr_int_vector_t *vec = r->vec[b] ? mcu_vector(r->vec[b]) : NULL;
 		if (vec && vec->pending)
 			avr_clear_interrupt(a, vec);
+	}
+}
+
+#define PCICR		0x68
+#define PCIFR		0x3b
+
+static void pcicr_write(avr_t *a, avr_io_addr_t addr, uint8_t v, void *param)
+{
+	uint8_t on = v & ~a->data[addr];
+
+	(void)param;
+	a->data[addr] = v;
+	for (int b = 0; b < 3; b++) {
+		avr_int_vector_t *vec = mcu_vector(3 + b);
+
+		if ((on & (1 << b)) && (a->data[PCIFR] & (1 << b)) &&
+		    vec && !vec->pending)
+			avr_raise_interrupt(a, vec);
 	}
 }
 
@@ -377,6 +399,11 @@ static void run_one(avr_t *a)
 		ioff.ending = 1;
 	avr_cycle_count_t sleep = avr_cycle_timer_process(a);
 	a->pc = new_pc;
+	/* I set by an OUT to SREG (a C function's SREG restore): simavr looks
+	 * for pending interrupts only at SEI, RETI and a new raise, and left
+	 * one raised with I clear waiting until then */
+	if (a->sreg[S_I] && !a->interrupt_state && avr_has_pending_interrupts(a))
+		a->interrupt_state = 1;
 	if (a->state == cpu_Sleeping)
 		a->cycle += 1 + sleep;	/* I=0: stays asleep until an irq */
 	if ((a->state == cpu_Running || a->state == cpu_Sleeping) &&
@@ -541,6 +568,7 @@ int mcu_setup(const char *elf, uint32_t f_cpu, unsigned seed, int verbose)
 	for (size_t i = 0; i < sizeof(w1c_regs) / sizeof(w1c_regs[0]); i++)
 		io_set_write(w1c_regs[i].addr, w1c_write, &w1c_regs[i]);
 	io_set_write(MCUSR, mcusr_write, NULL);
+	io_set_write(PCICR, pcicr_write, NULL);
 	ee_orig = avr->io[AVR_DATA_TO_IO(EECR)].w.c;
 	ee_orig_param = avr->io[AVR_DATA_TO_IO(EECR)].w.param;
 	io_set_write(EECR, eecr_write, NULL);

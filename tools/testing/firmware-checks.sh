@@ -10,7 +10,7 @@ n=0
 t() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; fi; }
 
 echo "TAP version 13"
-echo "1..5"
+echo "1..6"
 for f in 16000000 8000000; do
 	out=$(make -s -C "$fw" F_CPU=$f 2>&1)
 	rc=$?
@@ -37,15 +37,17 @@ set -- $paths
 echo "# TWI vector: SCL released at instruction ${1:-?} (receiving) and ${2:-?} (sending)"
 t $([ "${1:-0}" -gt 0 ] && [ "${2:-0}" -gt 0 ] && [ "$1" -le 14 ] && [ "$2" -le 12 ]; echo $?) \
 	"TWI vector releases SCL within its first 14 (receive) / 12 (send) instructions (skipped ones counted)"
-# Interrupts: TWI, and ADC for the stream. Nothing else may delay the TWI
-# release: the ADC vector (adc.S) turns interrupts back on within a few
+# Interrupts: TWI, ADC for the stream, pin changes for the edge FIFO.
+# Nothing else may delay the TWI release: the ADC vector (adc.S) and the
+# pin-change vectors (pci.S) turn interrupts back on within a few
 # instructions; its work only moves a sample into the FIFO (stream_put(),
 # short and call-free) and gives the TWI worker back (which may run the
 # worker, with interrupts on).
 used=$(avr-objdump -d "$fw/build/arduipi.elf" | awk '/<__vectors>:/{on=1; next} on && /\tnop/{next} on && !/jmp/{exit} on' | grep -v '__bad_interrupt' | sed -n 's/.*<\(__vector_[0-9]*\|__ctors_end\|__init\)>.*/\1/p' | sort | tr '\n' ' ')
 echo "# interrupt vectors in use: $used"
-t $([ "$used" = "__ctors_end __vector_21 __vector_24 " ] || [ "$used" = "__init __vector_21 __vector_24 " ]; echo $?) \
-	"the firmware enables only the TWI and ADC interrupts"
+t $([ "$used" = "__ctors_end __vector_21 __vector_24 __vector_3 __vector_4 __vector_5 " ] ||
+     [ "$used" = "__init __vector_21 __vector_24 __vector_3 __vector_4 __vector_5 " ]; echo $?) \
+	"the firmware enables only the TWI, ADC and pin-change interrupts"
 body() {
 	avr-objdump -d "$fw/build/arduipi.elf" | awk "/<$1>:/{on=1; next} on && /^\$/{exit} on"
 }
@@ -63,3 +65,20 @@ calls=$((calls + $(printf '%s\n' "$put" | grep -E '\s(call|rcall|icall|jmp|rjmp|
 echo "# ADC vector: interrupts on at instruction ${sei_at:-?}; its work $n_work instructions + stream_put $n_put, other calls: $calls"
 t $([ -n "$sei_at" ] && [ "$sei_at" -le 2 ] && [ "$n_work" -le 100 ] && [ "$n_put" -le 80 ] && [ "$calls" -eq 0 ]; echo $?) \
 	"the ADC vector turns interrupts on by its 2nd instruction; its work (at most 100 instructions) calls only stream_put (at most 80) and twi_give_back"
+# The pin-change vectors (pci.S): the port read at the 2nd instruction,
+# interrupts on by the 7th; their work calls only the FIFO's store and
+# twi_give_back.
+pci_ok=0
+for v in 3 4 5; do
+	vec=$(body __vector_$v)
+	in_at=$(printf '%s\n' "$vec" | grep -nE '\sin\s' | head -n 1 | cut -d: -f1)
+	sei_at=$(printf '%s\n' "$vec" | grep -nE '\ssei' | head -n 1 | cut -d: -f1)
+	echo "# pin-change vector $v: port read at instruction ${in_at:-?}, interrupts on at ${sei_at:-?}"
+	[ "${in_at:-0}" = 2 ] && [ -n "$sei_at" ] && [ "$sei_at" -le 7 ] || pci_ok=1
+done
+work=$(body edge_capture)
+calls=$(printf '%s\n' "$work" | grep -E '\s(call|rcall|icall|jmp|rjmp|ijmp)\s' |
+	grep -vE '<[a-z_0-9]+\+0x' | grep -vcE '<(events_put|events_lost|twi_give_back)>')
+echo "# edge_capture: $(printf '%s\n' "$work" | grep -c .) instructions, other calls: $calls"
+t $([ "$pci_ok" = 0 ] && [ "$calls" -eq 0 ]; echo $?) \
+	"the pin-change vectors read their port at the 2nd instruction and turn interrupts on by the 7th; their work calls only the FIFO's store and twi_give_back"

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The edge FIFO (see events.h and kernel/arduipi-regs.h): one byte per
+ * event, kept in the bank's EDGE_FIFO registers, whose reads events_peek()
+ * answers instead. ev_w and ev_r count events (mod 256): ev_r is EDGE_SEQ,
+ * ev_w - ev_r the events stored. The producers (the pin-change interrupt's
+ * work, and the main loop with interrupts off) move ev_w; the consumer
+ * (the TWI worker) moves ev_r; each is one byte, so the other side sees it
+ * whole. Portable C, like stream.c: the host tests run it too.
+ */
+#include "events.h"
+#include "proto.h"
+
+#ifdef __AVR__
+#include <avr/io.h>
+#include <avr/interrupt.h>
+#define LOCK()		uint8_t sreg_ = SREG; cli()
+#define UNLOCK()	__asm__ __volatile__("" ::: "memory"); SREG = sreg_
+#else
+#define LOCK()		do { } while (0)
+#define UNLOCK()	do { } while (0)
+#endif
+
+#define RING		(&REG(ARDUIPI_REG_EDGE_FIFO))
+#define MASK		(ARDUIPI_EDGE_DEPTH - 1)
+#if ARDUIPI_EDGE_DEPTH & MASK
+#error "ARDUIPI_EDGE_DEPTH must be a power of two"
+#endif
+
+volatile uint8_t ev_w, ev_r;
+
+/* The TWI worker (EDGE_CTRL written) or the main loop: three stores with
+ * interrupts off, so that no edge is stored halfway. */
+void events_reset(void)
+{
+	LOCK();
+	ev_r = 0;
+	ev_w = 0;
+	REG(ARDUIPI_REG_EDGE_LOST) = 0;
+	UNLOCK();
+}
+
+void events_lost(uint8_t n)
+{
+	uint8_t l = REG(ARDUIPI_REG_EDGE_LOST) + n;
+
+	REG(ARDUIPI_REG_EDGE_LOST) = l < n ? 0xff : l;
+}
+
+void events_put(uint8_t ev)
+{
+	uint8_t w = ev_w;
+
+	if ((uint8_t)(w - ev_r) >= ARDUIPI_EDGE_DEPTH) {
+		events_lost(1);
+		return;
+	}
+	RING[w & MASK] = ev;
+	ev_w = w + 1;		/* after the event: the consumer sees it whole */
+}
+
+uint8_t events_count(void)
+{
+	return (uint8_t)(ev_w - ev_r) |
+	       (REG(ARDUIPI_REG_EDGE_LOST) ? ARDUIPI_EDGE_COUNT_LOST : 0);
+}
+
+uint8_t events_peek(uint8_t k)
+{
+	uint8_t r = ev_r;
+
+	return k < (uint8_t)(ev_w - r) ? RING[(r + k) & MASK] : 0;
+}
+
+uint8_t events_pop_to(uint8_t seq)
+{
+	uint8_t r = ev_r;
+
+	if ((uint8_t)(seq - r) > (uint8_t)(ev_w - r))
+		return ARDUIPI_ERR_BAD_VALUE;
+	ev_r = seq;
+	return ARDUIPI_OK;
+}
