@@ -131,7 +131,8 @@ check: tests
 		"firmware=tools/testing/firmware-checks.sh" \
 		"proto-unit=tools/testing/fw-unit/test_proto" \
 		"adc-clock-model=tools/testing/adc-clock/model" \
-		"adc-stream-rate=tools/testing/fw-sim/stream_rate $(NANOSIM) $(FIRMWARE)"
+		"adc-stream-rate=tools/testing/fw-sim/stream_rate $(NANOSIM) $(FIRMWARE)" \
+		"edge-rate=tools/testing/fw-sim/edge_rate $(NANOSIM) $(FIRMWARE)"
 
 demo:
 	@echo "Building the firmware, the Nano simulator and the twin (installing what they need)..."

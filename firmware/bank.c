@@ -110,6 +110,7 @@ enum stype {
 	S_WDT = 0xb0,		/* stored; the count starts again */
 	S_BOOT = 0xc0,		/* 1: save the boot state; reads 1 till done */
 	S_EDGE = 0xd0,		/* stored; the edge FIFO emptied */
+	S_LOST = 0xe0,		/* the host has seen EDGE_LOST at this */
 };
 
 #define RT(first, last, t)	[(first) - ARDUIPI_REG_FIRST ... \
@@ -158,7 +159,7 @@ static const uint8_t rtype[NREGS] FLASH = {
 	LINES_RT(ARDUIPI_REG_GPIO_DEBOUNCE, S_PLAIN),
 	RT(ARDUIPI_REG_DEBOUNCE_MS, ARDUIPI_REG_DEBOUNCE_MS, R_ANY),
 	RT(ARDUIPI_REG_EDGE_CTRL, ARDUIPI_REG_EDGE_CTRL, R_BOOL | S_EDGE),
-	RT(ARDUIPI_REG_EDGE_LOST, ARDUIPI_REG_EDGE_LOST, R_ANY | S_ZERO),
+	RT(ARDUIPI_REG_EDGE_LOST, ARDUIPI_REG_EDGE_LOST, R_ANY | S_LOST),
 	RT(ARDUIPI_REG_EDGE_SEQ, ARDUIPI_REG_EDGE_SEQ, R_ANY | S_NONE),
 	RT(ARDUIPI_REG_EDGE_FIFO, ARDUIPI_REG_EDGE_FIFO + ARDUIPI_EDGE_DEPTH - 1,
 	   R_RO),
@@ -458,6 +459,9 @@ static void reg_store(uint8_t r, uint8_t v)
 	case S_EDGE:
 		*reg = v;
 		events_reset();
+		break;
+	case S_LOST:
+		ev_lost_ack = v;
 		break;
 	case S_INT:
 		int_asserted = 0;

@@ -28,6 +28,7 @@
 #endif
 
 volatile uint8_t ev_w, ev_r;
+uint8_t ev_lost_ack;	/* EDGE_LOST as the host last wrote it */
 
 /* The TWI worker (EDGE_CTRL written) or the main loop: three stores with
  * interrupts off, so that no edge is stored halfway. */
@@ -37,14 +38,14 @@ void events_reset(void)
 	ev_r = 0;
 	ev_w = 0;
 	REG(ARDUIPI_REG_EDGE_LOST) = 0;
+	ev_lost_ack = 0;
 	UNLOCK();
 }
 
+/* EDGE_LOST counts on (mod 256): the host takes the difference. */
 void events_lost(uint8_t n)
 {
-	uint8_t l = REG(ARDUIPI_REG_EDGE_LOST) + n;
-
-	REG(ARDUIPI_REG_EDGE_LOST) = l < n ? 0xff : l;
+	REG(ARDUIPI_REG_EDGE_LOST) += n;
 }
 
 void events_put(uint8_t ev)
@@ -62,7 +63,8 @@ void events_put(uint8_t ev)
 uint8_t events_count(void)
 {
 	return (uint8_t)(ev_w - ev_r) |
-	       (REG(ARDUIPI_REG_EDGE_LOST) ? ARDUIPI_EDGE_COUNT_LOST : 0);
+	       (REG(ARDUIPI_REG_EDGE_LOST) != ev_lost_ack ?
+		ARDUIPI_EDGE_COUNT_LOST : 0);
 }
 
 uint8_t events_peek(uint8_t k)

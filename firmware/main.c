@@ -144,7 +144,7 @@ static void irq_poll(void)
 		}
 		pending |= REG(ARDUIPI_REG_GPIO_IRQ_STATUS + b);
 	}
-	if (ev_w != ev_r || REG(ARDUIPI_REG_EDGE_LOST))
+	if (ev_w != ev_r || REG(ARDUIPI_REG_EDGE_LOST) != ev_lost_ack)
 		pending = 1;
 	/* the FIFO: at the watermark, and while overflowed until emptied */
 	if (REG(ARDUIPI_REG_ADC_WATERMARK) &&

@@ -149,7 +149,7 @@
 #define ARDUIPI_REG_ADC_FIFO_SEQ	0x7c	/* 16-bit: read oldest, write pop */
 /* the edge FIFO's state, read with them (since 1.5; see below) */
 #define ARDUIPI_REG_EDGE_COUNT		0x7e	/* RO events stored, | LOST */
-#define ARDUIPI_EDGE_COUNT_LOST		BIT(7)	/* EDGE_LOST is not 0 */
+#define ARDUIPI_EDGE_COUNT_LOST		BIT(7)	/* EDGE_LOST moved on */
 #define ARDUIPI_REG_EDGE_FIRST		0x7f	/* RO the oldest event */
 #define ARDUIPI_GPIO_VALID0		0xff	/* D0..D7 */
 #define ARDUIPI_GPIO_VALID1		0xff	/* D8..D13, A0, A1 */
@@ -204,13 +204,17 @@
  * counted from the last write of EDGE_CTRL, which empties the FIFO.
  * Writing a number to EDGE_SEQ consumes the events before it (idempotent:
  * a repeated write does nothing; one beyond the newest is refused with
- * ERR_BAD_VALUE). EDGE_LOST counts the edges not stored, saturating: two
- * for a pulse whose edges both came before the pin-change interrupt read
- * the port, one for each edge that found the FIFO full; any write clears
- * it. Edges of lines seen in one read of a port come in line order.
+ * ERR_BAD_VALUE). EDGE_LOST counts (mod 256) the edges not stored: one
+ * for each edge that found the FIFO full, two for each look of the
+ * pin-change interrupt that found no line changed (a pulse whose edges
+ * both came before it read the port; one whose second edge came as it
+ * began is two such looks). Writing the value read acknowledges it:
+ * EDGE_COUNT's LOST bit, and INT, stay while it differs from the last
+ * value written. Edges of lines seen in one read of a port come in line
+ * order.
  */
 #define ARDUIPI_REG_EDGE_CTRL		0x9b	/* 1: edges into the FIFO */
-#define ARDUIPI_REG_EDGE_LOST		0x9c	/* saturating; write clears */
+#define ARDUIPI_REG_EDGE_LOST		0x9c	/* mod 256; write: seen */
 #define ARDUIPI_REG_EDGE_SEQ		0x9d	/* read oldest, write pop */
 #define ARDUIPI_REG_EDGE_FIFO		0xa0	/* RO 16 events (PEC reads) */
 #define ARDUIPI_EDGE_DEPTH		16

@@ -119,6 +119,7 @@ struct arduipi {
 	 */
 	bool edge_fifo;
 	u8 edge_seq;
+	u8 edge_lost_seen;	/* EDGE_LOST as last read */
 	unsigned int edges_lost;
 	struct task_struct *ev_task;
 	u8 ev_line;

@@ -642,20 +642,26 @@ void arduipi_gpio_irq(struct arduipi *ap, u32 pending)
 bool arduipi_gpio_edges(struct arduipi *ap, u8 count, u8 first)
 {
 	unsigned int n = count & ~ARDUIPI_EDGE_COUNT_LOST, i;
-	u8 ev[ARDUIPI_EDGE_DEPTH], seq = READ_ONCE(ap->edge_seq);
+	u8 ev[ARDUIPI_EDGE_DEPTH + 1], seq = READ_ONCE(ap->edge_seq);	/* + PEC */
 	unsigned long levels = READ_ONCE(ap->irq_level_low) |
 			       READ_ONCE(ap->irq_level_high);
 	u32 lines = 0;
 	unsigned int lost;
 	int ret;
 
+	/* EDGE_LOST counts on: what is new since the last look, then seen */
 	if (count & ARDUIPI_EDGE_COUNT_LOST &&
-	    !regmap_read(ap->regmap, ARDUIPI_REG_EDGE_LOST, &lost) &&
-	    !regmap_write(ap->regmap, ARDUIPI_REG_EDGE_LOST, 0)) {
-		ap->edges_lost += lost;
-		sysfs_notify(&ap->dev->kobj, NULL, "edges_lost");
-		dev_warn_ratelimited(ap->dev, "%u GPIO edges lost in the Nano (%u since probe): its FIFO was full, or a pulse was shorter than its pin-change interrupt's latency\n",
-				     lost, ap->edges_lost);
+	    !regmap_read(ap->regmap, ARDUIPI_REG_EDGE_LOST, &lost)) {
+		u8 new = lost - READ_ONCE(ap->edge_lost_seen);
+
+		WRITE_ONCE(ap->edge_lost_seen, lost);
+		if (new) {
+			WRITE_ONCE(ap->edges_lost, ap->edges_lost + new);
+			sysfs_notify(&ap->dev->kobj, NULL, "edges_lost");
+			dev_warn_ratelimited(ap->dev, "%u GPIO edges lost in the Nano (%u since probe): its FIFO was full, or a pulse was shorter than its pin-change interrupt's latency\n",
+					     new, ap->edges_lost);
+		}
+		regmap_write(ap->regmap, ARDUIPI_REG_EDGE_LOST, lost);
 	}
 	if (!n)
 		return count;
@@ -712,6 +718,7 @@ bool arduipi_gpio_edges(struct arduipi *ap, u8 count, u8 first)
 void arduipi_gpio_edges_restarted(struct arduipi *ap)
 {
 	WRITE_ONCE(ap->edge_seq, 0);
+	WRITE_ONCE(ap->edge_lost_seen, 0);
 }
 
 static ssize_t edges_lost_show(struct device *dev,
@@ -843,7 +850,6 @@ static int arduipi_irq_probe(struct arduipi *ap)
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot set up the INT line\n");
 	ap->edge_fifo = ap->proto_minor >= 5;
-	ap->edge_seq = 0;
 
 	mutex_init(&ap->irq_lock);
 	mutex_init(&ap->irq_nest_lock);
