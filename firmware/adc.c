@@ -129,7 +129,7 @@ void adc_stream_isr(void)
 	}
 	ADMUX = st_mux[p2 < st_nch ? p2 : 0];
 	st_pos = p + 1 == st_div ? 0 : p + 1;
-	twi_give_back(_BV(TWI_ADC));	/* work on what came meanwhile */
+	twi_give_back();	/* work on what came meanwhile */
 }
 
 /* Start and stop the stream as the register asks (proto.c resets the FIFO). */

@@ -70,6 +70,25 @@
 #endif
 
 /* ADC clock: 125 kHz at either CPU clock (datasheet: 50..200 kHz). */
+/*
+ * Edges into the FIFO (protocol 1.5): caught by the pin-change interrupts
+ * (1), or by the main loop's look at the lines (0: a pulse shorter than a
+ * pass is missed, and not counted lost). Under a train of edges the
+ * interrupts hold the TWI one off for up to 53 cycles: inside the 16 MHz
+ * build's budget at 100 kHz, beyond the 8 MHz build's (40 cycles in all;
+ * Documentation/firmware.rst).
+ */
+#ifndef ARDUIPI_EDGE_PCINT
+#if F_CPU == 16000000UL
+#define ARDUIPI_EDGE_PCINT 1
+#else
+#define ARDUIPI_EDGE_PCINT 0
+#endif
+#endif
+#if ARDUIPI_EDGE_PCINT != 0 && ARDUIPI_EDGE_PCINT != 1
+#error "ARDUIPI_EDGE_PCINT must be 0 (edges polled) or 1 (pin-change interrupts)"
+#endif
+
 #if F_CPU == 16000000UL
 #define ARDUIPI_ADPS 7		/* /128 */
 #else

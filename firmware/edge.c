@@ -12,7 +12,6 @@
 #include "config.h"
 #include "proto.h"
 #include "events.h"
-#include "twi.h"
 #include "edge.h"
 
 #define PCMSK(p)	((&PCMSK0)[p])	/* PCMSK0..2: consecutive */
@@ -29,8 +28,8 @@ static const uint8_t line0[3] = { 8, ARDUIPI_LINE_A0, 0 };
  * its start; interrupts on, PCICR 0): an event for each line of PCMSK
  * that changed, in line order. None changed: a pulse came and went before
  * the port was read, two edges lost (unless edge_poll() had just changed
- * PCMSK: a change flagged before). Then the pin-change interrupts on
- * again, and the TWI worker given back.
+ * PCMSK: a change flagged before). pci.S then turns the pin-change
+ * interrupts on again and gives the TWI worker back.
  */
 void edge_capture(uint8_t port, uint8_t v)
 {
@@ -45,9 +44,6 @@ void edge_capture(uint8_t port, uint8_t v)
 	for (; chg; chg >>= 1, v >>= 1, want >>= 1, line++)
 		if (chg & want & 1)
 			events_put(line | (v & 1 ? ARDUIPI_EDGE_RISING : 0));
-	cli();
-	PCICR = 7;
-	twi_give_back(_BV(TWI_PCI));	/* interrupts on again */
 }
 
 /* Bits of the three line-bank registers from r, as port p has them. */
@@ -65,14 +61,16 @@ static uint8_t port_lines(uint8_t r, uint8_t p)
 /*
  * The main loop: the lines the pin-change interrupts catch, PCMSK: those
  * with an edge enabled, unless debounced (main.c polls those), with
- * EDGE_CTRL set. A line new to PCMSK counts from its level now. The
+ * EDGE_CTRL set; none in a build without them (ARDUIPI_EDGE_PCINT 0:
+ * main.c polls every line). A line new to PCMSK counts from its level now. The
  * pin-change interrupts are off meanwhile (PCICR 0: a change is flagged
  * and taken after), not all of them: no longer than 12 cycles with
  * interrupts off, for the TWI interrupt (Documentation/firmware.rst).
  */
 void edge_poll(void)
 {
-	uint8_t p, on = REG(ARDUIPI_REG_EDGE_CTRL), ms = REG(ARDUIPI_REG_DEBOUNCE_MS);
+	uint8_t p, on = ARDUIPI_EDGE_PCINT && REG(ARDUIPI_REG_EDGE_CTRL);
+	uint8_t ms = REG(ARDUIPI_REG_DEBOUNCE_MS);
 
 	/* a change flagged before a PCMSK change was taken by now */
 	cap_skip[0] = cap_skip[1] = cap_skip[2] = 0;
@@ -97,10 +95,13 @@ void edge_poll(void)
 	}
 }
 
-/* The main loop: a debounced line's edge, once settled. */
+/* The main loop: a debounced line's edge once settled, or any polled
+ * line's (PCICR 0 meanwhile: the pin-change interrupts store too). */
 void edge_put(uint8_t line, uint8_t rising)
 {
-	PCICR = 0;
+	if (ARDUIPI_EDGE_PCINT)
+		PCICR = 0;
 	events_put(ARDUIPI_EDGE_VALID | line | (rising ? ARDUIPI_EDGE_RISING : 0));
-	PCICR = 7;
+	if (ARDUIPI_EDGE_PCINT)
+		PCICR = 7;
 }

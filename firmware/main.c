@@ -109,8 +109,8 @@ debounce(uint8_t b, uint8_t chg, uint8_t db, uint8_t ms)
 /*
  * Latch enabled edges into IRQ_STATUS; or, with EDGE_CTRL set, store
  * those of debounced lines in the edge FIFO (the pin-change interrupts
- * store the others: edge.c). INT is asserted while any latched edge or
- * stored event is pending.
+ * store the others: edge.c), or every line's in a build without them.
+ * INT is asserted while any latched edge or stored event is pending.
  */
 static void irq_poll(void)
 {
@@ -131,7 +131,8 @@ static void irq_poll(void)
 		     (chg & ~cur & REG(ARDUIPI_REG_GPIO_IRQ_FALL + b));
 		last[b] ^= chg;
 		if (fifo) {
-			ev &= db;
+			if (ARDUIPI_EDGE_PCINT)
+				ev &= db;	/* the others: edge.c */
 			for (bit = 1, line = 8 * b; ev; bit <<= 1, line++) {
 				if (ev & bit)
 					edge_put(line, cur & bit);

@@ -7,14 +7,17 @@
  * PCIFR and taken once they are on again, after this one's edges are
  * stored: edges stay in order), TWI_PCI set (a TWI event meanwhile has
  * only its fast path, SCL released at once, as in the ADC interrupt:
- * twi.h), interrupts on. Thirteen cycles from the vector's first
- * instruction to the one after sei; the rest, edge_capture(), with them
- * on. The interrupted r24 waits in GPIOR1 and the port's value in GPIOR2
+ * twi.h), interrupts on: 13 cycles from the vector table's jump to the
+ * instruction after sei. The rest, edge_capture(), with them on. The
+ * interrupted r24 waits in GPIOR1 and the port's value in GPIOR2
  * (one-cycle stores that need no other register); nothing else uses them,
  * and no other pin-change interrupt comes before they are taken.
  */
 #include <avr/io.h>
+#include "config.h"
 #include "twi.h"
+
+#if ARDUIPI_EDGE_PCINT
 
 #define FLAGS	_SFR_IO_ADDR(GPIOR0)
 
@@ -52,8 +55,50 @@ pci_common:
 	pop_after_c
 	pop	r31
 	pop	r30
-	pop	r25
-	out	_SFR_IO_ADDR(SREG), r25
+	/*
+	 * The registers back with interrupts on (no pin-change interrupt
+	 * till PCICR is set, and TWI_PCI keeps the worker from starting);
+	 * then, interrupts off for 13 cycles to reti: the pin-change
+	 * interrupts on (one flagged meanwhile comes after reti, not nested
+	 * in this one), TWI_PCI off. An event queued meanwhile, no worker
+	 * running (nor the ADC's work, which gives it back itself): the
+	 * worker runs here, interrupts on, as twi.S would have run it; a
+	 * pin-change interrupt meanwhile nests in it and finds it taken.
+	 */
+2:	pop	r24			/* SREG as interrupted, I set ... */
+	andi	r24, 0x7f		/* ... restored with I clear: reti */
+	out	_SFR_IO_ADDR(GPIOR2), r24	/* sets it, nothing nests here */
 	pop	r24
 	pop	r25
+	out	_SFR_IO_ADDR(GPIOR1), r24	/* r24 the scratch */
+	in	r24, _SFR_IO_ADDR(GPIOR2)
+	out	_SFR_IO_ADDR(SREG), r24	/* interrupts off from here */
+	ldi	r24, 7
+	sts	PCICR, r24
+	cbi	FLAGS, TWI_PCI
+	sbic	FLAGS, TWI_PEND
+	rjmp	3f
+	in	r24, _SFR_IO_ADDR(GPIOR1)
 	reti
+3:	sbic	FLAGS, TWI_BUSY
+	rjmp	4f
+	sbic	FLAGS, TWI_ADC
+	rjmp	4f
+	sbi	FLAGS, TWI_BUSY
+	in	r24, _SFR_IO_ADDR(GPIOR1)
+	sei
+	push	r25
+	push	r24
+	in	r25, _SFR_IO_ADDR(SREG)
+	push	r25
+	push	r30
+	push	r31
+	push_for_c
+	call	twi_resume_worker	/* returns with interrupts on */
+	pop_after_c
+	pop	r31
+	pop	r30
+	rjmp	2b
+4:	in	r24, _SFR_IO_ADDR(GPIOR1)
+	reti
+#endif

@@ -259,19 +259,17 @@ void twi_worker(void)
 }
 
 /*
- * The ADC or a pin-change interrupt's work ends (flag: TWI_ADC, set by
- * adc.S, or TWI_PCI, by pci.S; either kept the fast path from becoming the
- * worker meanwhile): work on what it queued, as the worker's own ending
- * would, unless a worker runs or the other's work (which this one
- * interrupted, or which interrupted it) does: that one gives it back at
- * its end. Interrupts on.
+ * The ADC interrupt's work ends (adc.S set TWI_ADC, which kept the fast
+ * path from becoming the worker meanwhile): work on what it queued, as
+ * the worker's own ending would, unless a worker runs or a pin-change
+ * interrupt's work does (it interrupted, and gives the worker back at its
+ * end: pci.S). Interrupts on.
  */
-void twi_give_back(uint8_t flag)
+void twi_give_back(void)
 {
 	cli();
-	GPIOR0 &= ~flag;	/* interrupts off: a plain read-modify-write */
-	if ((GPIOR0 & (_BV(TWI_BUSY) | _BV(TWI_ADC) | _BV(TWI_PCI))) ||
-	    !twi_flag(TWI_PEND)) {
+	twi_flag_clr(TWI_ADC);
+	if ((GPIOR0 & (_BV(TWI_BUSY) | _BV(TWI_PCI))) || !twi_flag(TWI_PEND)) {
 		sei();
 		return;
 	}

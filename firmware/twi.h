@@ -61,7 +61,7 @@ void twi_init(uint8_t addr);
 void twi_worker(void);
 void twi_resume_worker(void);
 void twi_refresh(void);
-void twi_give_back(uint8_t flag);
+void twi_give_back(void);
 void twi_timeout(uint8_t mark);
 uint8_t twi_bus_mark(void);
 /* Interrupts on, then a one-cycle instruction: a waiting TWI interrupt is
