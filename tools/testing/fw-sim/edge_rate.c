@@ -132,6 +132,52 @@ static struct result run(unsigned int rate)
 	return res;
 }
 
+/*
+ * 300 pulses of width_us, 1511 us apart (at every phase of the bus's and
+ * the ADC's work), the ADC stream running at its own rate and the host
+ * reading the status back to back (the bus always busy): the edges of
+ * pulses that end before the pin-change interrupt reads the port are
+ * counted lost, two (or four) a pulse.
+ */
+static struct result pulses(double width_us)
+{
+	struct result res = { .in_order = 1 };
+	unsigned long long edges0, c0;
+	uint8_t d[ARDUIPI_EDGE_DEPTH + 1], seq = 0, lost_seen = 0;
+	char req[64];
+	unsigned int n;
+
+	cmd("xfer 2a w8901010001", NULL);	/* A0, every conversion, on */
+	cmd("xfer 2a w9b01", NULL);
+	cmd("wait 1", NULL);
+	edges0 = sim_num("count D2", NULL);
+	c0 = sim_num("time", NULL);
+	snprintf(req, sizeof(req), "pulse D2 %.3f 300 1511", width_us);
+	cmd(req, NULL);
+	while (sim_num("time", NULL) - c0 < 460 * 16000ULL) {
+		if (pec_read(ARDUIPI_REG_GPIO_IRQ_STATUS, 8, d))
+			continue;
+		n = d[6] & ~ARDUIPI_EDGE_COUNT_LOST;
+		if (d[6] & ARDUIPI_EDGE_COUNT_LOST) {
+			uint8_t l[2];
+
+			if (!pec_read(ARDUIPI_REG_EDGE_LOST, 1, l)) {
+				res.lost += (uint8_t)(l[0] - lost_seen);
+				lost_seen = l[0];
+				pec_write(ARDUIPI_REG_EDGE_LOST, l[0]);
+			}
+		}
+		if (n) {
+			seq += n;
+			pec_write(ARDUIPI_REG_EDGE_SEQ, seq);
+			res.events += n;
+		}
+	}
+	cmd("xfer 2a w8c00", NULL);
+	res.edges = sim_num("count D2", NULL) - edges0;
+	return res;
+}
+
 int main(int argc, char **argv)
 {
 	static const unsigned int clocks[] = { 100000, 400000 };
@@ -147,7 +193,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: edge_rate NANOSIM FIRMWARE.elf\n");
 		return 2;
 	}
-	printf("TAP version 13\n1..%zu\n", 2 * sizeof(clocks) / sizeof(clocks[0]));
+	printf("TAP version 13\n1..%zu\n", 2 * sizeof(clocks) / sizeof(clocks[0]) + 1);
 	for (c = 0; c < sizeof(clocks) / sizeof(clocks[0]); c++) {
 		unsigned int best = 0, exact = 1;
 		char clk[16];
@@ -185,5 +231,36 @@ int main(int argc, char **argv)
 		       best, floor[c]);
 		fails += best < floor[c];
 	}
+	/* pulses as short as the pin-change interrupt's wait allows: the
+	 * TWI interrupt keeps interrupts off for its first 60 cycles or so */
+	S = sim_spawn(argv[1], extra);
+	if (!S)
+		return 2;
+	cmd("clock 100000", NULL);
+	cmd("drive D2 0", NULL);
+	cmd("adc A0 2.5", NULL);
+	cmd("xfer 2a w5f0c", NULL);
+	cmd("xfer 2a w72040000", NULL);
+	cmd("xfer 2a w75040000", NULL);
+	{
+		static const double widths[] = { 2, 3, 4, 5, 6 };
+		unsigned int whole = 0;
+
+		for (i = 0; i < sizeof(widths) / sizeof(widths[0]); i++) {
+			struct result r = pulses(widths[i]);
+
+			printf("# %.0f us pulses, the bus busy and the ADC stream running: %lu edges, %lu events, %lu counted lost\n",
+			       widths[i], r.edges, r.events, r.lost);
+			if (r.events + r.lost < r.edges || r.events > r.edges)
+				fails++;
+			if (widths[i] == 6)
+				whole = r.events == r.edges && !r.lost;
+		}
+		t++;
+		printf("%s %u - 6 us pulses: every edge, the bus busy and the ADC stream running; shorter ones an event or counted lost\n",
+		       whole && !fails ? "ok" : "not ok", t);
+		fails += !whole;
+	}
+	sim_close(S);
 	return !!fails;
 }
