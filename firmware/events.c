@@ -11,15 +11,7 @@
 #include "events.h"
 #include "proto.h"
 
-#ifdef __AVR__
-#include <avr/io.h>
-#include <avr/interrupt.h>
-#define LOCK()		uint8_t sreg_ = SREG; cli()
-#define UNLOCK()	__asm__ __volatile__("" ::: "memory"); SREG = sreg_
-#else
-#define LOCK()		do { } while (0)
-#define UNLOCK()	do { } while (0)
-#endif
+#include "lock.h"
 
 #define RING		(&REG(ARDUIPI_REG_EDGE_FIFO))
 #define MASK		(ARDUIPI_EDGE_DEPTH - 1)

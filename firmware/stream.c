@@ -12,15 +12,7 @@
  */
 #include "stream.h"
 
-#ifdef __AVR__
-#include <avr/io.h>
-#include <avr/interrupt.h>
-#define LOCK()		uint8_t sreg_ = SREG; cli()
-#define UNLOCK()	__asm__ __volatile__("" ::: "memory"); SREG = sreg_
-#else
-#define LOCK()		do { } while (0)
-#define UNLOCK()	do { } while (0)
-#endif
+#include "lock.h"
 
 #define MASK		(ARDUIPI_ADC_FIFO_BYTES - 1)
 #if ARDUIPI_ADC_FIFO_BYTES & MASK

@@ -72,6 +72,18 @@ struct result {
 	int in_order;
 };
 
+/* EDGE_LOST moved on: what is new since *seen, then acknowledged. */
+static void take_lost(struct result *res, uint8_t *seen)
+{
+	uint8_t l[2];
+
+	if (!pec_read(ARDUIPI_REG_EDGE_LOST, 1, l)) {
+		res->lost += (uint8_t)(l[0] - *seen);
+		*seen = l[0];
+		pec_write(ARDUIPI_REG_EDGE_LOST, l[0]);
+	}
+}
+
 static struct result run(unsigned int rate)
 {
 	struct result res = { .in_order = 1 };
@@ -102,15 +114,8 @@ static struct result run(unsigned int rate)
 		if (pec_read(ARDUIPI_REG_GPIO_IRQ_STATUS, 8, d))
 			continue;
 		n = d[6] & ~ARDUIPI_EDGE_COUNT_LOST;
-		if (d[6] & ARDUIPI_EDGE_COUNT_LOST) {
-			uint8_t l[2];
-
-			if (!pec_read(ARDUIPI_REG_EDGE_LOST, 1, l)) {
-				res.lost += (uint8_t)(l[0] - lost_seen);
-				lost_seen = l[0];
-				pec_write(ARDUIPI_REG_EDGE_LOST, l[0]);
-			}
-		}
+		if (d[6] & ARDUIPI_EDGE_COUNT_LOST)
+			take_lost(&res, &lost_seen);
 		if (!n)
 			continue;
 		d[0] = d[7];
@@ -158,15 +163,8 @@ static struct result pulses(double width_us)
 		if (pec_read(ARDUIPI_REG_GPIO_IRQ_STATUS, 8, d))
 			continue;
 		n = d[6] & ~ARDUIPI_EDGE_COUNT_LOST;
-		if (d[6] & ARDUIPI_EDGE_COUNT_LOST) {
-			uint8_t l[2];
-
-			if (!pec_read(ARDUIPI_REG_EDGE_LOST, 1, l)) {
-				res.lost += (uint8_t)(l[0] - lost_seen);
-				lost_seen = l[0];
-				pec_write(ARDUIPI_REG_EDGE_LOST, l[0]);
-			}
-		}
+		if (d[6] & ARDUIPI_EDGE_COUNT_LOST)
+			take_lost(&res, &lost_seen);
 		if (n) {
 			seq += n;
 			pec_write(ARDUIPI_REG_EDGE_SEQ, seq);

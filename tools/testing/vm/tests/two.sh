@@ -24,6 +24,23 @@ simctl -n 2b drive D2 1
 wait_for 15 $mon
 t_eq "an edge on 0x2b's D2 reaches its chip through GPIO 17" 0 $?
 t_eq "0x2a (no events requested) kept its INT released" 1 "$(simctl -n 2a int)"
+# 0x2b runs firmware of protocol 1.4 (twin-tests.sh): its edges are
+# latched in IRQ_STATUS, one bit per line, not stored in the edge FIFO
+t_run "0x2b: protocol 1.4, no edge FIFO (no edges_lost)" sh -c \
+	'dmesg | grep -q "arduipi 1-002b: ArduiPi firmware, protocol 1.4" &&
+	 test -e /sys/bus/i2c/devices/1-002a/edges_lost &&
+	 ! test -e /sys/bus/i2c/devices/1-002b/edges_lost'
+$v2/gpiomon -F '%E' -c "$b" D2 >/tmp/ev 2>&1 &
+mon=$!
+monitored "$b" 2
+for l in 0 1 0 1; do
+	simctl -n 2b drive D2 $l >/dev/null
+	usleep 300000
+done
+kill $mon; wait $mon
+t_eq "... four edges 300 ms apart: four events, in order" "falling rising falling rising" \
+	"$(tr '\n' ' ' </tmp/ev | sed 's/ $//')"
+t_eq "... and its IRQ_STATUS was taken (0x2b's INT released)" 1 "$(simctl -n 2b int)"
 
 # ---- the failsafe (1 s) on both: latched on 0x2a, failsafe_restore on 0x2b --
 pa=$(nano_pwm 2a)
