@@ -109,7 +109,7 @@ enum stype {
 	S_TRIP = 0xa0,		/* 1: failsafe now; never stored */
 	S_WDT = 0xb0,		/* stored; the count starts again */
 	S_BOOT = 0xc0,		/* 1: save the boot state; reads 1 till done */
-	S_EDGE = 0xd0,		/* stored; the edge FIFO emptied */
+	S_EDGE = 0xd0,		/* stored; a change empties the edge FIFO */
 	S_LOST = 0xe0,		/* the host has seen EDGE_LOST at this */
 };
 
@@ -456,9 +456,10 @@ static void reg_store(uint8_t r, uint8_t v)
 			proto_req |= REQ_BOOT;
 		}
 		break;
-	case S_EDGE:
+	case S_EDGE:		/* a change: the FIFO emptied (a restore's */
+		if (v != *reg)	/* write of what is there changes nothing) */
+			events_reset();
 		*reg = v;
-		events_reset();
 		break;
 	case S_LOST:
 		ev_lost_ack = v;

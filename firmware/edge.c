@@ -69,8 +69,11 @@ static uint8_t port_lines(uint8_t r, uint8_t p)
  */
 void edge_poll(void)
 {
-	uint8_t p, on = ARDUIPI_EDGE_PCINT && REG(ARDUIPI_REG_EDGE_CTRL);
+	uint8_t p, on = REG(ARDUIPI_REG_EDGE_CTRL);
 	uint8_t ms = REG(ARDUIPI_REG_DEBOUNCE_MS);
+
+	if (!ARDUIPI_EDGE_PCINT)
+		return;
 
 	/* a change flagged before a PCMSK change was taken by now */
 	cap_skip[0] = cap_skip[1] = cap_skip[2] = 0;

@@ -22,15 +22,18 @@
 volatile uint8_t ev_w, ev_r;
 uint8_t ev_lost_ack;	/* EDGE_LOST as the host last wrote it */
 
-/* The TWI worker (EDGE_CTRL written) or the main loop: three stores with
- * interrupts off, so that no edge is stored halfway. */
+/*
+ * The TWI worker (EDGE_CTRL changed): the FIFO emptied from the consumer's
+ * side, EDGE_SEQ on to the newest and EDGE_LOST taken as seen. A producer
+ * interrupted halfway (the main loop's edge_put(), a pin-change
+ * interrupt's work) finishes storing an edge that came before: it stays
+ * in, as the newest. Nothing a producer owns is touched.
+ */
 void events_reset(void)
 {
 	LOCK();
-	ev_r = 0;
-	ev_w = 0;
-	REG(ARDUIPI_REG_EDGE_LOST) = 0;
-	ev_lost_ack = 0;
+	ev_r = ev_w;
+	ev_lost_ack = REG(ARDUIPI_REG_EDGE_LOST);
 	UNLOCK();
 }
 

@@ -14,7 +14,7 @@
 extern volatile uint8_t ev_w, ev_r;	/* events stored, and consumed */
 extern uint8_t ev_lost_ack;		/* EDGE_LOST as the host wrote it */
 
-/* Empty the FIFO, events numbered from 0, EDGE_LOST 0. */
+/* Empty the FIFO (the events numbered on), EDGE_LOST seen as it is. */
 void events_reset(void);
 /* Producer: an event (ARDUIPI_EDGE_VALID | ...), or a count of lost. */
 void events_put(uint8_t ev);

@@ -58,7 +58,9 @@ pci_common:
 	/*
 	 * The registers back with interrupts on (no pin-change interrupt
 	 * till PCICR is set, and TWI_PCI keeps the worker from starting);
-	 * then, interrupts off for 13 cycles to reti: the pin-change
+	 * then, interrupts off for 13 cycles to reti (16 with an event
+	 * queued and a worker running, 19 with the ADC's work or to the sei
+	 * of the worker's run here): the pin-change
 	 * interrupts on (one flagged meanwhile comes after reti, not nested
 	 * in this one), TWI_PCI off. An event queued meanwhile, no worker
 	 * running (nor the ADC's work, which gives it back itself): the
@@ -98,6 +100,11 @@ pci_common:
 	pop_after_c
 	pop	r31
 	pop	r30
+	cli				/* as protected as the first pass */
+	ldi	r24, 0			/* (GPIOR1/2 hold this one's SREG */
+	sts	PCICR, r24		/* and r24 at 2: from here on) */
+	sbi	FLAGS, TWI_PCI
+	sei
 	rjmp	2b
 4:	in	r24, _SFR_IO_ADDR(GPIOR1)
 	reti

@@ -195,13 +195,15 @@
  * ARDUIPI_EDGE_DEPTH one-byte events, and IRQ_STATUS latches no GPIO
  * edge. The pin-change interrupts catch them (a debounced line's once it
  * has settled). INT is asserted while the FIFO holds an event or
- * EDGE_LOST is not 0.
+ * EDGE_LOST differs from the value last written to it.
  *
  * EDGE_COUNT and EDGE_FIRST (in the INT handler's status read), and
  * EDGE_FIFO + k (PEC reads only: as command bytes, 0xa0..0xaf are the
  * specification's), read the events without consuming them, oldest first
- * (0 where there is none); EDGE_SEQ is the number (mod 256) of the oldest,
- * counted from the last write of EDGE_CTRL, which empties the FIFO.
+ * (0 where there is none); EDGE_SEQ is the number (mod 256) of the oldest
+ * (0 after a reset). A write that changes EDGE_CTRL empties the FIFO:
+ * EDGE_SEQ moves on past the newest, EDGE_LOST counts as seen; one that
+ * writes its value again changes nothing (a driver's cache write-back).
  * Writing a number to EDGE_SEQ consumes the events before it (idempotent:
  * a repeated write does nothing; one beyond the newest is refused with
  * ERR_BAD_VALUE). EDGE_LOST counts (mod 256) the edges not stored: one
@@ -211,7 +213,10 @@
  * began is two such looks). Writing the value read acknowledges it:
  * EDGE_COUNT's LOST bit, and INT, stay while it differs from the last
  * value written. Edges of lines seen in one read of a port come in line
- * order.
+ * order. Not counted: a pulse on one line while the interrupt's work for
+ * another line of its port runs (about 13 us), if that other line changes
+ * too before the next read; and any pulse shorter than the main loop's
+ * pass where the lines are polled (the 8 MHz build, debounced lines).
  */
 #define ARDUIPI_REG_EDGE_CTRL		0x9b	/* 1: edges into the FIFO */
 #define ARDUIPI_REG_EDGE_LOST		0x9c	/* mod 256; write: seen */

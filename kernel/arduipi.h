@@ -110,16 +110,20 @@ struct arduipi {
 	struct delayed_work irq_level_work;
 	struct mutex irq_nest_lock;	/* one handler pass at a time */
 	/*
-	 * The edge FIFO (protocol 1.5, with INT): edge_seq, the number of the
-	 * next event to take as the Nano counts them (the INT thread's);
-	 * edges_lost, those the Nano reported lost since probe (sysfs).
-	 * While an event's handlers run (irq_nest_lock), ev_task's reads of
-	 * line ev_line return its level ev_level: the character device asks
-	 * for the level of a both-edges event.
+	 * The edge FIFO (protocol 1.5, with INT). edge_lock guards edge_seq,
+	 * the number of the next event to take as the Nano counts them,
+	 * edge_lost_seen (EDGE_LOST as last read) and edge_gen (one more at
+	 * every start of the FIFO: probe, MCU restart); edges_lost counts
+	 * those the Nano reported lost since probe (sysfs). While an event's
+	 * handlers run (irq_nest_lock), ev_task's reads of line ev_line
+	 * return its level ev_level: the character device asks for the level
+	 * of a both-edges event.
 	 */
 	bool edge_fifo;
+	struct mutex edge_lock;	/* edge_seq, edge_lost_seen, edge_gen */
 	u8 edge_seq;
-	u8 edge_lost_seen;	/* EDGE_LOST as last read */
+	u8 edge_lost_seen;
+	unsigned int edge_gen;
 	unsigned int edges_lost;
 	struct task_struct *ev_task;
 	u8 ev_line;
@@ -155,7 +159,8 @@ static inline unsigned int arduipi_irq_backoff(unsigned int ms)
 int arduipi_gpio_probe(struct arduipi *ap);
 int arduipi_line_output(struct arduipi *ap, unsigned int line, bool value);
 void arduipi_gpio_irq(struct arduipi *ap, u32 pending);
-bool arduipi_gpio_edges(struct arduipi *ap, u8 count, u8 first);
+bool arduipi_gpio_edges(struct arduipi *ap, u8 count, u8 first,
+			unsigned int gen);
 void arduipi_gpio_edges_restarted(struct arduipi *ap);
 extern const struct attribute_group arduipi_gpio_group;
 void arduipi_gpio_levels(struct arduipi *ap, bool on);

@@ -318,8 +318,11 @@ static const struct regmap_range arduipi_volatile_ranges[] = {
 	regmap_reg_range(ARDUIPI_REG_FS_TRIP, ARDUIPI_REG_FS_TRIP),
 	/* probe, and the poll while the Nano refuses it (failsafe.c) */
 	regmap_reg_range(ARDUIPI_REG_BOOT_DIR, ARDUIPI_REG_BOOT_SAVE),
-	/* the edge FIFO: the Nano's, consumed by the INT thread */
-	regmap_reg_range(ARDUIPI_REG_EDGE_LOST, ARDUIPI_REG_EDGE_SEQ),
+	/*
+	 * the edge FIFO: the Nano's, consumed by the INT thread; EDGE_CTRL
+	 * written by gpio.c alone (a change empties the FIFO)
+	 */
+	regmap_reg_range(ARDUIPI_REG_EDGE_CTRL, ARDUIPI_REG_EDGE_SEQ),
 	regmap_reg_range(ARDUIPI_REG_EDGE_FIFO, ARDUIPI_REG_ADC_BANDGAP + 1),
 	/* the watchdog core runs it; a write is a ping */
 	regmap_reg_range(ARDUIPI_REG_WDT, ARDUIPI_REG_WDT),

@@ -112,7 +112,6 @@ static void arduipi_restarted(struct arduipi *ap, u8 boot_count, u8 status)
 		return;
 	}
 	ap->foreign = false;
-	arduipi_gpio_edges_restarted(ap);
 	/*
 	 * A restart with the failsafe armed is a trip (failsafe.c). One that
 	 * tripped since (a write-back that failed, retried later) takes it
@@ -136,6 +135,7 @@ static void arduipi_restarted(struct arduipi *ap, u8 boot_count, u8 status)
 		return;
 	}
 	ap->boot_count = boot_count;
+	arduipi_gpio_edges_restarted(ap);
 	arduipi_wdt_restarted(ap);
 	if (latch) {
 		dev_warn(ap->dev, "MCU restarted (%s, boot %u) with the failsafe armed: configuration restored, the failsafe's outputs stay safe until a program sets them again\n",
@@ -336,6 +336,7 @@ static irqreturn_t arduipi_irq_thread(int irq, void *data)
 	/* IRQ_STATUS[3], ADC_FIFO_COUNT, ADC_FIFO_SEQ[2], EDGE_COUNT, EDGE_FIRST */
 	u8 b[8];
 	u32 pending;
+	unsigned int egen = READ_ONCE(ap->edge_gen);
 	bool handled, edges = false;
 
 	/*
@@ -358,7 +359,7 @@ static irqreturn_t arduipi_irq_thread(int irq, void *data)
 	if (pending)
 		arduipi_gpio_irq(ap, pending);
 	if (ap->edge_fifo && b[6])
-		edges = arduipi_gpio_edges(ap, b[6], b[7]);
+		edges = arduipi_gpio_edges(ap, b[6], b[7], egen);
 	return handled || pending || edges ? IRQ_HANDLED : IRQ_NONE;
 }
 

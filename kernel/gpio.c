@@ -58,7 +58,11 @@
  * no pull-down (the AVR has none). Edge FIFO: about 2000 edges a second
  * at 100 kHz and 8000 at 400 kHz are carried without loss, a burst of
  * 16 at any rate, the rest counted lost; a pulse shorter than 6 us (the
- * bus busy) can be missed and is counted lost, once or twice; edges of
+ * bus busy) can be missed and is counted lost, once or twice, but not a
+ * pulse on one line within 13 us of an edge of another line of its port
+ * that changes again too; a line toggling faster than about 20 kHz takes
+ * the Nano's CPU, and bus transactions stretch (up to 10 ms) until it
+ * stops (request no interrupt on a PWM output or a noisy line); edges of
  * two of the Nano's ports within 13 us may come in port order (B, C, D),
  * and edges of one port seen in one look in line order; the events carry
  * the kernel's time of the drain, not the Nano's; on an 8 MHz Nano the
@@ -70,6 +74,7 @@
  * (bus.c): had it not landed, the edge is reported twice, never lost.
  */
 #include <linux/bitmap.h>
+#include <linux/delay.h>
 #include <linux/i2c.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
@@ -642,67 +647,103 @@ void arduipi_gpio_irq(struct arduipi *ap, u32 pending)
 	arduipi_level_check(ap, pending & levels, 0);
 }
 
+/* With edge_lock: EDGE_LOST moved on; what is new since the last look. */
+static void arduipi_edges_lost(struct arduipi *ap)
+{
+	unsigned int lost;
+	u8 new;
+
+	if (regmap_read(ap->regmap, ARDUIPI_REG_EDGE_LOST, &lost))
+		return;
+	new = lost - ap->edge_lost_seen;
+	ap->edge_lost_seen = lost;
+	if (new) {
+		WRITE_ONCE(ap->edges_lost, ap->edges_lost + new);
+		sysfs_notify(&ap->dev->kobj, NULL, "edges_lost");
+		dev_warn_ratelimited(ap->dev, "%u GPIO edges lost in the Nano (%u since probe): its FIFO was full, or a pulse was shorter than its pin-change interrupt's latency\n",
+				     new, ap->edges_lost);
+	}
+	/* seen (INT, and EDGE_COUNT's LOST, stay while it moves on) */
+	regmap_write(ap->regmap, ARDUIPI_REG_EDGE_LOST, lost);
+}
+
+/*
+ * With edge_lock: the events before seq + n consumed? A write whose
+ * answer was lost may have landed: EDGE_SEQ says. Refused (the Nano's
+ * count is not the driver's), or neither: nothing is delivered, the count
+ * is taken from the Nano and the FIFO read again (INT stays asserted).
+ */
+static bool arduipi_edges_consume(struct arduipi *ap, u8 seq, unsigned int n)
+{
+	unsigned int now;
+	int ret;
+
+	ret = regmap_write(ap->regmap, ARDUIPI_REG_EDGE_SEQ, (u8)(seq + n));
+	if (!ret)
+		return true;
+	if (regmap_read(ap->regmap, ARDUIPI_REG_EDGE_SEQ, &now))
+		return false;
+	if (now == (u8)(seq + n) && ret != -EINVAL)
+		return true;
+	ap->edge_seq = now;
+	return false;
+}
+
 /*
  * From the INT thread (core.c), protocol 1.5: the edge FIFO held count
  * events (EDGE_COUNT), the first of them first (EDGE_FIRST, read with
- * the status). The others are read, all of them consumed (EDGE_SEQ: a
- * number, so a write tried again consumes nothing more), and each runs
- * its line's handlers in order, a read of the line by the character
- * device answered with the event's level. A consume the Nano refuses
- * (its count started again: an MCU restart) is made again from its own
- * count. Edges lost in the Nano are logged and counted (sysfs
- * edges_lost).
+ * the status), as of edge_gen gen. The others are read, all of them
+ * consumed (EDGE_SEQ: a number, so a write tried again consumes nothing
+ * more), and each runs its line's handlers in order, a read of the line
+ * by the character device answered with the event's level; an event of
+ * an edge no longer enabled (a trigger changed since) is dropped. After
+ * an MCU restart (gen moved on) the status is read again first. Edges
+ * lost in the Nano are logged and counted (sysfs edges_lost).
  */
-bool arduipi_gpio_edges(struct arduipi *ap, u8 count, u8 first)
+bool arduipi_gpio_edges(struct arduipi *ap, u8 count, u8 first,
+			unsigned int gen)
 {
 	unsigned int n = count & ~ARDUIPI_EDGE_COUNT_LOST, i;
-	u8 ev[ARDUIPI_EDGE_DEPTH + 1], seq = READ_ONCE(ap->edge_seq);	/* + PEC */
+	u8 ev[ARDUIPI_EDGE_DEPTH + 1];	/* + PEC */
 	unsigned long levels = READ_ONCE(ap->irq_level_low) |
 			       READ_ONCE(ap->irq_level_high);
+	u32 rise = READ_ONCE(ap->irq_hw_rise), fall = READ_ONCE(ap->irq_hw_fall);
 	u32 lines = 0;
-	unsigned int lost;
-	int ret;
+	bool ok;
 
-	/* EDGE_LOST counts on: what is new since the last look, then seen */
-	if (count & ARDUIPI_EDGE_COUNT_LOST &&
-	    !regmap_read(ap->regmap, ARDUIPI_REG_EDGE_LOST, &lost)) {
-		u8 new = lost - READ_ONCE(ap->edge_lost_seen);
-
-		WRITE_ONCE(ap->edge_lost_seen, lost);
-		if (new) {
-			WRITE_ONCE(ap->edges_lost, ap->edges_lost + new);
-			sysfs_notify(&ap->dev->kobj, NULL, "edges_lost");
-			dev_warn_ratelimited(ap->dev, "%u GPIO edges lost in the Nano (%u since probe): its FIFO was full, or a pulse was shorter than its pin-change interrupt's latency\n",
-					     new, ap->edges_lost);
-		}
-		regmap_write(ap->regmap, ARDUIPI_REG_EDGE_LOST, lost);
+	mutex_lock(&ap->edge_lock);
+	if (gen != ap->edge_gen) {
+		mutex_unlock(&ap->edge_lock);
+		return true;	/* a restart since the status read */
 	}
-	if (!n)
-		return count;
+	if (count & ARDUIPI_EDGE_COUNT_LOST)
+		arduipi_edges_lost(ap);
 	if (n > ARDUIPI_EDGE_DEPTH) {
+		mutex_unlock(&ap->edge_lock);
 		dev_err_ratelimited(ap->dev, "edge FIFO count %u: not an ArduiPi firmware's\n", n);
 		return true;
 	}
 	ev[0] = first;
-	if (n > 1 && arduipi_read_block(ap, ARDUIPI_REG_EDGE_FIFO + 1, ev + 1, n - 1))
-		return true;	/* INT stays asserted: read again */
-	ret = regmap_write(ap->regmap, ARDUIPI_REG_EDGE_SEQ, (u8)(seq + n));
-	if (ret == -EINVAL) {
-		unsigned int now;
-
-		if (regmap_read(ap->regmap, ARDUIPI_REG_EDGE_SEQ, &now) ||
-		    regmap_write(ap->regmap, ARDUIPI_REG_EDGE_SEQ, (u8)(now + n)))
-			return true;
-		seq = now;
-	} else if (ret) {
-		return true;
+	ok = n && (n == 1 || !arduipi_read_block(ap, ARDUIPI_REG_EDGE_FIFO + 1,
+						 ev + 1, n - 1)) &&
+	     arduipi_edges_consume(ap, ap->edge_seq, n);
+	if (ok)
+		ap->edge_seq += n;
+	mutex_unlock(&ap->edge_lock);
+	if (!ok) {
+		/* INT stays asserted: read again, after a pause if it failed */
+		if (n) {
+			ap->irq_retry_ms = arduipi_irq_backoff(ap->irq_retry_ms);
+			msleep(ap->irq_retry_ms);
+		}
+		return count;
 	}
-	WRITE_ONCE(ap->edge_seq, seq + n);
 
 	mutex_lock(&ap->irq_nest_lock);
 	WRITE_ONCE(ap->ev_task, current);
 	for (i = 0; i < n; i++) {
 		unsigned int line = ev[i] & ARDUIPI_EDGE_LINE;
+		bool rising = ev[i] & ARDUIPI_EDGE_RISING;
 		int nested;
 
 		if (!(ev[i] & ARDUIPI_EDGE_VALID) || line >= ARDUIPI_NGPIO) {
@@ -710,8 +751,10 @@ bool arduipi_gpio_edges(struct arduipi *ap, u8 count, u8 first)
 					    ev[i]);
 			continue;
 		}
+		if (!((rising ? rise : fall) & BIT(line)))
+			continue;
 		ap->ev_line = line;
-		ap->ev_level = !!(ev[i] & ARDUIPI_EDGE_RISING);
+		ap->ev_level = rising;
 		nested = irq_find_mapping(ap->gc.irq.domain, line);
 		if (nested > 0)
 			handle_nested_irq(nested);
@@ -725,14 +768,38 @@ bool arduipi_gpio_edges(struct arduipi *ap, u8 count, u8 first)
 }
 
 /*
- * An MCU restart, before the write-back of EDGE_CTRL numbers events from
- * 0 again (the FIFO is off till then: nothing to consume). An INT thread
- * that read the old FIFO has its consume refused, and makes it again.
+ * The FIFO on, emptied: EDGE_CTRL 0 then 1 (a change empties it; a probe
+ * finds what an earlier driver left), and the Nano's counts taken as
+ * where the driver's start. At probe, and after an MCU restart (gen on:
+ * an INT thread that read the status before reads it again).
  */
+static int arduipi_edges_start(struct arduipi *ap)
+{
+	unsigned int seq, lost;
+	int ret;
+
+	mutex_lock(&ap->edge_lock);
+	WRITE_ONCE(ap->edge_gen, ap->edge_gen + 1);
+	ret = regmap_write(ap->regmap, ARDUIPI_REG_EDGE_CTRL, 0);
+	if (!ret)
+		ret = regmap_write(ap->regmap, ARDUIPI_REG_EDGE_CTRL, 1);
+	if (!ret)
+		ret = regmap_read(ap->regmap, ARDUIPI_REG_EDGE_SEQ, &seq);
+	if (!ret)
+		ret = regmap_read(ap->regmap, ARDUIPI_REG_EDGE_LOST, &lost);
+	if (!ret) {
+		ap->edge_seq = seq;
+		ap->edge_lost_seen = lost;
+	}
+	mutex_unlock(&ap->edge_lock);
+	return ret;
+}
+
+/* After an MCU restart's write-back: the FIFO on again (not cached). */
 void arduipi_gpio_edges_restarted(struct arduipi *ap)
 {
-	WRITE_ONCE(ap->edge_seq, 0);
-	WRITE_ONCE(ap->edge_lost_seen, 0);
+	if (ap->edge_fifo && arduipi_edges_start(ap))
+		dev_err_ratelimited(ap->dev, "MCU restarted: its edge FIFO could not be turned on again; GPIO events wait for the next restart poll\n");
 }
 
 static ssize_t edges_lost_show(struct device *dev,
@@ -858,12 +925,13 @@ static int arduipi_irq_probe(struct arduipi *ap)
 		ret = arduipi_bank_write(ap, ARDUIPI_REG_GPIO_IRQ_FALL, 0);
 	if (!ret)
 		ret = arduipi_irq_clear(ap, ARDUIPI_LINE_MASK);
-	/* every edge in order (protocol 1.5): the FIFO, emptied by this */
-	if (!ret && ap->proto_minor >= 5)
-		ret = regmap_write(ap->regmap, ARDUIPI_REG_EDGE_CTRL, 1);
+	/* every edge in order (protocol 1.5) */
+	mutex_init(&ap->edge_lock);
+	ap->edge_fifo = ap->proto_minor >= 5;
+	if (!ret && ap->edge_fifo)
+		ret = arduipi_edges_start(ap);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot set up the INT line\n");
-	ap->edge_fifo = ap->proto_minor >= 5;
 
 	mutex_init(&ap->irq_lock);
 	mutex_init(&ap->irq_nest_lock);
