@@ -112,18 +112,23 @@ struct arduipi {
 	/*
 	 * The edge FIFO (protocol 1.5, with INT). edge_lock guards edge_seq,
 	 * the number of the next event to take as the Nano counts them,
-	 * edge_lost_seen (EDGE_LOST as last read) and edge_gen (one more at
-	 * every start of the FIFO: probe, MCU restart); edges_lost counts
+	 * edge_lost_seen (EDGE_LOST as last read), edge_gen (one more at
+	 * every start of the FIFO: probe, MCU restart) and a consume whose
+	 * answer was lost (edge_doubt events, kept till EDGE_SEQ says whether
+	 * it landed); edges_lost counts
 	 * those the Nano reported lost since probe (sysfs). While an event's
 	 * handlers run (irq_nest_lock), ev_task's reads of line ev_line
 	 * return its level ev_level: the character device asks for the level
 	 * of a both-edges event.
 	 */
 	bool edge_fifo;
-	struct mutex edge_lock;	/* edge_seq, edge_lost_seen, edge_gen */
+	struct mutex edge_lock;	/* edge_seq .. edge_doubt_ev */
 	u8 edge_seq;
 	u8 edge_lost_seen;
 	unsigned int edge_gen;
+	unsigned int edge_retry_ms;	/* pause after a failed read */
+	u8 edge_doubt;		/* events a consume of unknown fate took */
+	u8 edge_doubt_ev[ARDUIPI_EDGE_DEPTH];
 	unsigned int edges_lost;
 	struct task_struct *ev_task;
 	u8 ev_line;
@@ -161,7 +166,7 @@ int arduipi_line_output(struct arduipi *ap, unsigned int line, bool value);
 void arduipi_gpio_irq(struct arduipi *ap, u32 pending);
 bool arduipi_gpio_edges(struct arduipi *ap, u8 count, u8 first,
 			unsigned int gen);
-void arduipi_gpio_edges_restarted(struct arduipi *ap);
+int arduipi_gpio_edges_restarted(struct arduipi *ap);
 extern const struct attribute_group arduipi_gpio_group;
 void arduipi_gpio_levels(struct arduipi *ap, bool on);
 void arduipi_gpio_levels_again(struct arduipi *ap);

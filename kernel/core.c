@@ -128,6 +128,8 @@ static void arduipi_restarted(struct arduipi *ap, u8 boot_count, u8 status)
 	if (!ret && latch)
 		ret = arduipi_failsafe_force(ap);
 	if (!ret)
+		ret = arduipi_gpio_edges_restarted(ap);
+	if (!ret)
 		ret = arduipi_restore(ap, ARDUIPI_STATUS_RESTARTED);
 	if (ret) {
 		dev_err_ratelimited(ap->dev, "MCU restarted (%s), restoring its configuration failed: %pe\n",
@@ -135,7 +137,6 @@ static void arduipi_restarted(struct arduipi *ap, u8 boot_count, u8 status)
 		return;
 	}
 	ap->boot_count = boot_count;
-	arduipi_gpio_edges_restarted(ap);
 	arduipi_wdt_restarted(ap);
 	if (latch) {
 		dev_warn(ap->dev, "MCU restarted (%s, boot %u) with the failsafe armed: configuration restored, the failsafe's outputs stay safe until a program sets them again\n",

@@ -648,13 +648,15 @@ void arduipi_gpio_irq(struct arduipi *ap, u32 pending)
 }
 
 /* With edge_lock: EDGE_LOST moved on; what is new since the last look. */
-static void arduipi_edges_lost(struct arduipi *ap)
+static int arduipi_edges_lost(struct arduipi *ap)
 {
 	unsigned int lost;
+	int ret;
 	u8 new;
 
-	if (regmap_read(ap->regmap, ARDUIPI_REG_EDGE_LOST, &lost))
-		return;
+	ret = regmap_read(ap->regmap, ARDUIPI_REG_EDGE_LOST, &lost);
+	if (ret)
+		return ret;
 	new = lost - ap->edge_lost_seen;
 	ap->edge_lost_seen = lost;
 	if (new) {
@@ -664,84 +666,135 @@ static void arduipi_edges_lost(struct arduipi *ap)
 				     new, ap->edges_lost);
 	}
 	/* seen (INT, and EDGE_COUNT's LOST, stay while it moves on) */
-	regmap_write(ap->regmap, ARDUIPI_REG_EDGE_LOST, lost);
+	return regmap_write(ap->regmap, ARDUIPI_REG_EDGE_LOST, lost);
 }
 
 /*
- * With edge_lock: the events before seq + n consumed? A write whose
- * answer was lost may have landed: EDGE_SEQ says. Refused (the Nano's
- * count is not the driver's), or neither: nothing is delivered, the count
- * is taken from the Nano and the FIFO read again (INT stays asserted).
+ * With edge_lock: where the Nano's count is, after a consume whose fate
+ * is unknown or that was refused. One that landed: its events (copied
+ * into ev, if given) and their count returned; events consumed otherwise,
+ * never read, are counted lost. -errno: EDGE_SEQ unread, ask again later.
  */
-static bool arduipi_edges_consume(struct arduipi *ap, u8 seq, unsigned int n)
+static int arduipi_edges_settle(struct arduipi *ap, u8 *ev)
 {
-	unsigned int now;
+	unsigned int now, n = ap->edge_doubt, gap;
 	int ret;
 
-	ret = regmap_write(ap->regmap, ARDUIPI_REG_EDGE_SEQ, (u8)(seq + n));
-	if (!ret)
-		return true;
-	if (regmap_read(ap->regmap, ARDUIPI_REG_EDGE_SEQ, &now))
-		return false;
-	if (now == (u8)(seq + n) && ret != -EINVAL)
-		return true;
+	ret = regmap_read(ap->regmap, ARDUIPI_REG_EDGE_SEQ, &now);
+	if (ret)
+		return ret;
+	ap->edge_doubt = 0;
+	if (n && now == (u8)(ap->edge_seq + n)) {	/* it landed */
+		if (ev)
+			memcpy(ev, ap->edge_doubt_ev, n);
+		ap->edge_seq = now;
+		return n;
+	}
+	/* behind the driver's count: consumed unread (lost), or a restart */
+	gap = (u8)(now - ap->edge_seq);
+	if (gap && gap <= ARDUIPI_EDGE_DEPTH) {
+		WRITE_ONCE(ap->edges_lost, ap->edges_lost + gap);
+		dev_warn_ratelimited(ap->dev, "%u GPIO events consumed in the Nano but never delivered (a bus error)\n",
+				     gap);
+	}
 	ap->edge_seq = now;
-	return false;
+	return 0;
+}
+
+/*
+ * With edge_lock: consume the n events read (EDGE_SEQ: by number, a
+ * write tried again consumes nothing more). 0: done. A refusal (the
+ * Nano's count is not the driver's): -EINVAL, the count taken from the
+ * Nano. Any other failure may have landed: the events are kept, and the
+ * next pass asks EDGE_SEQ whether they were taken.
+ */
+static int arduipi_edges_consume(struct arduipi *ap, const u8 *ev, u8 n)
+{
+	int ret;
+
+	ret = regmap_write(ap->regmap, ARDUIPI_REG_EDGE_SEQ,
+			   (u8)(ap->edge_seq + n));
+	if (!ret) {
+		ap->edge_seq += n;
+		return 0;
+	}
+	if (ret != -EINVAL) {
+		memcpy(ap->edge_doubt_ev, ev, n);
+		ap->edge_doubt = n;
+	}
+	if (arduipi_edges_settle(ap, NULL) > 0)
+		return 0;	/* it landed after all: the caller has them */
+	return ret;
 }
 
 /*
  * From the INT thread (core.c), protocol 1.5: the edge FIFO held count
  * events (EDGE_COUNT), the first of them first (EDGE_FIRST, read with
  * the status), as of edge_gen gen. The others are read, all of them
- * consumed (EDGE_SEQ: a number, so a write tried again consumes nothing
- * more), and each runs its line's handlers in order, a read of the line
- * by the character device answered with the event's level; an event of
- * an edge no longer enabled (a trigger changed since) is dropped. After
- * an MCU restart (gen moved on) the status is read again first. Edges
- * lost in the Nano are logged and counted (sysfs edges_lost).
+ * consumed, and each runs its line's handlers in order, a read of the
+ * line by the character device answered with the event's level; an event
+ * of an edge no longer enabled (a trigger changed since) is dropped.
+ * After an MCU restart (gen moved on) the status is read again first.
+ * Edges lost in the Nano are logged and counted (sysfs edges_lost). A
+ * failure leaves INT asserted: the thread comes again, after a pause
+ * that grows while it fails.
  */
 bool arduipi_gpio_edges(struct arduipi *ap, u8 count, u8 first,
 			unsigned int gen)
 {
-	unsigned int n = count & ~ARDUIPI_EDGE_COUNT_LOST, i;
-	u8 ev[ARDUIPI_EDGE_DEPTH + 1];	/* + PEC */
+	unsigned int n = count & ~ARDUIPI_EDGE_COUNT_LOST, i, k = 0;
+	u8 ev[2 * ARDUIPI_EDGE_DEPTH + 1];	/* a doubt's, these, PEC */
 	unsigned long levels = READ_ONCE(ap->irq_level_low) |
 			       READ_ONCE(ap->irq_level_high);
 	u32 rise = READ_ONCE(ap->irq_hw_rise), fall = READ_ONCE(ap->irq_hw_fall);
 	u32 lines = 0;
-	bool ok;
+	int ret = 0;
 
 	mutex_lock(&ap->edge_lock);
 	if (gen != ap->edge_gen) {
 		mutex_unlock(&ap->edge_lock);
 		return true;	/* a restart since the status read */
 	}
-	if (count & ARDUIPI_EDGE_COUNT_LOST)
-		arduipi_edges_lost(ap);
-	if (n > ARDUIPI_EDGE_DEPTH) {
-		mutex_unlock(&ap->edge_lock);
-		dev_err_ratelimited(ap->dev, "edge FIFO count %u: not an ArduiPi firmware's\n", n);
-		return true;
-	}
-	ev[0] = first;
-	ok = n && (n == 1 || !arduipi_read_block(ap, ARDUIPI_REG_EDGE_FIFO + 1,
-						 ev + 1, n - 1)) &&
-	     arduipi_edges_consume(ap, ap->edge_seq, n);
-	if (ok)
-		ap->edge_seq += n;
-	mutex_unlock(&ap->edge_lock);
-	if (!ok) {
-		/* INT stays asserted: read again, after a pause if it failed */
-		if (n) {
-			ap->irq_retry_ms = arduipi_irq_backoff(ap->irq_retry_ms);
-			msleep(ap->irq_retry_ms);
+	if (ap->edge_doubt) {
+		ret = arduipi_edges_settle(ap, ev);
+		if (ret > 0) {
+			k = ret;	/* delivered first; the FIFO read is */
+			n = 0;		/* of before: INT comes again */
 		}
-		return count;
+		if (ret >= 0)
+			ret = 0;
+		else
+			n = 0;
+	}
+	if (!ret && count & ARDUIPI_EDGE_COUNT_LOST)
+		ret = arduipi_edges_lost(ap);
+	if (n > ARDUIPI_EDGE_DEPTH) {
+		dev_err_ratelimited(ap->dev, "edge FIFO count %u: not an ArduiPi firmware's\n", n);
+		ret = -EPROTO;
+		n = 0;
+	}
+	if (!ret && n) {
+		ev[k] = first;
+		if (n > 1)
+			ret = arduipi_read_block(ap, ARDUIPI_REG_EDGE_FIFO + 1,
+						 ev + k + 1, n - 1);
+		if (!ret)
+			ret = arduipi_edges_consume(ap, ev + k, n);
+		if (!ret)
+			k += n;
+	}
+	mutex_unlock(&ap->edge_lock);
+	if (ret && ret != -EINVAL) {
+		/* INT stays asserted: read again, after a pause */
+		ap->edge_retry_ms = arduipi_irq_backoff(ap->edge_retry_ms);
+		msleep(ap->edge_retry_ms);
+	} else if (!ret) {
+		ap->edge_retry_ms = 0;
 	}
 
 	mutex_lock(&ap->irq_nest_lock);
 	WRITE_ONCE(ap->ev_task, current);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < k; i++) {
 		unsigned int line = ev[i] & ARDUIPI_EDGE_LINE;
 		bool rising = ev[i] & ARDUIPI_EDGE_RISING;
 		int nested;
@@ -770,8 +823,9 @@ bool arduipi_gpio_edges(struct arduipi *ap, u8 count, u8 first,
 /*
  * The FIFO on, emptied: EDGE_CTRL 0 then 1 (a change empties it; a probe
  * finds what an earlier driver left), and the Nano's counts taken as
- * where the driver's start. At probe, and after an MCU restart (gen on:
- * an INT thread that read the status before reads it again).
+ * where the driver's start; then gen on, so that an INT thread that read
+ * the status before reads it again. At probe, and after an MCU restart
+ * before its write-back (a failure: the write-back's, tried again).
  */
 static int arduipi_edges_start(struct arduipi *ap)
 {
@@ -779,7 +833,6 @@ static int arduipi_edges_start(struct arduipi *ap)
 	int ret;
 
 	mutex_lock(&ap->edge_lock);
-	WRITE_ONCE(ap->edge_gen, ap->edge_gen + 1);
 	ret = regmap_write(ap->regmap, ARDUIPI_REG_EDGE_CTRL, 0);
 	if (!ret)
 		ret = regmap_write(ap->regmap, ARDUIPI_REG_EDGE_CTRL, 1);
@@ -790,16 +843,16 @@ static int arduipi_edges_start(struct arduipi *ap)
 	if (!ret) {
 		ap->edge_seq = seq;
 		ap->edge_lost_seen = lost;
+		ap->edge_doubt = 0;
 	}
+	WRITE_ONCE(ap->edge_gen, ap->edge_gen + 1);
 	mutex_unlock(&ap->edge_lock);
 	return ret;
 }
 
-/* After an MCU restart's write-back: the FIFO on again (not cached). */
-void arduipi_gpio_edges_restarted(struct arduipi *ap)
+int arduipi_gpio_edges_restarted(struct arduipi *ap)
 {
-	if (ap->edge_fifo && arduipi_edges_start(ap))
-		dev_err_ratelimited(ap->dev, "MCU restarted: its edge FIFO could not be turned on again; GPIO events wait for the next restart poll\n");
+	return ap->edge_fifo ? arduipi_edges_start(ap) : 0;
 }
 
 static ssize_t edges_lost_show(struct device *dev,

@@ -62,7 +62,7 @@ t_pwm "14.1 ... D9 runs 1 kHz at 50 %" D9 1000000 500000
 
 # ---- friendlier commands --------------------------------------------------------
 arduipi info >/tmp/info
-t_eq "15 info: the running firmware" "firmware: ArduiPi, protocol 1.4" "$(sed -n 1p /tmp/info)"
+t_eq "15 info: the running firmware" "firmware: ArduiPi, protocol 1.5" "$(sed -n 1p /tmp/info)"
 # (the driver, loaded at boot, made D12 the INT line)
 t_run "16 info: clock, address, INT line" sh -c \
 	"grep -qx 'clock: 16 MHz' /tmp/info && grep -qx 'address: 0x2a' /tmp/info && grep -qx 'INT line: D12' /tmp/info"

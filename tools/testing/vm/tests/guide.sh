@@ -23,7 +23,7 @@ doc() {
 
 # ---- the raw path -----------------------------------------------------------
 doc "1 arduipi info" "arduipi info"
-t_eq "2 ... names the running firmware" "firmware: ArduiPi, protocol 1.4" "$(sed -n 1p /tmp/doc.out)"
+t_eq "2 ... names the running firmware" "firmware: ArduiPi, protocol 1.5" "$(sed -n 1p /tmp/doc.out)"
 doc "3 i2cdetect -y 1" "i2cdetect -y 1"
 t_run "4 ... 2a is in the table" grep -q ' 2a ' /tmp/doc.out
 doc "5 i2cget -y 1 0x2a 0xe0" "i2cget -y 1 0x2a 0xe0"
@@ -61,7 +61,7 @@ t_pwm "26 ... D6 full speed" D6 1 steady
 modprobe arduipi
 wait_gpiochip 2a
 doc "27 dmesg | grep arduipi" "dmesg | grep arduipi"
-t_run "28 ... the probe line" grep -q "arduipi 1-002a: ArduiPi firmware, protocol 1.4, 16 MHz, last reset: power-on" /tmp/doc.out
+t_run "28 ... the probe line" grep -q "arduipi 1-002a: ArduiPi firmware, protocol 1.5, 16 MHz, last reset: power-on" /tmp/doc.out
 doc "29 gpiodetect" "gpiodetect"
 t_run "30 ... the Nano is gpiochip2 [1-002a] (20 lines)" grep -qx "gpiochip2 \[1-002a\] (20 lines)" /tmp/doc.out
 # README's libgpiod v1 commands, where the kernel serves uAPI v1 (lib.sh)

@@ -15,9 +15,8 @@ cp /twin/car.sh /twin/car.py /twin/examples/car/
 cd /twin
 car=/twin/car.sh
 # The host-loss timeout, from the overlay's failsafe_ms in the device tree:
-# 250 ms on 6.18 arm64, run alone; 500 elsewhere, where a guest that is
-# slower or shares the CPU was paused for more than the 190 ms between the
-# driver's words at 250 (twin-tests.sh).
+# 250 ms on 6.18 arm64, 500 elsewhere (slower emulation: twin-tests.sh);
+# the boot runs alone.
 TIMEOUT=$(($(hexdump -v -e '4/1 "%02x"' \
 	"/proc/device-tree$(cat /proc/device-tree/aliases/i2c1)/arduipi@2a/arduipi,failsafe-timeout-ms" |
 	sed 's/^/0x/')))
