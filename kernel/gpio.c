@@ -57,7 +57,8 @@
  * does not wake it (only an edge does);
  * no pull-down (the AVR has none). Edge FIFO: about 2000 edges a second
  * at 100 kHz and 8000 at 400 kHz are carried without loss, a burst of
- * 16 at any rate, the rest counted lost; a pulse shorter than 6 us (the
+ * 16 at any rate, the rest counted lost (mod 256 between two of the
+ * driver's reads of the count); a pulse shorter than 6 us (the
  * bus busy) can be missed and is counted lost, once or twice, but not a
  * pulse on one line within 13 us of an edge of another line of its port
  * that changes again too; a line toggling faster than about 20 kHz takes

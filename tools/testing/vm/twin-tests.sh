@@ -152,7 +152,11 @@ want gpiozero && boot --master "$m" --driver -p failsafe_ms=1000 --dtso "$car/ar
 # stream.sh leaves a capture running and reads ADC_STREAM after the
 # power-off: the driver's shutdown hook must have stopped the stream.
 if want stream; then
+	# alone: its clock test (9.2) fails in a guest starved by the other
+	# line's boots (-912 ppm beside gpio.sh's edge trains)
+	excl=-x
 	boot_at_exit --driver --baudrate 400000 "$here/tests/stream.sh"
+	excl=-s
 	host_test "shutdown: no capture outlives the Pi (ADC_STREAM '$atexit', want 00)" \
 		test "$atexit" = 00
 fi
