@@ -381,7 +381,9 @@ for r in $rates; do
 	# driver's looks, a guest held back, are short by 256 each time)
 	t_eq "$r edges/s: delivered + counted lost = every edge (mod 256)" 0 \
 		$(((r - $1 - $2) % 256))
-	[ $r -le 100 ] && t_eq "... none lost, in order" "$r 0 in-order" "$*"
+	# (10 a second leaves a full FIFO 1.6 s: none lost however loaded the
+	# host; at 100, make check's load held the guest back past 160 ms)
+	[ $r -le 10 ] && t_eq "... none lost, in order" "$r 0 in-order" "$*"
 done
 simctl drive D2 z >/dev/null
 
