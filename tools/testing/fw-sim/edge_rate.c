@@ -16,32 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../../nanosim/simclient.h"
+#include "sim_host.h"
 #include "../../../kernel/arduipi-regs.h"
 #include "../../../firmware/crc.h"
 
 #define RUN_MS		200
 #define A		ARDUIPI_DEFAULT_ADDR
 
-static struct simclient *S;
-static char R[4096];
 
-static void cmd(const char *fmt, const char *arg)
-{
-	if (sim_cmd(S, R, sizeof(R), fmt, arg) != 0) {
-		fprintf(stderr, "edge_rate: %s: %s\n", fmt, R);
-		exit(2);
-	}
-}
-
-static unsigned long long sim_num(const char *req, const char *name)
-{
-	char *p;
-
-	cmd(req, NULL);
-	p = name ? strstr(R, name) : R + 2;
-	return p ? strtoull(p + (name ? strlen(name) + 1 : 0), NULL, 10) : 0;
-}
 
 /* PEC read of n bytes at reg into d; 0 if it came whole. */
 static int pec_read(uint8_t reg, int n, uint8_t *d)
@@ -200,6 +182,7 @@ int main(int argc, char **argv)
 	unsigned int c, i, t = 0;
 	int fails = 0;
 
+	prog = "edge_rate";
 	if (argc != 3) {
 		fprintf(stderr, "usage: edge_rate NANOSIM FIRMWARE.elf\n");
 		return 2;

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../../nanosim/simclient.h"
+#include "sim_host.h"
 #include "../../../kernel/arduipi-regs.h"
 #include "../../../firmware/crc.h"
 #include "fifo_check.h"
@@ -22,24 +22,10 @@
 #define F_CONV		(1e9 / ARDUIPI_ADC_CONV_NS)	/* 9615.38 Hz */
 #define INT_LINE	12	/* D12, the firmware's default INT */
 
-static struct simclient *S;
-static char R[4096];
-
-static void cmd(const char *fmt, const char *arg)
-{
-	if (sim_cmd(S, R, sizeof(R), fmt, arg) != 0) {
-		fprintf(stderr, "stream_rate: %s: %s\n", fmt, R);
-		exit(2);
-	}
-}
 
 static unsigned long long sim_stat(const char *name)
 {
-	char *p;
-
-	cmd("stats", NULL);
-	p = strstr(R, name);
-	return p ? strtoull(p + strlen(name) + 1, NULL, 10) : 0;
+	return sim_num("stats", name);
 }
 
 /* PEC read of n bytes at reg into d; 0 on success. Of ADC_FIFO: with its
@@ -139,6 +125,7 @@ int main(int argc, char **argv)
 	int fails = 0;
 	unsigned long long stretch100 = 0;
 
+	prog = "stream_rate";
 	if (argc != 3) {
 		fprintf(stderr, "usage: stream_rate NANOSIM FIRMWARE.elf\n");
 		return 2;
