@@ -167,6 +167,7 @@ void arduipi_gpio_irq(struct arduipi *ap, u32 pending);
 bool arduipi_gpio_edges(struct arduipi *ap, u8 count, u8 first,
 			unsigned int gen);
 int arduipi_gpio_edges_restarted(struct arduipi *ap);
+void arduipi_gpio_edges_stop(struct arduipi *ap);
 extern const struct attribute_group arduipi_gpio_group;
 void arduipi_gpio_levels(struct arduipi *ap, bool on);
 void arduipi_gpio_levels_again(struct arduipi *ap);

@@ -496,7 +496,7 @@ static DEFINE_SIMPLE_DEV_PM_OPS(arduipi_pm, arduipi_suspend, arduipi_resume);
 
 /*
  * The Pi goes down: the failsafe state now, not after the timeout; and no
- * capture outlives it, so the next boot finds INT quiet.
+ * capture and no edge FIFO outlive it, so the next boot finds INT quiet.
  */
 static void arduipi_shutdown(struct i2c_client *client)
 {
@@ -512,6 +512,7 @@ static void arduipi_shutdown(struct i2c_client *client)
 	arduipi_adc_stop(ap);
 	if (ap->fs_timeout_ms && arduipi_failsafe_trip(ap))
 		dev_err(ap->dev, "cannot put the failsafe state in force at shutdown\n");
+	arduipi_gpio_edges_stop(ap);
 }
 
 /* The Nano's clock: what its timers' periods are multiples of. */

@@ -856,6 +856,24 @@ int arduipi_gpio_edges_restarted(struct arduipi *ap)
 	return ap->edge_fifo ? arduipi_edges_start(ap) : 0;
 }
 
+/*
+ * Unbind and shutdown: the FIFO off (EDGE_CTRL 0), the Nano's edges back
+ * in IRQ_STATUS as at its power-on, for whatever binds next: a driver
+ * from before protocol 1.5 never empties the FIFO, and its INT would stay
+ * asserted. (The INT interrupt is gone or disabled by then.)
+ */
+void arduipi_gpio_edges_stop(struct arduipi *ap)
+{
+	if (ap->edge_fifo &&
+	    regmap_write(ap->regmap, ARDUIPI_REG_EDGE_CTRL, 0))
+		dev_warn(ap->dev, "cannot turn the edge FIFO off: a driver before protocol 1.5 bound next would find INT stuck low\n");
+}
+
+static void arduipi_gpio_edges_off(void *data)
+{
+	arduipi_gpio_edges_stop(data);
+}
+
 static ssize_t edges_lost_show(struct device *dev,
 			       struct device_attribute *attr, char *buf)
 {
@@ -986,6 +1004,10 @@ static int arduipi_irq_probe(struct arduipi *ap)
 		ret = arduipi_edges_start(ap);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot set up the INT line\n");
+	/* after the chip and the INT interrupt have gone */
+	ret = devm_add_action_or_reset(dev, arduipi_gpio_edges_off, ap);
+	if (ret)
+		return ret;
 
 	mutex_init(&ap->irq_lock);
 	mutex_init(&ap->irq_nest_lock);

@@ -302,11 +302,14 @@ usleep 500000
 t_fails_with "rmmod while gpioset holds D13: refused" "can't unload" rmmod arduipi
 echo 1-002a >$drv/unbind
 t_eq "unbind while D13 is held: the chip goes away" "" "$(nano_gpiochip 2a)"
+t_eq "... the edge FIFO left off (EDGE_CTRL 0), for a driver before protocol 1.5" \
+	0x00 "$(i2cget -f -y 1 0x2a 0x9b)"
 kill $held; wait $held 2>/dev/null
 echo 1-002a >$drv/bind
 wait_gpiochip 2a
 chip=$(nano_gpiochip 2a)
 t_eq "bound again: D13 still high" 1 "$($v2/gpioget -a -c "$chip" --numeric D13)"
+t_eq "... the edge FIFO on again" 0x01 "$(i2cget -f -y 1 0x2a 0x9b)"
 
 # ---- the INT line is a line an earlier user left as an output ---------------------
 # The firmware clears the INT line's GPIO bits when it becomes INT: the
