@@ -40,14 +40,25 @@ if [ -f "$root/.done" ]; then
 fi
 "$here/../deps.sh" mmdebstrap >&2
 echo "buildroot.sh: making a $suite build root for gcc-$gcc (mmdebstrap)" >&2
-rm -rf "$root" "$root.tmp"
 # A mirror that is a dated snapshot serves Release files past their
-# Valid-Until: accept them (as aptconf.sh's configurations do).
-mmdebstrap --quiet --variant=apt --architectures=amd64,armhf \
-	--aptopt='Acquire::Check-Valid-Until "false"' \
-	--include="make,gcc,libc6-dev,libelf-dev,bc,kmod,xz-utils,dwarves,perl,python3,qemu-user,libc6:armhf,gcc-$gcc-aarch64-linux-gnu,gcc-$gcc-arm-linux-gnueabihf" \
-	"$suite" "$root.tmp" "$(apt_mirror)" >&2 ||
-	{ echo "buildroot.sh: mmdebstrap $suite failed" >&2; exit 1; }
+# Valid-Until: accept them (as aptconf.sh's configurations do). Three
+# tries: a fresh machine's first make check once saw mmdebstrap's
+# download fail three times in a row and work at the fourth boot's try,
+# minutes later (its log, kept in the cache, says why next time).
+log=$cache/buildroot-$suite-gcc$gcc.log
+try=1
+while :; do
+	rm -rf "$root" "$root.tmp"
+	mmdebstrap --verbose --variant=apt --architectures=amd64,armhf \
+		--aptopt='Acquire::Check-Valid-Until "false"' \
+		--include="make,gcc,libc6-dev,libelf-dev,bc,kmod,xz-utils,dwarves,perl,python3,qemu-user,libc6:armhf,gcc-$gcc-aarch64-linux-gnu,gcc-$gcc-arm-linux-gnueabihf" \
+		"$suite" "$root.tmp" "$(apt_mirror)" >"$log" 2>&1 && break
+	echo "buildroot.sh: mmdebstrap $suite failed (try $try of 3); the end of $log:" >&2
+	grep -v '^I: ' "$log" | tail -n 15 >&2
+	[ "$try" -lt 3 ] || exit 1
+	sleep $((try * 20))
+	try=$((try + 1))
+done
 
 # sparse 0.6.5 from sid, unpacked: its package depends on sid's gcc-16,
 # the program only on the C library.

@@ -62,6 +62,28 @@ esac
 [ "$line/$arch" != 6.1/armhf ] || die "the 6.1 line is arm64 only"
 
 "$deps" gcc-aarch64-linux-gnu dwarves kmod xz-utils bc bison flex libelf-dev curl util-linux
+case $line/$arch in
+6.1/arm64|6.12/arm64) lists=/var/lib/apt/lists updated= ;;
+*) lists=$cache/apt-kernels/lists updated=$cache/apt-kernels/updated ;;
+esac
+resolved=$cache/resolved-$line-$arch
+# cached: prints the env file of the kernel resolved before, if it is
+# fetched (env files and answers are written whole, by rename), apt's
+# lists are not newer than the answer (-cnewer: apt gives a list the
+# server's date), and the private lists are not due (once a day, below)
+cached() {
+	[ -s "$resolved" ] || return 1
+	[ -z "$updated" ] || [ -n "$(find "$updated" -mtime -1 2>/dev/null)" ] || return 1
+	[ -z "$(find "$lists" -maxdepth 1 -type f -cnewer "$resolved" 2>/dev/null | head -n1)" ] || return 1
+	read -r _pkg _ver <"$resolved"
+	_krel=${_pkg#linux-image-}
+	_env=$cache/kernel-${_krel%-unsigned}/kernel.env
+	[ -f "$_env" ] && echo "$_env"
+}
+# Every boot of the twin asks; a kernel already here is answered without
+# the lock, which a suite fetching other kernels holds for minutes (a
+# fresh machine's make check: kernel-checks fetches seven).
+cached && exit 0
 # one at a time: test suites run in parallel share the cache and apt's lists
 mkdir -p "$cache"
 exec 9>"$cache/.lock-kernels"
@@ -126,9 +148,7 @@ resolve_line() {
 }
 
 case $line/$arch in
-6.1/arm64|6.12/arm64)
-	lists=/var/lib/apt/lists
-	;;
+6.1/arm64|6.12/arm64) ;;
 *)
 	apt_dir=$cache/apt-kernels
 	apt_private "$apt_dir" arm64,armhf,amd64 trixie trixie-backports sid
@@ -138,14 +158,12 @@ case $line/$arch in
 		apt-get -q update >/dev/null || die "apt-get update failed (private configuration $APT_CONFIG)"
 		touch "$apt_dir/updated"
 	fi
-	lists=$apt_dir/lists
 	;;
 esac
 # The answer is kept until apt's lists change (a list written since:
 # -cnewer, apt gives a list the server's date): apt-cache takes seconds a
 # call on these lists, and every boot of the twin asks. Not an answer
 # that fell back to an older kernel: the archive may have been busy.
-resolved=$cache/resolved-$line-$arch
 fallback=
 if [ -s "$resolved" ] && [ -z "$(find "$lists" -maxdepth 1 -type f -cnewer "$resolved" | head -n1)" ]; then
 	read -r image_pkg version <"$resolved"

@@ -149,16 +149,23 @@ fi
 want gpiozero && boot --master "$m" --driver -p failsafe_ms=1000 --dtso "$car/arduipi-car.dts" \
 	--python --file "$here/tests/gpiozero_test.py" --file "$car/robot.py" \
 	--file "$here/../../../examples/classroom.py" "$here/tests/gpiozero.sh"
-# stream.sh leaves a capture running and reads ADC_STREAM after the
-# power-off: the driver's shutdown hook must have stopped the stream.
+# stream.sh leaves a capture running and reads ADC_STREAM and EDGE_CTRL
+# after the power-off: the driver's shutdown hook must have stopped the
+# stream and the edge FIFO (a driver before protocol 1.5 booted next would
+# find INT stuck).
 if want stream; then
-	# alone: its clock test (9.2) fails in a guest starved by the other
-	# line's boots (-912 ppm beside gpio.sh's edge trains)
-	excl=-x
-	boot_at_exit --driver --baudrate 400000 "$here/tests/stream.sh"
-	excl=-s
-	host_test "shutdown: no capture outlives the Pi (ADC_STREAM '$atexit', want 00)" \
-		test "$atexit" = 00
+	# Its clock test (9.2) fails in a guest starved by the other line's
+	# boots (-912 ppm beside gpio.sh's edge trains): on 6.18 arm64 the boot
+	# runs alone with it, elsewhere beside the other line without it.
+	if [ "$kline $arch" = "6.18 arm64" ]; then
+		excl=-x
+		boot_at_exit --driver --baudrate 400000 "$here/tests/stream.sh"
+		excl=-s
+	else
+		boot_at_exit --driver --baudrate 400000 "$here/tests/stream.sh" noclock
+	fi
+	host_test "shutdown: no capture and no edge FIFO outlive the Pi (ADC_STREAM EDGE_CTRL '$atexit', want 00 00)" \
+		test "$atexit" = "00 00"
 fi
 # The ADC's own rate without loss, with the Nano slowed down 48 times by
 # the script (Documentation/adc.rst).
