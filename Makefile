@@ -110,8 +110,8 @@ twin: sim
 
 # Up to two suites at once (-j 2) on the two cores, the longest first so
 # that both cores finish together; but the kernel builds beside twin-6.18's
-# first boots, not beside another line's stream boot, whose clock test
-# (stream.sh 9.2) a guest short of the CPU makes skip. Which of the twin's
+# first boots, not beside the other lines' (kernel-checks fetches what
+# they need first on a fresh machine). Which of the twin's
 # boots run on which kernel line, and why: Documentation/twin.rst.
 check: tests
 	@tools/testing/run-suites.sh -j 2 \

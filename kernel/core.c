@@ -495,8 +495,10 @@ static int arduipi_resume(struct device *dev)
 static DEFINE_SIMPLE_DEV_PM_OPS(arduipi_pm, arduipi_suspend, arduipi_resume);
 
 /*
- * The Pi goes down: the failsafe state now, not after the timeout; and no
- * capture and no edge FIFO outlive it, so the next boot finds INT quiet.
+ * The Pi goes down: the failsafe state now, not after the timeout; no
+ * capture outlives it, so the next boot finds INT quiet; and the edge
+ * FIFO is off, so that whatever driver binds next takes the edges since
+ * (from IRQ_STATUS, which every driver's probe clears first).
  */
 static void arduipi_shutdown(struct i2c_client *client)
 {

@@ -860,11 +860,13 @@ int arduipi_gpio_edges_restarted(struct arduipi *ap)
  * Unbind and shutdown: the FIFO off (EDGE_CTRL 0), the Nano's edges back
  * in IRQ_STATUS as at its power-on, for whatever binds next: a driver
  * from before protocol 1.5 never empties the FIFO, and its INT would stay
- * asserted. (The INT interrupt is gone or disabled by then.)
+ * asserted. (The INT interrupt is gone or disabled by then.) Not to a
+ * firmware that came back as another (foreign): the driver writes it
+ * nothing.
  */
 void arduipi_gpio_edges_stop(struct arduipi *ap)
 {
-	if (ap->edge_fifo &&
+	if (ap->edge_fifo && !ap->foreign &&
 	    regmap_write(ap->regmap, ARDUIPI_REG_EDGE_CTRL, 0))
 		dev_warn(ap->dev, "cannot turn the edge FIFO off: a driver before protocol 1.5 bound next would find INT stuck low\n");
 }
@@ -997,17 +999,19 @@ static int arduipi_irq_probe(struct arduipi *ap)
 		ret = arduipi_bank_write(ap, ARDUIPI_REG_GPIO_IRQ_FALL, 0);
 	if (!ret)
 		ret = arduipi_irq_clear(ap, ARDUIPI_LINE_MASK);
-	/* every edge in order (protocol 1.5) */
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot set up the INT line\n");
+	/*
+	 * Every edge in order (protocol 1.5). Turned off after the chip and
+	 * the INT interrupt have gone, or by a start that fails half-way.
+	 */
 	mutex_init(&ap->edge_lock);
 	ap->edge_fifo = ap->proto_minor >= 5;
+	ret = devm_add_action_or_reset(dev, arduipi_gpio_edges_off, ap);
 	if (!ret && ap->edge_fifo)
 		ret = arduipi_edges_start(ap);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot set up the INT line\n");
-	/* after the chip and the INT interrupt have gone */
-	ret = devm_add_action_or_reset(dev, arduipi_gpio_edges_off, ap);
-	if (ret)
-		return ret;
 
 	mutex_init(&ap->irq_lock);
 	mutex_init(&ap->irq_nest_lock);

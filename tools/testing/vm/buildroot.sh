@@ -41,24 +41,28 @@ fi
 "$here/../deps.sh" mmdebstrap >&2
 echo "buildroot.sh: making a $suite build root for gcc-$gcc (mmdebstrap)" >&2
 # A mirror that is a dated snapshot serves Release files past their
-# Valid-Until: accept them (as aptconf.sh's configurations do). Three
-# tries: a fresh machine's first make check once saw mmdebstrap's
-# download fail three times in a row and work at the fourth boot's try,
-# minutes later (its log, kept in the cache, says why next time).
+# Valid-Until: accept them (as aptconf.sh's configurations do).
+# mmdebstrap hands apt a pipe by its number (APT::Keep-Fds, a hook
+# "cat >&N" that /bin/sh runs), the lowest free descriptor, and dash
+# cannot write to one past 9: called from a boot of the twin (flock's,
+# run-guest's, kernels.sh's and this script's locks open) it got 11 and
+# failed with "Syntax error: Bad fd number". So it runs with only 0-2
+# open (the lock stays held: this shell keeps its descriptor), its log
+# in the cache.
 log=$cache/buildroot-$suite-gcc$gcc.log
-try=1
-while :; do
-	rm -rf "$root" "$root.tmp"
-	mmdebstrap --verbose --variant=apt --architectures=amd64,armhf \
-		--aptopt='Acquire::Check-Valid-Until "false"' \
-		--include="make,gcc,libc6-dev,libelf-dev,bc,kmod,xz-utils,dwarves,perl,python3,qemu-user,libc6:armhf,gcc-$gcc-aarch64-linux-gnu,gcc-$gcc-arm-linux-gnueabihf" \
-		"$suite" "$root.tmp" "$(apt_mirror)" >"$log" 2>&1 && break
-	echo "buildroot.sh: mmdebstrap $suite failed (try $try of 3); the end of $log:" >&2
+rm -rf "$root" "$root.tmp"
+if ! bash -c 'for f in /proc/$$/fd/*; do
+		f=${f##*/}
+		[ "$f" -gt 2 ] && eval "exec $f>&-" 2>/dev/null
+	done
+	exec "$@"' mmdebstrap mmdebstrap --verbose --variant=apt --architectures=amd64,armhf \
+	--aptopt='Acquire::Check-Valid-Until "false"' \
+	--include="make,gcc,libc6-dev,libelf-dev,bc,kmod,xz-utils,dwarves,perl,python3,qemu-user,libc6:armhf,gcc-$gcc-aarch64-linux-gnu,gcc-$gcc-arm-linux-gnueabihf" \
+	"$suite" "$root.tmp" "$(apt_mirror)" >"$log" 2>&1; then
+	echo "buildroot.sh: mmdebstrap $suite failed; the end of $log:" >&2
 	grep -v '^I: ' "$log" | tail -n 15 >&2
-	[ "$try" -lt 3 ] || exit 1
-	sleep $((try * 20))
-	try=$((try + 1))
-done
+	exit 1
+fi
 
 # sparse 0.6.5 from sid, unpacked: its package depends on sid's gcc-16,
 # the program only on the C library.
