@@ -757,15 +757,17 @@ bool arduipi_gpio_edges(struct arduipi *ap, u8 count, u8 first,
 		return true;	/* a restart since the status read */
 	}
 	if (ap->edge_doubt) {
+		/*
+		 * Landed: delivered first (the FIFO read is of before, INT
+		 * comes again). EDGE_SEQ unread: nothing read now.
+		 */
 		ret = arduipi_edges_settle(ap, ev);
-		if (ret > 0) {
-			k = ret;	/* delivered first; the FIFO read is */
-			n = 0;		/* of before: INT comes again */
-		}
-		if (ret >= 0)
-			ret = 0;
-		else
+		if (ret)
 			n = 0;
+		if (ret > 0) {
+			k = ret;
+			ret = 0;
+		}
 	}
 	if (!ret && count & ARDUIPI_EDGE_COUNT_LOST)
 		ret = arduipi_edges_lost(ap);

@@ -67,14 +67,18 @@ case $line/$arch in
 *) lists=$cache/apt-kernels/lists updated=$cache/apt-kernels/updated ;;
 esac
 resolved=$cache/resolved-$line-$arch
+# fresh: the answer kept holds, apt's lists not newer than it (-cnewer:
+# apt gives a list the server's date)
+fresh() {
+	[ -s "$resolved" ] &&
+		[ -z "$(find "$lists" -maxdepth 1 -type f -cnewer "$resolved" 2>/dev/null | head -n1)" ]
+}
 # cached: prints the env file of the kernel resolved before, if it is
-# fetched (env files and answers are written whole, by rename), apt's
-# lists are not newer than the answer (-cnewer: apt gives a list the
-# server's date), and the private lists are not due (once a day, below)
+# fetched (env files and answers are written whole, by rename), the
+# answer is fresh and the private lists are not due (once a day, below)
 cached() {
-	[ -s "$resolved" ] || return 1
+	fresh || return 1
 	[ -z "$updated" ] || [ -n "$(find "$updated" -mtime -1 2>/dev/null)" ] || return 1
-	[ -z "$(find "$lists" -maxdepth 1 -type f -cnewer "$resolved" 2>/dev/null | head -n1)" ] || return 1
 	read -r _pkg _ver <"$resolved"
 	_krel=${_pkg#linux-image-}
 	_env=$cache/kernel-${_krel%-unsigned}/kernel.env
@@ -165,7 +169,7 @@ esac
 # call on these lists, and every boot of the twin asks. Not an answer
 # that fell back to an older kernel: the archive may have been busy.
 fallback=
-if [ -s "$resolved" ] && [ -z "$(find "$lists" -maxdepth 1 -type f -cnewer "$resolved" | head -n1)" ]; then
+if fresh; then
 	read -r image_pkg version <"$resolved"
 else
 	resolve_line

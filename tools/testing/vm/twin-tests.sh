@@ -157,13 +157,10 @@ if want stream; then
 	# Its clock test (9.2) fails in a guest starved by the other line's
 	# boots (-912 ppm beside gpio.sh's edge trains): on 6.18 arm64 the boot
 	# runs alone with it, elsewhere beside the other line without it.
-	if [ "$kline $arch" = "6.18 arm64" ]; then
-		excl=-x
-		boot_at_exit --driver --baudrate 400000 "$here/tests/stream.sh"
-		excl=-s
-	else
-		boot_at_exit --driver --baudrate 400000 "$here/tests/stream.sh" noclock
-	fi
+	mode=noclock
+	[ "$kline $arch" = "6.18 arm64" ] && excl=-x mode=
+	boot_at_exit --driver --baudrate 400000 "$here/tests/stream.sh" ${mode:+"$mode"}
+	excl=-s
 	host_test "shutdown: no capture and no edge FIFO outlive the Pi (ADC_STREAM EDGE_CTRL '$atexit', want 00 00)" \
 		test "$atexit" = "00 00"
 fi

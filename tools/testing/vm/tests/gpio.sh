@@ -156,31 +156,29 @@ simctl drive D2 z >/dev/null
 # An edge's consume (EDGE_SEQ, a9 9d) whose answer comes back corrupted
 # is tried again: it names the next event's number, so a second try
 # after a first that landed consumes nothing more. One event, not two.
-simctl drive D2 0 >/dev/null
-$v2/gpiomon -F '%E %o' -e rising -c "$chip" D2 >/tmp/ev6 2>&1 &
-mon=$!
-monitored "$chip" 2
-simctl stats reset >/dev/null
-simctl bus flip 1 a99d >/dev/null
-simctl drive D2 1
-usleep 500000
-kill $mon; wait $mon
+# consume_flipped N: D2's rising edge, its consume's answer corrupted N
+# times (the simulator's counts reset first); the events gpiomon saw
+consume_flipped() {
+	simctl drive D2 0 >/dev/null
+	$v2/gpiomon -F '%E %o' -e rising -c "$chip" D2 >/tmp/ev6 2>&1 &
+	_mon=$!
+	monitored "$chip" 2
+	simctl stats reset >/dev/null
+	simctl bus flip "$1" a99d >/dev/null
+	simctl drive D2 1 >/dev/null
+	usleep 500000
+	kill $_mon
+	wait $_mon
+	tr '\n' ' ' </tmp/ev6 | sed 's/ $//'
+}
 t_eq "an edge whose consume's answer is corrupted: one event" "rising 2" \
-	"$(tr '\n' ' ' </tmp/ev6 | sed 's/ $//')"
+	"$(consume_flipped 1)"
 t_eq "... a status read, the consume twice, and gpiomon's release (IRQ_RISE): 4" 4 \
 	"$(nano_xfers)"
 # Its three tries all answered corrupted: the driver asks EDGE_SEQ whether
 # it landed (it did: the first try), and delivers the event once.
-simctl drive D2 0 >/dev/null
-$v2/gpiomon -F '%E %o' -e rising -c "$chip" D2 >/tmp/ev6 2>&1 &
-mon=$!
-monitored "$chip" 2
-simctl bus flip 3 a99d >/dev/null
-simctl drive D2 1
-usleep 500000
-kill $mon; wait $mon
 t_eq "an edge whose consume failed three times but landed: one event" "rising 2" \
-	"$(tr '\n' ' ' </tmp/ev6 | sed 's/ $//')"
+	"$(consume_flipped 3)"
 simctl drive D2 z >/dev/null
 
 # A write that times out (the bus link silent for 3 s, the adapter gives
