@@ -4,8 +4,6 @@
 
 #include <stdint.h>
 
-#include "flash.h"
-
 uint8_t crc8_byte(uint8_t crc, uint8_t byte);
 uint8_t crc8_buf(const uint8_t *b, int n, uint8_t crc);
 #define CRC16_INIT	0xffff

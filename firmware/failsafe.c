@@ -50,25 +50,31 @@ static void failsafe_trip(void)
 	for (b = 0; b < 3; b++) {
 		uint8_t m = REG(ARDUIPI_REG_FS_MASK + b);
 		uint8_t lvl = REG(ARDUIPI_REG_FS_LEVEL + b) & m;
+		uint8_t keep = ~m;
 		uint8_t *dir = &REG(ARDUIPI_REG_GPIO_DIR + b);
 		uint8_t *out = &REG(ARDUIPI_REG_GPIO_OUT + b);
 
 		/* each read-modify-write on its own, a few cycles each, with
 		 * an instruction in between for a waiting interrupt (no frame
-		 * can change these in between: it sees the trip) */
+		 * can change these in between: it sees the trip); addresses
+		 * and mask in registers before (the empty asm), as clock.c */
+		__asm__ __volatile__("" : "+r"(dir), "+r"(out), "+r"(keep));
 		cli();
 		*dir |= m;
 		sei();
 		__asm__ __volatile__("nop");
 		cli();
-		*out = (*out & ~m) | lvl;
+		*out = (*out & keep) | lvl;
 		sei();
 	}
 	for (ch = 0; ch < ARDUIPI_NPWM; ch++) {
+		uint8_t *ctrl = &REG(ARDUIPI_REG_PWM_CTRL(ch));
+
 		if (!(REG(ARDUIPI_REG_FS_PWM) & BIT(ch)))
 			continue;
+		__asm__ __volatile__("" : "+r"(ctrl));
 		cli();
-		REG(ARDUIPI_REG_PWM_CTRL(ch)) &= ~ARDUIPI_PWM_ENABLE;
+		*ctrl &= ~ARDUIPI_PWM_ENABLE;
 		sei();
 	}
 	proto_gen++;	/* and once more: a check made during these edits */

@@ -289,7 +289,7 @@ void twi_give_back(void)
  * the worker and to put the new byte in place, a few cycles each; the
  * rest of the cursor follows with them on, since only the worker uses it.
  */
-void twi_refresh(void)
+void __attribute__((noinline)) twi_refresh(void)
 {
 	uint8_t w = twi_ev_w, b, took;
 
@@ -301,7 +301,7 @@ void twi_refresh(void)
 		return;
 	}
 	twi_flag_set(TWI_BUSY);
-	sei();
+	sei_now();
 	if (proto_refresh(&b)) {
 		cli();
 		took = twi_flag(TWI_TXR);	/* no event since: unsent */

@@ -1290,8 +1290,10 @@ static void boot_state(void)
 		t = p ? strtoull(p + 5, NULL, 10) - t0 : 0;
 		printf("# boot state: in force %.1f us after a %s reset\n",
 		       t / 1e3, causes[i]);
-		/* the last rise: none later, when main() takes the pins over */
-		CHECK(p && t <= 25000ULL * 16 / mhz);
+		/* the last rise: none later, when main() takes the pins over;
+		 * within 40 us at 16 MHz (31.6 measured: the record read and
+		 * its CRC-8 checked), against the ATmega's 65 ms start-up */
+		CHECK(p && t <= 40000ULL * 16 / mhz);
 		CHECK(strstr(R, "D8=0@-") != NULL);	/* never an edge */
 		IS("ok 1 out 0", "pin D7");
 		IS("ok 0 out 0", "pin D8");

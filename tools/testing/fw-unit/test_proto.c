@@ -535,6 +535,29 @@ static int fifo_read(uint8_t n, uint8_t *d)
 	       crc8_buf(r + n, 4, crc) != 0;
 }
 
+/* SMBus PEC: CRC-8's check value for "123456789", and every (crc, byte)
+ * against the bit-at-a-time definition */
+static void t_crc8(void)
+{
+	const char *s = "123456789";
+	uint8_t c = 0;
+	int bad = 0;
+
+	while (*s)
+		c = crc8_byte(c, (uint8_t)*s++);
+	EQ(c, 0xf4);
+	for (int crc = 0; crc < 256; crc++) {
+		for (int byte = 0; byte < 256; byte++) {
+			uint8_t r = crc ^ byte;
+
+			for (int i = 0; i < 8; i++)
+				r = r & 0x80 ? (uint8_t)(r << 1) ^ 0x07 : r << 1;
+			bad += crc8_byte(crc, byte) != r;
+		}
+	}
+	EQ(bad, 0);
+}
+
 /* CRC-16/MCRF4XX's check value: what the kernel's crc_ccitt(0xffff, ..)
  * gives for "123456789" */
 static void t_crc16(void)
@@ -747,7 +770,7 @@ static const struct {
 	T(t_unknown_command_nacks_data), T(t_all_or_nothing), T(t_ports),
 	T(t_port_commands_all), T(t_analog), T(t_adc_latch), T(t_over_read),
 	T(t_quick_write_is_harmless), T(t_pwm_legacy), T(t_timer1_top_race), T(t_pwm_bank),
-	T(t_bank_identity), T(t_bank_gpio), T(t_int_line_reserved), T(t_crc16), T(t_pec),
+	T(t_bank_identity), T(t_bank_gpio), T(t_int_line_reserved), T(t_crc8), T(t_crc16), T(t_pec),
 	T(t_pec_status_flags),
 	T(t_stream), T(t_address_change), T(t_failsafe_trip),
 	T(t_bus_error_recovers),
