@@ -225,9 +225,13 @@ void addr_poll(uint8_t req)
 		}
 	}
 	if (addr_next && passed(&addr_us, ADDR_SWITCH_MS)) {
+		uint8_t a = addr_next, w = a << 1;
+
+		/* worked out before: the window is the stores */
+		__asm__ __volatile__("" : "+r"(a), "+r"(w));
 		cli();
-		TWAR = addr_next << 1;
-		proto_set_addr(addr_next);
+		TWAR = w;
+		proto_set_addr(a);
 		sei();
 		addr_next = 0;
 	}

@@ -252,9 +252,12 @@ void pwm_apply(void)
 		__asm__ __volatile__("nop");
 		cli();
 		t = TCNT1;
-		if (t > top1)
-			TCNT1 = 0;
 		SREG = sreg;
+		if (t > top1) {
+			cli();
+			TCNT1 = 0;
+			SREG = sreg;
+		}
 	}
 	for (ch = 0; ch < ARDUIPI_NPWM; ch++) {
 		uint8_t c = REG(ARDUIPI_REG_PWM_CTRL(ch));

@@ -5,12 +5,13 @@
 # within its first instructions, with no other interrupt to delay it.
 # Hold times in cycles are measured in the simulator (fw-sim).
 set -u
-fw=$(dirname "$0")/../../firmware
+here=$(dirname "$0")
+fw=$here/../../firmware
 n=0
 t() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; fi; }
 
 echo "TAP version 13"
-echo "1..6"
+echo "1..8"
 for f in 16000000 8000000; do
 	out=$(make -s -C "$fw" F_CPU=$f 2>&1)
 	rc=$?
@@ -85,3 +86,12 @@ calls=$(printf '%s\n' "$work" | grep -E '\s(call|rcall|icall|jmp|rjmp|ijmp)\s' |
 echo "# edge_capture: $(printf '%s\n' "$work" | grep -c .) instructions, other calls: $calls"
 t $([ "$pci_ok" = 0 ] && [ "$calls" -eq 0 ]; echo $?) \
 	"the pin-change vectors read their port at the 2nd instruction and turn interrupts on by the 7th; their work calls only the FIFO's store"
+# Every interrupts-off window, statically (nanosim measures those its
+# tests reach): at most 12 cycles, or a named longer one's bound.
+"$here/deps.sh" python3 >&2 || exit 1
+for elf in build/arduipi.elf build-8mhz/arduipi.elf; do
+	out=$(/usr/bin/python3 "$here/irq-windows.py" "$fw/$elf")
+	rc=$?
+	echo "$out" | grep -v '^ok  .*bound 12$' | sed 's/^/# /'
+	t $rc "$elf: every interrupts-off window at most 12 cycles, or within a longer one's bound (irq-windows.py)"
+done
