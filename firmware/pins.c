@@ -197,9 +197,13 @@ static const uint8_t pwm_hw[ARDUIPI_NPWM][3] FLASH = {
 };
 
 /* Channel ch's compare register (timer0's and timer2's take the low byte);
- * out of line, so that pwm_apply()'s loop stays one loop. */
+ * out of line, so that pwm_apply()'s loop stays one loop. Timer1's go
+ * through its TEMP register, which a pwm_apply() of the TWI worker's
+ * would share if it came in between: interrupts off for the two stores. */
 static void __attribute__((noinline)) pwm_ocr(uint8_t ch, uint16_t v)
 {
+	uint8_t sreg = SREG;
+
 	switch (ch) {
 	case 0:
 		OCR2B = v;
@@ -211,10 +215,14 @@ static void __attribute__((noinline)) pwm_ocr(uint8_t ch, uint16_t v)
 		OCR0A = v;
 		break;
 	case 3:
+		cli();
 		OCR1A = v;
+		SREG = sreg;
 		break;
 	case 4:
+		cli();
 		OCR1B = v;
+		SREG = sreg;
 		break;
 	default:
 		OCR2A = v;
@@ -230,9 +238,13 @@ void pwm_apply(void)
 {
 	uint16_t top1 = REG16(ARDUIPI_REG_T1_TOP);
 	uint16_t own = 0, lvl = 0;	/* bank 0 in the low byte, 1 high */
-	uint8_t com0 = 0, com1 = 0, com2 = 0, ch;
+	uint8_t com0 = 0, com1 = 0, com2 = 0, ch, sreg = SREG;
+	uint16_t icr;
 
-	if (ICR1 != top1) {
+	cli();
+	icr = ICR1;		/* through TEMP, as the stores below */
+	SREG = sreg;
+	if (icr != top1) {
 		/*
 		 * ICR1 is not double-buffered: a counter already past the new
 		 * TOP would run on to 0xffff (a 65536-tick period, the pins
@@ -243,7 +255,6 @@ void pwm_apply(void)
 		 * an instruction between them for a waiting interrupt. Before
 		 * timer1's compare values, as they are checked against it.
 		 */
-		uint8_t sreg = SREG;
 		uint16_t t;
 
 		cli();

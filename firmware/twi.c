@@ -101,22 +101,24 @@ uint8_t twi_bus_mark(void)
  * transmitter would hold SDA low for good on a 0 bit. The unit off and on
  * again lets go of both lines; the protocol engine takes it as the bus
  * error it is (as if twi.S had recovered the unit). Nothing, if the bus
- * moved since the main loop saw mark (a master back at the deadline).
- * Out of line: its interrupts-off window is the long one that
- * irq-windows.py knows by this name (no TWI event can meet it).
+ * moved since the main loop saw mark (a master back at the deadline): a
+ * look at the queue's write index the mark was made at, 6 cycles with
+ * interrupts off. Out of line: the window that turns the unit off and on
+ * is the long one that irq-windows.py knows by this name (no TWI event
+ * can meet it: none came for 35 ms, and the unit is off during it).
  */
 void __attribute__((noinline)) twi_timeout(uint8_t mark)
 {
-	uint8_t w;
+	uint8_t w = mark - 1;	/* twi_bus_mark(): the write index + 1 */
 
+	__asm__ __volatile__("" : "+r"(w));
 	cli();
-	if (twi_bus_mark() != mark) {
-		sei();
+	if (twi_ev_w != w) {	/* an event since: the mark moved */
+		sei_now();
 		return;
 	}
 	TWCR = _BV(TWINT);	/* off, and no event left pending */
 	twi_tx_wait = 0;
-	w = twi_ev_w;
 	if (((w + 1) & TWI_QMASK) != twi_ev_r) {
 		twi_ev[2 * w] = 0x00;
 		twi_ev_w = w = (w + 1) & TWI_QMASK;

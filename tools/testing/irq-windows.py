@@ -1,41 +1,44 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""Every interrupts-off window of the firmware, from its disassembly.
+"""Every interrupts-off window a cli begins in the firmware, from its
+disassembly.
 
     irq-windows.py FIRMWARE.elf
 
 From each cli outside the assembly vectors, every path (into calls and
-back, both ways of every branch and skip) to the sei or SREG write that
-ends it: the cycles with interrupts off, as nanosim's irq_off_max counts
-them (the cli itself not, the instruction after the end yes: a waiting
-interrupt is taken only after it). nanosim measures the windows its tests
-reach; this finds all of them, however the compiler laid the code out
-(link-time optimisation inlines across files and may move work into a
-window).
+back, both ways of every branch and skip) to the sei, or the write of an
+SREG saved before the cli, that ends it: the cycles with interrupts off,
+as nanosim's irq_off_max counts them (the cli itself not, the instruction
+after the end yes: a waiting interrupt is taken only after it; a cli right
+there continues the window). An SREG saved inside the window and written
+back keeps interrupts off, as does a called function's own lock. The CPU
+halts 2 cycles after an EEPROM write is started, 4 after a read.
 
-Each window is named by the function its cli is in, as the disassembly
-has it (after inlining). The TWI fast path's budget leaves 12 cycles for
-any window (Documentation/firmware.rst); the windows that may be longer
-are listed below with their bound and the reason a TWI event cannot meet
-them. Prints one line per window and a verdict; exits 1 if a window is
-over its bound, on a path that loops, returns or jumps indirectly with
-interrupts off, or if the disassembly holds no window at all.
+nanosim measures the windows its tests reach; this finds all those a cli
+begins, however the compiler laid the code out (link-time optimisation
+inlines across files and may move work into a window). Not here: the
+windows the vectors' entries begin, and the pin-change vectors' end
+(pci.S: interrupts off from an SREG write to reti, 13 to 19 cycles),
+which firmware-checks.sh and nanosim's full_load check.
+
+The TWI fast path's budget leaves 12 cycles for any window
+(Documentation/firmware.rst). A path may be longer only where no TWI
+event can meet it; those are named below, with their bound. Prints one
+line per window and a verdict; exits 1 if a path is over its bound,
+loops, returns or jumps indirectly with interrupts off, or leaves the
+code, or if the disassembly holds no window at all.
 """
 import re
 import subprocess
 import sys
 
 BUDGET = 12
-
-# windows that may be longer: a window that calls one of these, or whose
-# cli is in one of these: (bound, why a TWI event does not meet it)
-LONGER = {
-    'tx_release': (80, 'sends a held transmit: no TWI event can come while '
-                       'it holds SCL, nor within a byte of its release'),
-    'twi_timeout': (120, 'the slave-side timeout: no bus event for 35 ms, '
-                         'the TWI unit is turned off and on'),
-    'early_init': (40, 'at reset, before interrupts are ever on'),
-}
+# paths that may be longer: (bound, why no TWI event meets them)
+HELD = (80, 'sends a held transmit (tx_release): no TWI event can come while '
+            'it holds SCL, nor within a byte of its release')
+TIMEOUT = (120, 'turns the TWI unit off and on (twi_timeout): no bus event '
+                'for 35 ms, and none while the unit is off')
+RESET = (40, 'at reset (early_init), before interrupts are ever on')
 # assembly vectors (firmware-checks.sh and nanosim check them) and the
 # C runtime's end, which never turns interrupts on again
 SKIP = {'__vector_24', '__vector_21', '__vector_3', '__vector_4',
@@ -48,9 +51,12 @@ sleep wdr bset bclr'''.split())
 TWO = set('''lds sts ld ldd st std push pop rjmp ijmp mul muls mulsu fmul
 fmuls fmulsu sbi cbi adiw sbiw'''.split())
 SKIPS = {'cpse', 'sbrc', 'sbrs', 'sbic', 'sbis'}
+SREG, TWCR, EECR = '0x3f', '0x00BC', '0x1f'
 
 
-def cycles(mn):
+def cycles(mn, ops=''):
+    if mn == 'sbi' and ops.replace(' ', '') in (EECR + ',1', EECR + ',0'):
+        return 2 + (2 if ops.endswith('1') else 4)  # the EEPROM halts the CPU
     if mn in TWO:
         return 2
     if mn in ONE or mn in SKIPS or mn.startswith('br'):
@@ -67,17 +73,14 @@ def target(ops):
     return int(m.group(1), 16) if m else None
 
 
-def ends(mn, ops):
-    return mn == 'sei' or (mn == 'out' and ops.startswith('0x3f'))
-
-
 def main():
     if len(sys.argv) != 2:
         sys.stderr.write('usage: irq-windows.py FIRMWARE.elf\n')
         return 2
-    elf = sys.argv[1]
-    dis = subprocess.run(['avr-objdump', '-d', elf], stdout=subprocess.PIPE,
-                         universal_newlines=True, check=True).stdout
+    # -z: runs of zero words (nop) shown, not folded into "..."
+    dis = subprocess.run(['avr-objdump', '-d', '-z', sys.argv[1]],
+                         stdout=subprocess.PIPE, universal_newlines=True,
+                         check=True).stdout
     ins = {}        # address: (mnemonic, operands, words, function)
     func = None
     for line in dis.splitlines():
@@ -91,64 +94,82 @@ def main():
             ins[int(m.group(1), 16)] = (m.group(3), m.group(4),
                                         len(m.group(2).split()) // 2, func)
 
-    def explore(start):
-        """(cycles, kind) of every path from start to the window's end,
-        and the functions they call"""
-        out, called, stack = [], set(), [(start, 0, frozenset(), ())]
+    def explore(start, home):
+        """(cycles, bound, what) of every path from start (after a cli in
+        function home) to the window's end"""
+        out = []
+        # address, cycles, (address, return stack) seen, return stack,
+        # registers holding an SREG saved inside, bound of the path
+        stack = [(start, 0, frozenset(), (), frozenset(),
+                  RESET if home == 'early_init' else (BUDGET, ''))]
         while stack:
-            a, c, seen, rets = stack.pop()
+            a, c, seen, rets, saved, bound = stack.pop()
             if a not in ins:
-                out.append((c, 'leaves the code at 0x%x' % a))
+                out.append((c, bound, 'leaves the code at 0x%x' % a))
                 continue
-            if a in seen:
-                out.append((c, 'loops at 0x%x' % a))
+            if (a, rets) in seen:
+                out.append((c, bound, 'loops at 0x%x' % a))
                 continue
             mn, ops, words, _ = ins[a]
-            seen = seen | {a}
+            seen = seen | {(a, rets)}
             nxt = a + 2 * words
-            if ends(mn, ops):
-                after = ins.get(nxt, ('ret',))[0]
+            reg = ops.split(',')[0].strip()
+            src = ops.split(',')[-1].strip()
+            if mn == 'in' and src == SREG:
+                saved = saved | {reg}
+            elif mn in ('in', 'ldi', 'lds', 'pop', 'mov') and reg in saved:
+                saved = saved - {reg}
+            if mn == 'sts' and reg == TWCR and home == 'twi_timeout':
+                bound = max(bound, TIMEOUT)
+            if mn == 'sei' or (mn == 'out' and reg == SREG and src not in saved):
+                after = ins.get(nxt, ('ret', '', 1, None))
+                if after[0] == 'cli':   # no interrupt between: one window
+                    stack.append((nxt + 2, c + 2, seen, rets, saved, bound))
+                    continue
                 # the instruction after: the longest way through it
-                extra = (3 if after in SKIPS else 2 if after.startswith('br')
-                         else cycles(after))
-                out.append((c + 1 + extra, 'end'))
+                extra = (1 + after[2] if after[0] in SKIPS
+                         else 2 if after[0].startswith('br')
+                         else cycles(after[0], after[1]))
+                out.append((c + 1 + extra, bound, 'end'))
             elif mn == 'ret' and rets:
-                stack.append((rets[-1], c + 4, seen, rets[:-1]))
+                stack.append((rets[-1], c + 4, seen, rets[:-1], saved, bound))
             elif mn in ('ret', 'reti', 'icall', 'ijmp'):
-                out.append((c + cycles(mn), mn + ' with interrupts off'))
+                out.append((c + cycles(mn), bound, mn + ' with interrupts off'))
+            elif mn == 'rcall' and target(ops) == nxt:  # room on the stack
+                stack.append((nxt, c + 3, seen, rets, saved, bound))
             elif mn in ('call', 'rcall'):
-                called.add(ins.get(target(ops), (0, 0, 0, '?'))[3])
-                stack.append((target(ops), c + cycles(mn), seen, rets + (nxt,)))
+                t = target(ops)
+                callee = ins.get(t, (0, 0, 0, ''))[3].split('.')[0]
+                b = max(bound, HELD) if callee.startswith('tx_release') else bound
+                stack.append((t, c + cycles(mn), seen, rets + (nxt,), saved, b))
             elif mn in ('rjmp', 'jmp'):
-                stack.append((target(ops), c + cycles(mn), seen, rets))
+                stack.append((target(ops), c + cycles(mn), seen, rets, saved,
+                              bound))
             elif mn.startswith('br'):
-                stack.append((nxt, c + 1, seen, rets))
-                stack.append((target(ops), c + 2, seen, rets))
+                stack.append((nxt, c + 1, seen, rets, saved, bound))
+                stack.append((target(ops), c + 2, seen, rets, saved, bound))
             elif mn in SKIPS:
-                stack.append((nxt, c + 1, seen, rets))
+                stack.append((nxt, c + 1, seen, rets, saved, bound))
                 skipped = ins.get(nxt, (None, None, 1))[2]
-                stack.append((nxt + 2 * skipped, c + 1 + skipped, seen, rets))
+                stack.append((nxt + 2 * skipped, c + 1 + skipped, seen, rets,
+                              saved, bound))
             else:
-                stack.append((nxt, c + cycles(mn), seen, rets))
-        return out, called
+                stack.append((nxt, c + cycles(mn, ops), seen, rets, saved,
+                              bound))
+        return out
 
     clis = [a for a in sorted(ins) if ins[a][0] == 'cli' and ins[a][3] not in SKIP]
     bad = 0
     for a in clis:
-        paths, called = explore(a + 2)
-        worst = max(c for c, _ in paths)
-        odd = sorted({k for _, k in paths if k != 'end'})
-        func = ins[a][3].split('.')[0]      # less gcc's .lto_priv.N, .part.N
-        called = {f.split('.')[0] for f in called}
-        bound, why = BUDGET, ''
-        for name in sorted(LONGER):
-            if name == func or name in called or name + '_queued' in called:
-                bound, why = LONGER[name]
-        ok = worst <= bound and not odd
-        bad += not ok
+        home = ins[a][3].split('.')[0]      # less gcc's .lto_priv.N, .part.N
+        paths = explore(a + 2, home)
+        over = [p for p in paths if p[0] > p[1][0] or p[2] != 'end']
+        bad += bool(over)
+        c, (bound, why), what = over[0] if over else max(paths)
         print('%s 0x%04x in %s: %d cycles, bound %d%s%s' % (
-            'ok  ' if ok else 'OVER', a, func, worst, bound,
-            ' (' + why + ')' if why else '', '; ' + ', '.join(odd) if odd else ''))
+            'OVER' if over else 'ok  ', a, home, c, bound,
+            ' (' + why + ')' if why else '',
+            '; ' + what if what != 'end' else ''))
     if not clis:
         print('no interrupts-off window found: is this the firmware?')
         return 1
