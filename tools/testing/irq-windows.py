@@ -68,8 +68,13 @@ def cycles(mn, ops=''):
     raise ValueError('no cycle count for ' + mn)
 
 
-def target(ops):
-    m = re.search(r';\s*0x([0-9a-f]+)', ops) or re.match(r'0x([0-9a-f]+)', ops)
+def target(ops, a, words):
+    """a branch's or call's destination: objdump gives .+N (relative to
+    the next instruction) or an absolute 0xN"""
+    m = re.match(r'\.([+-]\d+)', ops)
+    if m:
+        return a + 2 * words + int(m.group(1))
+    m = re.match(r'0x([0-9a-f]+)', ops)
     return int(m.group(1), 16) if m else None
 
 
@@ -90,8 +95,9 @@ def main():
             continue
         m = re.match(r'^\s+([0-9a-f]+):\t((?:[0-9a-f]{2} )+)\s*\t(\S+)\s*(.*)$',
                      line)
-        if m:
-            ins[int(m.group(1), 16)] = (m.group(3), m.group(4),
+        if m:   # operands without objdump's comment (";" and what follows)
+            ins[int(m.group(1), 16)] = (m.group(3),
+                                        m.group(4).split(';')[0].strip(),
                                         len(m.group(2).split()) // 2, func)
 
     def explore(start, home):
@@ -135,19 +141,19 @@ def main():
                 stack.append((rets[-1], c + 4, seen, rets[:-1], saved, bound))
             elif mn in ('ret', 'reti', 'icall', 'ijmp'):
                 out.append((c + cycles(mn), bound, mn + ' with interrupts off'))
-            elif mn == 'rcall' and target(ops) == nxt:  # room on the stack
+            elif mn == 'rcall' and target(ops, a, words) == nxt:  # room on the stack
                 stack.append((nxt, c + 3, seen, rets, saved, bound))
             elif mn in ('call', 'rcall'):
-                t = target(ops)
+                t = target(ops, a, words)
                 callee = ins.get(t, (0, 0, 0, ''))[3].split('.')[0]
                 b = max(bound, HELD) if callee.startswith('tx_release') else bound
                 stack.append((t, c + cycles(mn), seen, rets + (nxt,), saved, b))
             elif mn in ('rjmp', 'jmp'):
-                stack.append((target(ops), c + cycles(mn), seen, rets, saved,
+                stack.append((target(ops, a, words), c + cycles(mn), seen, rets, saved,
                               bound))
             elif mn.startswith('br'):
                 stack.append((nxt, c + 1, seen, rets, saved, bound))
-                stack.append((target(ops), c + 2, seen, rets, saved, bound))
+                stack.append((target(ops, a, words), c + 2, seen, rets, saved, bound))
             elif mn in SKIPS:
                 stack.append((nxt, c + 1, seen, rets, saved, bound))
                 skipped = ins.get(nxt, (None, None, 1))[2]
