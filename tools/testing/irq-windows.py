@@ -15,11 +15,14 @@ back keeps interrupts off, as does a called function's own lock. The CPU
 halts 2 cycles after an EEPROM write is started, 4 after a read.
 
 nanosim measures the windows its tests reach; this finds all those a cli
-begins, however the compiler laid the code out (link-time optimisation
-inlines across files and may move work into a window). Not here: the
-windows the vectors' entries begin, and the pin-change vectors' end
-(pci.S: interrupts off from an SREG write to reti, 13 to 19 cycles),
-which firmware-checks.sh and nanosim's full_load check.
+outside the assembly vectors begins, however the compiler laid the code
+out (link-time optimisation inlines across files and may move work into
+a window). Not here: the vectors' own windows (their entries, twi.S's
+look before it lets the worker go, the pin-change vectors' end in pci.S
+from an SREG write to reti), which firmware-checks.sh's instruction
+counts and nanosim's tests check. An SREG write ends a window unless
+its register got SREG inside it (directly or by a copy) or is gcc's zero
+register; a value made otherwise with I clear would be taken for an end.
 
 The TWI fast path's budget leaves 12 cycles for any window
 (Documentation/firmware.rst). A path may be longer only where no TWI
@@ -123,17 +126,26 @@ def main():
             src = ops.split(',')[-1].strip()
             if mn == 'in' and src == SREG:
                 saved = saved | {reg}
-            elif mn in ('in', 'ldi', 'lds', 'pop', 'mov') and reg in saved:
+            elif mn == 'mov':           # a copy is as saved as its source
+                saved = saved | {reg} if src in saved else saved - {reg}
+            elif mn == 'movw':
+                pair = lambda r: {r, 'r%d' % (int(r[1:]) + 1)}
+                saved = (saved | pair(reg) if src in saved else saved - pair(reg))
+            elif mn in ('in', 'ldi', 'lds', 'pop') and reg in saved:
                 saved = saved - {reg}
             if mn == 'sts' and reg == TWCR and home == 'twi_timeout':
                 bound = max(bound, TIMEOUT)
-            if mn == 'sei' or (mn == 'out' and reg == SREG and src not in saved):
+            # an SREG write ends it unless the value was saved inside (I
+            # clear) or is gcc's zero register
+            if mn == 'sei' or (mn == 'out' and reg == SREG and
+                               src not in saved | {'r1'}):
                 after = ins.get(nxt, ('ret', '', 1, None))
                 if after[0] == 'cli':   # no interrupt between: one window
                     stack.append((nxt + 2, c + 2, seen, rets, saved, bound))
                     continue
                 # the instruction after: the longest way through it
-                extra = (1 + after[2] if after[0] in SKIPS
+                skipped = ins.get(nxt + 2 * after[2], (0, 0, 1))[2]
+                extra = (1 + skipped if after[0] in SKIPS
                          else 2 if after[0].startswith('br')
                          else cycles(after[0], after[1]))
                 out.append((c + 1 + extra, bound, 'end'))
@@ -143,6 +155,8 @@ def main():
                 out.append((c + cycles(mn), bound, mn + ' with interrupts off'))
             elif mn == 'rcall' and target(ops, a, words) == nxt:  # room on the stack
                 stack.append((nxt, c + 3, seen, rets, saved, bound))
+            elif mn in ('call', 'rcall') and len(rets) >= 16:
+                out.append((c, bound, 'calls 16 deep (recursion?)'))
             elif mn in ('call', 'rcall'):
                 t = target(ops, a, words)
                 callee = ins.get(t, (0, 0, 0, ''))[3].split('.')[0]
