@@ -294,6 +294,8 @@ void twi_give_back(void)
  * stretch), and the new one is dropped. Interrupts are off only to claim
  * the worker and to put the new byte in place, a few cycles each; the
  * rest of the cursor follows with them on, since only the worker uses it.
+ * Out of line: inlined into main(), its first window held a register
+ * spilled to the stack (15 cycles).
  */
 void __attribute__((noinline)) twi_refresh(void)
 {

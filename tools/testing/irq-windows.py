@@ -126,11 +126,9 @@ def main():
             src = ops.split(',')[-1].strip()
             if mn == 'in' and src == SREG:
                 saved = saved | {reg}
-            elif mn == 'mov':           # a copy is as saved as its source
-                saved = saved | {reg} if src in saved else saved - {reg}
-            elif mn == 'movw':
-                pair = lambda r: {r, 'r%d' % (int(r[1:]) + 1)}
-                saved = (saved | pair(reg) if src in saved else saved - pair(reg))
+            elif mn in ('mov', 'movw'):     # a copy is as saved as its source
+                dst = {reg} if mn == 'mov' else {reg, 'r%d' % (int(reg[1:]) + 1)}
+                saved = saved | dst if src in saved else saved - dst
             elif mn in ('in', 'ldi', 'lds', 'pop') and reg in saved:
                 saved = saved - {reg}
             if mn == 'sts' and reg == TWCR and home == 'twi_timeout':
