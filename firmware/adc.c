@@ -132,24 +132,31 @@ void adc_stream_isr(void)
 	twi_give_back();	/* work on what came meanwhile */
 }
 
-/* Start and stop the stream as the register asks (proto.c resets the FIFO). */
+/*
+ * Start and stop the stream as the register asks. A start (proto.c emptied
+ * the FIFO: stream_reset()) while it still runs, stopped and started again
+ * within one pass, stops it first: the FIFO's scans begin at the scan's
+ * first input, and take the configuration written with the start.
+ */
 void stream_poll(void)
 {
-	uint8_t want = REG(ARDUIPI_REG_ADC_STREAM), scan, refs, i;
+	uint8_t want = REG(ARDUIPI_REG_ADC_STREAM), scan, refs, i, g;
 
 	/* the stream owns the ADC: AVcc goes unmeasured, EEPROM writes wait
 	 * (a supply measured low stays that until measured again) */
 	if (st_on && proto_ee_refuse != ARDUIPI_ERR_LOW_SUPPLY &&
 	    passed(&avcc_us, 2 * ARDUIPI_SLOW_ADC_MS))
 		ee_refuse(ARDUIPI_ERR_BUSY);
-	if (want == st_on || (want && (ADCSRA & _BV(ADSC))))
-		return;		/* starting: let a conversion finish first */
-	if (!want) {
+	if (st_on && (!want || stream_restarting())) {
 		ADCSRA = _BV(ADEN) | ARDUIPI_ADPS;	/* the last one finishes */
 		adc_admux = 0xff;
 		st_on = 0;
 		return;
 	}
+	if (!want || st_on || (ADCSRA & _BV(ADSC)))
+		return;		/* starting: let a conversion finish first */
+	g = stream_gen();	/* before the configuration is read */
+	__asm__ __volatile__("" ::: "memory");
 	scan = REG(ARDUIPI_REG_ADC_SCAN);
 	refs = REG(ARDUIPI_REG_ADC_REF) ? REFS_1V1 : REFS_AVCC;
 	for (i = 0, st_nch = 0; i < ARDUIPI_NADC; i++)
@@ -157,6 +164,7 @@ void stream_poll(void)
 			st_mux[st_nch++] = refs | i;
 	st_div = REG16(ARDUIPI_REG_ADC_DIV);
 	st_pos = 0;
+	stream_start(2 * st_nch, g);
 	ADMUX = st_mux[0];
 	ADCSRB = 0;		/* free running */
 	ADCSRA = _BV(ADEN) | _BV(ADSC) | _BV(ADATE) | _BV(ADIF) | _BV(ADIE) |

@@ -436,8 +436,8 @@ static void reg_store(uint8_t r, uint8_t v)
 		proto_req |= REQ_ADDR;
 		break;
 	case S_STREAM:
-		if (v && !*reg)		/* SCAN is stored: frames go in order */
-			stream_reset(2 * bits(REG(ARDUIPI_REG_ADC_SCAN)));
+		if (v && !*reg)		/* the main loop starts it over */
+			stream_reset();
 		*reg = v;
 		break;
 	case S_NONE:

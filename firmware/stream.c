@@ -30,32 +30,55 @@ static uint8_t store, widx;		/* producer: this scan */
 static uint16_t wpos;
 
 /*
- * With interrupts on: the producer (an ADC interrupt that comes meanwhile,
- * if the stream was stopped and started again before it ended) finds
- * resetting set and leaves everything alone; the consumer is the caller.
+ * A reset waits for the conversions to start over at the scan's first
+ * input (the main loop's stream_start()): till then the producer stores
+ * nothing, so that no scan of the stream before (whose conversions may
+ * still run, at any input: stopped and started again within a pass of the
+ * main loop) begins the new one. An ADC interrupt that comes during the
+ * reset finds restarting set too and leaves everything alone.
  */
-static volatile uint8_t resetting;
+static volatile uint8_t restarting, gen;
 
-void stream_reset(uint8_t bytes)
+void stream_reset(void)
 {
-	/* unsigned: no signed division in the firmware */
-	uint16_t c = (uint16_t)ARDUIPI_ADC_FIFO_BYTES / bytes;
-
-	resetting = 1;
+	restarting = 1;
+	gen++;
 	__asm__ __volatile__("" ::: "memory");	/* the stores after it */
-	scan_bytes = bytes;
-	cap = c > 255 ? 255 : c;
 	stream_count = 0;
 	tail = head = 0;
 	seq_oldest = seq_next = 0;
 	stream_dropping = widx = 0;
-	__asm__ __volatile__("" ::: "memory");	/* ... and before this */
-	resetting = 0;
+}
+
+uint8_t stream_restarting(void)
+{
+	return restarting;
+}
+
+uint8_t stream_gen(void)
+{
+	return gen;
+}
+
+void stream_start(uint8_t bytes, uint8_t g)
+{
+	/* unsigned: no signed division in the firmware */
+	uint16_t c = (uint16_t)ARDUIPI_ADC_FIFO_BYTES / bytes;
+
+	scan_bytes = bytes;
+	cap = c > 255 ? 255 : c;
+	widx = 0;
+	{
+		LOCK();
+		if (g == gen)	/* else reset again since: restarted again */
+			restarting = 0;
+		UNLOCK();
+	}
 }
 
 void stream_put(uint8_t lo, uint8_t hi)
 {
-	if (resetting)
+	if (restarting)
 		return;
 	if (!widx) {
 		store = !stream_dropping && stream_count < cap;

@@ -14,8 +14,18 @@ extern volatile uint8_t stream_count;	/* whole scans stored */
 /* The FIFO overflowed: scans are dropped until the host has emptied it. */
 extern volatile uint8_t stream_dropping;
 
-/* Empty the FIFO, scan numbers from 0, scans of scan_bytes bytes. */
-void stream_reset(uint8_t scan_bytes);
+/*
+ * The protocol engine (a stream started): empty the FIFO, scan numbers
+ * from 0; nothing is stored till the main loop has the conversions start
+ * over at the scan's first input and calls stream_start() with the
+ * stream_gen() it read before it looked at the configuration.
+ */
+void stream_reset(void);
+uint8_t stream_restarting(void);
+uint8_t stream_gen(void);
+/* The main loop, conversions stopped: scans of scan_bytes bytes from the
+ * next sample on, unless reset again since gen. */
+void stream_start(uint8_t scan_bytes, uint8_t gen);
 /* Producer: the next sample of the scan being converted. */
 void stream_put(uint8_t lo, uint8_t hi);
 /* Consumer: byte i from the oldest scan (0xff past the stored scans). */

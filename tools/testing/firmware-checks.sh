@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Build checks of the firmware (TAP): both clock variants build with
 # -Werror inside the flash/RAM budget, and the TWI vector releases SCL
-# within its first instructions, with no other interrupt to delay it.
+# within its first instructions, with no other interrupt to delay it; the
+# sizes Documentation/firmware.rst quotes are the builds'.
 # Hold times in cycles are measured in the simulator (fw-sim).
 set -u
 here=$(dirname "$0")
@@ -11,7 +12,7 @@ n=0
 t() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; fi; }
 
 echo "TAP version 13"
-echo "1..8"
+echo "1..9"
 for f in 16000000 8000000; do
 	out=$(make -s -C "$fw" F_CPU=$f 2>&1)
 	rc=$?
@@ -95,3 +96,17 @@ for elf in build/arduipi.elf build-8mhz/arduipi.elf; do
 	echo "$out" | grep -v '^ok  .*bound 12$' | sed 's/^/# /'
 	t $rc "$elf: every interrupts-off window at most 12 cycles, or within a longer one's bound (irq-windows.py)"
 done
+# The sizes firmware.rst quotes are the builds' (figures.sh measures them,
+# with the other figures the documents quote; it must run).
+fig=$("$here/fw-sim/figures.sh" 2>&1)
+rc=$?
+set -- $(printf '%s\n' "$fig" |
+	sed -n 's/^  [0-9]* MHz: flash \([0-9]*\) bytes, static RAM \([0-9]*\) .*/\1 \2/p')
+doc=$(tr -s ' \n' '  ' <"$here/../../Documentation/firmware.rst")
+echo "# sizes: ${1:-?}/${2:-?} bytes at 16 MHz, ${3:-?}/${4:-?} at 8 MHz"
+[ $rc = 0 ] || printf '%s\n' "$fig" | tail -5 | sed 's/^/# /'
+t $([ $rc = 0 ] && [ $# = 4 ] &&
+	printf '%s' "$doc" | grep -qF "**$1 bytes of flash**" &&
+	printf '%s' "$doc" | grep -qF "**$2 bytes of static RAM**" &&
+	printf '%s' "$doc" | grep -qF "is $3 and $4."; echo $?) \
+	"Documentation/firmware.rst quotes the flash and RAM sizes of both builds (tools/testing/fw-sim/figures.sh)"

@@ -152,12 +152,14 @@ int main(int argc, char **argv)
 				stretch100 = r.stretch_max_ns;
 		}
 		sim_close(S);
-		/* the goal: 9 kSPS without loss at 400 kHz */
+		/* the goal: 9 kSPS without loss at 400 kHz; at 100 kHz the
+		 * half of it that Documentation/adc.rst promises */
 		t++;
 		hz = r.lost ? 0 : F_CONV / divs[i - 1];
-		if (clocks[c] == 400000 && hz < 9000) {
-			printf("not ok %u - %u kHz: %.1f Hz without loss, 9000 wanted\n",
-			       t, clocks[c] / 1000, hz);
+		if (hz < (clocks[c] == 400000 ? 9000 : 4800)) {
+			printf("not ok %u - %u kHz: %.1f Hz without loss, %u wanted\n",
+			       t, clocks[c] / 1000, hz,
+			       clocks[c] == 400000 ? 9000 : 4800);
 			fails++;
 		} else {
 			printf("ok %u - %u kHz bus: one input at %.1f Hz without loss, %.2f bus bytes per sample\n",

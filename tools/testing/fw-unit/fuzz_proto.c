@@ -65,7 +65,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			host_bus_error();
 			break;
 		case 6:
-			/* the ADC interrupt stores samples meanwhile */
+			/* the main loop (re)starts the stream, and the
+			 * ADC interrupt stores samples meanwhile */
+			host_stream_poll();
 			while (n--)
 				stream_put(n, op);
 			break;

@@ -61,7 +61,18 @@ void host_boot(void)
 	drive_mask = drive_level = 0;
 	proto_init(HOST_ADDR, 1, 1);
 	pwm_apply();
-	stream_reset(2);	/* the firmware's .bss starts so */
+	stream_reset();		/* the firmware's .bss starts so */
+	stream_start(2, stream_gen());
+}
+
+void host_stream_poll(void)
+{
+	uint8_t scan = REG(ARDUIPI_REG_ADC_SCAN), n = 0;
+
+	for (; scan; scan &= scan - 1)
+		n++;
+	if (REG(ARDUIPI_REG_ADC_STREAM) && stream_restarting())
+		stream_start(2 * n, stream_gen());
 }
 
 /* What twi.c does per status code, minus the hardware. */

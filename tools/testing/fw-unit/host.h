@@ -18,6 +18,9 @@
 
 /* Reset the engine as a fresh boot does; external levels default low. */
 void host_boot(void);
+/* The main loop's stream_poll(): a stream started (the FIFO reset) has its
+ * conversions start over, scans of the inputs SCAN selects. */
+void host_stream_poll(void);
 /* Lines driven from outside (bank order, 20 bits) when they are inputs. */
 void host_drive(uint32_t mask, uint32_t level);
 

@@ -640,6 +640,14 @@ static void t_stream(void)
 	W(ARDUIPI_REG_ADC_SCAN, 0x09, 4, 0, 1, 3);	/* same values: fine */
 	EQ(err(), 0);
 
+	/* nothing is stored till the main loop has the conversions start
+	 * over at A0 (a sample of the stream before could begin a scan) */
+	stream_put(7, 7);
+	stream_put(8, 8);
+	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 0);
+	CHECK(stream_restarting());
+	host_stream_poll();
+	CHECK(!stream_restarting());
 	for (i = 0; i < 10; i++)		/* 5 scans */
 		stream_put(i, 0x80 | i);
 	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 5);
@@ -693,11 +701,25 @@ static void t_stream(void)
 	EQ(d[0], 1);
 	EQ(d[3], 4);
 
-	/* stop, start: empty, numbered from 0 */
+	/* stop, start: empty, numbered from 0; a start the main loop saw
+	 * begin before a reset came (read the generation, then reset again)
+	 * leaves the stream waiting for another start */
 	W(ARDUIPI_REG_ADC_STREAM, 0);
 	W(ARDUIPI_REG_ADC_STREAM, 1);
 	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 0);
 	EQ(rdw(ARDUIPI_REG_ADC_FIFO_SEQ), 0);
+	i = stream_gen();
+	W(ARDUIPI_REG_ADC_STREAM, 0);
+	W(ARDUIPI_REG_ADC_STREAM, 1);
+	stream_start(4, i);
+	CHECK(stream_restarting());
+	stream_put(1, 2);
+	stream_put(3, 4);
+	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 0);
+	host_stream_poll();
+	stream_put(1, 2);
+	stream_put(3, 4);
+	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 1);
 }
 
 static void t_pec_status_flags(void)

@@ -1,0 +1,74 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Print, in one run, every firmware figure the documents quote that moves
+# with the code's layout (sizes, SCL holds, the Pi controller model's
+# corruptions, boot time, the edge flood's stretch), each with the file
+# that quotes it, for re-measuring them after a firmware change:
+#   make -C firmware && make -C firmware F_CPU=8000000 &&
+#   make -C tools/nanosim && make -C tools/testing/fw-sim &&
+#   tools/testing/fw-sim/figures.sh
+# Everything is simulated in lockstep: the same firmware gives the same
+# figures on any machine.
+set -eu
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+sim=$top/tools/nanosim/nanosim
+fw=$top/tools/testing/fw-sim
+elf16=$top/firmware/build/arduipi.elf
+elf8=$top/firmware/build-8mhz/arduipi.elf
+for f in "$sim" "$fw/test_fw_sim" "$fw/stream_rate" "$fw/edge_rate" "$elf16" "$elf8"; do
+	[ -x "$f" ] || [ -f "$f" ] || { echo "figures.sh: $f missing (build it first)" >&2; exit 1; }
+done
+
+# test MHZ ELF NAME: the test's own summary lines ("# ...") and the
+# per-path holds of its stats lines
+test_lines() {
+	NANOSIM_MHZ=$1 "$fw/test_fw_sim" "$sim" "$2" "$3" |
+		sed -n 's/^# //p' | grep -v '^interrupts off\|^ *stall ' |
+		sed 's/xfers=.*hold_max=\([0-9]*\) hold_max_status=\([0-9a-f]*\).*stretch_count=\([0-9]*\).*hold_by_status=\([^ ]*\).*corrupt=\([0-9]*\).*/hold max \1 (\2), \3 stretches, by status \4, \5 corrupted/' |
+		sed "s/^/  $1 MHz: /"
+}
+
+echo "firmware.rst, Size (make -C firmware size):"
+for mhz in 16 8; do
+	elf=$elf16
+	[ $mhz = 8 ] && elf=$elf8
+	avr-size -A "$elf" | awk -v m=$mhz '
+		$1 == ".text" || $1 == ".data" { flash += $2 }
+		$1 == ".data" || $1 == ".bss" || $1 == ".noinit" { ram += $2 }
+		END { printf "  %s MHz: flash %d bytes, static RAM %d (%d free for the stack)\n", m, flash, ram, 2048 - ram }'
+done
+
+echo "firmware.rst, the TWINT hold table and 'By path' (twint_hold):"
+test_lines 16 "$elf16" twint_hold
+test_lines 8 "$elf8" twint_hold
+echo "firmware.rst, the Pi 4 controller table; simulator.rst, 'Measured by' (pi_masters):"
+test_lines 16 "$elf16" pi_masters
+test_lines 8 "$elf8" pi_masters
+echo "firmware.rst, 'Everything at once' (full_load):"
+test_lines 16 "$elf16" full_load
+test_lines 8 "$elf8" full_load
+echo "firmware.rst, protocol.rst, pwm.rst: the boot state in force (boot_state):"
+test_lines 16 "$elf16" boot_state | sort -u | head -1
+test_lines 8 "$elf8" boot_state | sort -u | head -1
+echo "protocol.rst, user-guide.rst: edges (edge_rate, 16 MHz):"
+"$fw/edge_rate" "$sim" "$elf16" | sed -n 's/^# /  /p'
+echo "adc.rst, Measured and Limitations (stream_rate, 16 MHz):"
+"$fw/stream_rate" "$sim" "$elf16" | sed -n 's/^# /  /p'
+
+# firmware.rst: any capture makes the 8 MHz build's reads wait
+echo "firmware.rst, capture with ADC_DIV 1024 on the 8 MHz build (a nanosim session):"
+{
+	echo "xfer 2a w89010004"
+	echo "xfer 2a w8c01"
+	echo "master bcm2711"
+	echo "stats reset"
+	i=0
+	while [ $i -lt 40 ]; do
+		echo "xfer 2a we0 r1"
+		echo "xfer 2a w00 r2"
+		i=$((i + 1))
+	done
+	echo "stats"
+	echo "quit"
+} | "$sim" --stdio --mhz 8 "$elf8" | grep 'stretch_count=' |
+	sed 's/.*stretch_count=\([0-9]*\).*corrupt=\([0-9]*\).*/  8 MHz: \1 stretches, \2 of 80 transactions corrupted/'
