@@ -133,10 +133,11 @@ void adc_stream_isr(void)
 }
 
 /*
- * Start and stop the stream as the register asks. A start (proto.c emptied
- * the FIFO: stream_reset()) while it still runs, stopped and started again
- * within one pass, stops it first: the FIFO's scans begin at the scan's
- * first input, and take the configuration written with the start.
+ * Start and stop the stream as the register asks. A start (the worker
+ * emptied the FIFO: bank.c, stream_reset()) while it still runs, stopped
+ * and started again within one pass, stops it first: the FIFO's scans
+ * begin at the scan's first input, and take the configuration written
+ * with the start.
  */
 void stream_poll(void)
 {

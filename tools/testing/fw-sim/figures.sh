@@ -19,11 +19,20 @@ for f in "$sim" "$fw/test_fw_sim" "$fw/stream_rate" "$fw/edge_rate" "$elf16" "$e
 	[ -x "$f" ] || [ -f "$f" ] || { echo "figures.sh: $f missing (build it first)" >&2; exit 1; }
 done
 
+# a run that fails still has its figures printed; the exit status says so
+failed=
+fail() {
+	echo "figures.sh: $1 failed" >&2
+	failed="$failed, $1"
+}
+
 # test MHZ ELF NAME: the test's own summary lines ("# ...") and the
 # per-path holds of its stats lines
 test_lines() {
-	NANOSIM_MHZ=$1 "$fw/test_fw_sim" "$sim" "$2" "$3" |
-		sed -n 's/^# //p' | grep -v '^interrupts off\|^ *stall ' |
+	out=$(NANOSIM_MHZ=$1 "$fw/test_fw_sim" "$sim" "$2" "$3") ||
+		fail "test_fw_sim $3 ($1 MHz)"
+	printf '%s\n' "$out" | sed -n 's/^# //p' |
+		grep -v 'interrupts off at most\|^ *stall ' |
 		sed 's/xfers=.*hold_max=\([0-9]*\) hold_max_status=\([0-9a-f]*\).*stretch_count=\([0-9]*\).*hold_by_status=\([^ ]*\).*corrupt=\([0-9]*\).*/hold max \1 (\2), \3 stretches, by status \4, \5 corrupted/' |
 		sed "s/^/  $1 MHz: /"
 }
@@ -32,7 +41,8 @@ echo "firmware.rst, Size (make -C firmware size):"
 for mhz in 16 8; do
 	elf=$elf16
 	[ $mhz = 8 ] && elf=$elf8
-	avr-size -A "$elf" | awk -v m=$mhz '
+	sizes=$(avr-size -A "$elf") || fail "avr-size $elf"
+	printf '%s\n' "$sizes" | awk -v m=$mhz '
 		$1 == ".text" || $1 == ".data" { flash += $2 }
 		$1 == ".data" || $1 == ".bss" || $1 == ".noinit" { ram += $2 }
 		END { printf "  %s MHz: flash %d bytes, static RAM %d (%d free for the stack)\n", m, flash, ram, 2048 - ram }'
@@ -48,16 +58,18 @@ echo "firmware.rst, 'Everything at once' (full_load):"
 test_lines 16 "$elf16" full_load
 test_lines 8 "$elf8" full_load
 echo "firmware.rst, protocol.rst, pwm.rst: the boot state in force (boot_state):"
-test_lines 16 "$elf16" boot_state | sort -u | head -1
-test_lines 8 "$elf8" boot_state | sort -u | head -1
+test_lines 16 "$elf16" boot_state
+test_lines 8 "$elf8" boot_state
 echo "protocol.rst, user-guide.rst: edges (edge_rate, 16 MHz):"
-"$fw/edge_rate" "$sim" "$elf16" | sed -n 's/^# /  /p'
+out=$("$fw/edge_rate" "$sim" "$elf16") || fail edge_rate
+printf '%s\n' "$out" | sed -n 's/^# /  /p'
 echo "adc.rst, Measured and Limitations (stream_rate, 16 MHz):"
-"$fw/stream_rate" "$sim" "$elf16" | sed -n 's/^# /  /p'
+out=$("$fw/stream_rate" "$sim" "$elf16") || fail stream_rate
+printf '%s\n' "$out" | sed -n 's/^# /  /p'
 
 # firmware.rst: any capture makes the 8 MHz build's reads wait
 echo "firmware.rst, capture with ADC_DIV 1024 on the 8 MHz build (a nanosim session):"
-{
+out=$({
 	echo "xfer 2a w89010004"
 	echo "xfer 2a w8c01"
 	echo "master bcm2711"
@@ -70,5 +82,7 @@ echo "firmware.rst, capture with ADC_DIV 1024 on the 8 MHz build (a nanosim sess
 	done
 	echo "stats"
 	echo "quit"
-} | "$sim" --stdio --mhz 8 "$elf8" | grep 'stretch_count=' |
+} | "$sim" --stdio --mhz 8 "$elf8") || fail "the nanosim session"
+printf '%s\n' "$out" | grep 'stretch_count=' |
 	sed 's/.*stretch_count=\([0-9]*\).*corrupt=\([0-9]*\).*/  8 MHz: \1 stretches, \2 of 80 transactions corrupted/'
+[ -z "$failed" ] || { echo "figures.sh: failed: ${failed#, }" >&2; exit 1; }

@@ -32,6 +32,9 @@ static void invariants(void)
 	}
 	if (REG(ARDUIPI_REG_ERROR) > ARDUIPI_ERR_LOW_SUPPLY)
 		abort();
+	/* a started stream stores nothing till its conversions start over */
+	if (stream_restarting() && stream_count)
+		abort();
 	if (REG(ARDUIPI_REG_ID0) != ARDUIPI_ID0_VALUE)
 		abort();
 }
@@ -65,9 +68,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			host_bus_error();
 			break;
 		case 6:
-			/* the main loop (re)starts the stream, and the
-			 * ADC interrupt stores samples meanwhile */
-			host_stream_poll();
+			/* the ADC interrupt stores samples meanwhile,
+			 * once the main loop has started the stream over
+			 * (or before: nothing may be stored then) */
+			if (op & 8)
+				host_stream_poll();
 			while (n--)
 				stream_put(n, op);
 			break;

@@ -67,12 +67,13 @@ void host_boot(void)
 
 void host_stream_poll(void)
 {
-	uint8_t scan = REG(ARDUIPI_REG_ADC_SCAN), n = 0;
+	uint8_t g = stream_gen(), scan, n = 0;	/* before the configuration */
 
-	for (; scan; scan &= scan - 1)
+	if (!REG(ARDUIPI_REG_ADC_STREAM) || !stream_restarting())
+		return;
+	for (scan = REG(ARDUIPI_REG_ADC_SCAN); scan; scan &= scan - 1)
 		n++;
-	if (REG(ARDUIPI_REG_ADC_STREAM) && stream_restarting())
-		stream_start(2 * n, stream_gen());
+	stream_start(2 * n, g);
 }
 
 /* What twi.c does per status code, minus the hardware. */
