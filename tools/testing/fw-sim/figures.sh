@@ -1,9 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Print, in one run, every firmware figure the documents quote that moves
-# with the code's layout (sizes, SCL holds, the Pi controller model's
-# corruptions, boot time, the edge flood's stretch), each with the file
-# that quotes it, for re-measuring them after a firmware change:
+# Print, in one run, the firmware figures the documents quote that move
+# with the code's layout and that the named tests measure (sizes, SCL
+# holds and their histograms, interrupts-off windows, the Pi controller
+# model's corruptions, boot time, the edge flood's stretch, capture
+# rates), each with the file that quotes it, for re-measuring them after
+# a firmware change:
 #   make -C firmware && make -C firmware F_CPU=8000000 &&
 #   make -C tools/nanosim && make -C tools/testing/fw-sim &&
 #   tools/testing/fw-sim/figures.sh
@@ -32,8 +34,8 @@ test_lines() {
 	out=$(NANOSIM_MHZ=$1 "$fw/test_fw_sim" "$sim" "$2" "$3") ||
 		fail "test_fw_sim $3 ($1 MHz)"
 	printf '%s\n' "$out" | sed -n 's/^# //p' |
-		grep -v 'interrupts off at most\|^ *stall ' |
-		sed 's/xfers=.*hold_max=\([0-9]*\) hold_max_status=\([0-9a-f]*\).*stretch_count=\([0-9]*\).*hold_by_status=\([^ ]*\).*corrupt=\([0-9]*\).*/hold max \1 (\2), \3 stretches, by status \4, \5 corrupted/' |
+		grep -v 'interrupts off at most 12 cycles\|^ *stall ' |
+		sed 's/xfers=.*hold_max=\([0-9]*\) hold_max_status=\([0-9a-f]*\).*hold_hist=\([^ ]*\).*stretch_count=\([0-9]*\).*hold_by_status=\([^ ]*\).*corrupt=\([0-9]*\).*/hold max \1 (\2), histogram \3, \4 stretches, by status \5, \6 corrupted/' |
 		sed "s/^/  $1 MHz: /"
 }
 
