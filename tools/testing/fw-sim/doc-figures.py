@@ -1,0 +1,202 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""The simulated figures the documents quote are the firmware's (TAP).
+
+Runs figures.sh (the real firmware of both builds in nanosim, in
+lockstep: the same firmware always gives the same figures) and checks
+that each document quotes what it measures, word for word as written
+there (whitespace folded). A firmware change that moves a figure fails
+here until the document is re-measured: figures.sh prints the new ones.
+"""
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
+# hold_by_status's codes as firmware.rst's full-load table names them
+STATUS = {"60": "SLA+W", "80": "a received byte", "88": "a NACKed byte",
+          "a0": "a STOP or repeated START", "a8": "SLA+R",
+          "b8": "a sent byte", "c0": "the last sent byte"}
+PATHS = ("60", "80", "88", "a0", "a8", "b8", "c0")
+
+
+def doc(name):
+    with open(os.path.join(TOP, "Documentation", name)) as f:
+        return " ".join(f.read().split())
+
+
+class Figures:
+    """figures.sh's output, searched line by line."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def get(self, what, *pattern):
+        m = re.search("".join(pattern), self.text, re.M)
+        if not m:
+            raise LookupError("figures.sh printed no " + what)
+        return m.groups()
+
+    def one(self, what, *pattern):
+        return self.get(what, *pattern)[0]
+
+
+def paths(s):
+    return dict(kv.split(":") for kv in s.split(","))
+
+
+def twint_hold(fig):
+    out, hold = [], {}
+    for mhz in ("16", "8"):
+        h100, w400, r400 = fig.get(
+            "twint_hold's summary, %s MHz" % mhz,
+            r"^  %s MHz: TWINT hold worst case, " % mhz,
+            r".*: (\d+) cycles at 100 kHz",
+            r".*at 400 kHz (\d+) cycles for writes, (\d+) cycles with reads")
+        hold[mhz] = paths(fig.one(
+            "twint_hold's paths, %s MHz" % mhz,
+            r"^  %s MHz: 100000 Hz, all kinds: .* by status (\S+)," % mhz))
+        row = "%s MHz %%s %s cycles" % (mhz, "%s")
+        out += [row % ("100 kHz everything", "**%s" % h100) + "**",
+                row % ("400 kHz writes", w400),
+                row % ("400 kHz everything", r400)]
+    h, e = hold["16"], hold["8"]
+    out.append("SLA+W %s, a received byte %s, a NACKed byte %s, STOP or "
+               "repeated START %s, SLA+R %s, a sent byte %s, the last sent "
+               "byte %s (8 MHz: %s)"
+               % (tuple(h[k] for k in PATHS) +
+                  (", ".join(e[k] for k in PATHS),)))
+    p = paths(fig.one("twint_hold's paths at 400 kHz",
+                      r"^  16 MHz: 400000 Hz, all kinds: hold max \d+ ",
+                      r"\(a8\), .*by status (\S+), 0 corrupted"))
+    out += ["SLA+W %s, a received byte %s, STOP or repeated START %s, "
+            "SLA+R %s (the first byte" % (p["60"], p["80"], p["a0"], p["a8"]),
+            "a sent byte %s, the last %s." % (p["b8"], p["c0"])]
+    return [("firmware.rst", t) for t in out]
+
+
+def pi_masters(fig):
+    bcm = r"^  %s MHz: bcm2711, "
+    c16, b16, r16 = fig.get(
+        "pi_masters at 16 MHz", bcm % 16, r"400 kHz, all kinds: .*; ",
+        r"(\d+) of 380 transactions corrupted \((\d+) bits .*, (\d+) runt")
+    c8, b8, r8, m8 = fig.get(
+        "pi_masters at 8 MHz", bcm % 8, r"400 kHz, all kinds: .*; ",
+        r"(\d+) of 380 transactions corrupted \((\d+) bits .*, ",
+        r"(\d+) runt clocks, (\d+) conditions")
+    ping = fig.get("pi_masters' PING", bcm % 16, r"PING read held .*: ",
+                   r"(\d+) of 320 right, (\d+) with bit 7 .*; runts (\d+)")
+    wr = fig.get("pi_masters' write", bcm % 16, r"a write held .*: ",
+                 r"(\d+) of 320 went through; runts (\d+), corrupted (\d+)")
+    sr = fig.one("pi_masters' repeated START", bcm % 16,
+                 r"held before a repeated START: \d+ of 320 right, ",
+                 r"(\d+) read 0xff")
+    return [("firmware.rst", "16 MHz 400 kHz %s corrupted: %s bits read "
+             "during a hold (mostly a read's first), %s runt clocks"
+             % (c16, b16, r16)),
+            ("firmware.rst", "8 MHz 400 kHz %s corrupted: %s bits read "
+             "during a hold, %s runt clocks, %s STOPs" % (c8, b8, r8, m8)),
+            ("simulator.rst", "At 400 kHz: %s of 380 corrupted (8 MHz: %s)"
+             % (c16, c8)),
+            ("simulator.rst", "%s of 320 right, %s with bit 7 read as 1, "
+             "%s runt clocks" % ping),
+            ("simulator.rst", "%s of 320 went through, %s corrupted after "
+             "%s runts" % (wr[0], wr[2], wr[1])),
+            ("simulator.rst", "held before the repeated START: %s of 320 "
+             "read 0xff" % sr)]
+
+
+def full_load(fig):
+    out = []
+    rows = (("16", "100 kHz", "bcm2711, 100000 Hz:"),
+            ("8", "100 kHz", "bcm2711, 100000 Hz:"),
+            ("8", "100 kHz, no", "bcm2711, 100000 Hz, no capture:"),
+            ("16", "400 kHz", "bcm2711, 400000 Hz:"),
+            ("8", "400 kHz", "bcm2711, 400000 Hz:"))
+    for mhz, bus, key in rows:
+        hmax, st, hist, n, by, bad = fig.get(
+            "full_load at %s MHz, %s" % (mhz, bus),
+            r"^  %s MHz: full load, %s " % (mhz, re.escape(key)),
+            r"hold max (\d+) \((\w+)\), histogram (\S+), (\d+) stretches, ",
+            r"by status (\S+), (\d+) corrupted")
+        n = "**0**" if n == "0" else n
+        bad = "**0**" if bad == "0" else bad
+        out.append("%s MHz %s %s %s, %s %s of 280"
+                   % (mhz, bus, n, hmax, STATUS[st], bad))
+        if mhz == "8" and bus == "100 kHz":
+            b = hist.split("/")
+            others = max(int(v) for k, v in paths(by).items() if k != "a8")
+            out += ["``hold_hist``: %s and %s holds above 128 cycles"
+                    % (b[3], b[4]),
+                    "the worst hold of every other kind is %d cycles"
+                    % others,
+                    "the worst is %s." % hmax]
+    off = r"^  %s MHz: %s Hz, capture%s: interrupts off at most (\d+)"
+    edges = ", edges caught"
+    out += ["``full_load`` measured at most **%s cycles** at 100 kHz "
+            "(%s at 400 kHz)"
+            % (fig.one("full_load's window", off % (16, 100000, edges)),
+               fig.one("full_load's window", off % (16, 400000, edges))),
+            "While capture runs it is %s:"
+            % fig.one("full_load's window", off % (8, 100000, ""))]
+    return [("firmware.rst", t) for t in out]
+
+
+def the_rest(fig):
+    """Boot, the edge flood, capture with ADC_DIV 1024, capture rates."""
+    boot = r"^  %s MHz: boot state: in force ([\d.]+) us"
+    us16 = fig.one("boot_state at 16 MHz", boot % 16)
+    us8 = fig.one("boot_state at 8 MHz", boot % 8)
+    flood = int(fig.one("the edge flood", r"SCL stretched up to (\d+) us"))
+    s1024 = fig.get("the ADC_DIV 1024 session",
+                    r"^  8 MHz: (\d+) stretches, (\d+) of 80")
+    rate = r"^  %s kHz bus, 1 input at %s Hz: "
+    got = fig.one("stream_rate at 9615 Hz", rate % (100, "9615.4"),
+                  r"(\d+) scans/s")
+    b100 = fig.one("stream_rate at 4807 Hz", rate % (100, "4807.7"),
+                   r"\d+ scans/s delivered, 0 lost, ([\d.]+) bus bytes")
+    b400, ns = fig.get("stream_rate at 400 kHz", rate % (400, "9615.4"),
+                       r"\d+ scans/s delivered, 0 lost, ([\d.]+) bus bytes",
+                       r".*at most (\d+) ns")
+    return [("firmware.rst", "**%s us** at 16 MHz, %s us at" % (us16, us8)),
+            ("protocol.rst", "%s us after its code starts at 16 MHz" % us16),
+            ("pwm.rst", "%s us after the firmware starts" % us16),
+            ("protocol.rst", "stretched for %.1f ms" % (flood / 1000)),
+            ("firmware.rst", "gave %s stretches and %s of 80 transactions "
+             "corrupted" % s1024),
+            ("adc.rst", "100 kHz 4807 Hz (9615 Hz delivers %s scans/s) %s"
+             % (got, b100)),
+            ("adc.rst", "400 kHz 9615 Hz, the ADC's own rate %s" % b400),
+            ("adc.rst", "(at most %d µs in ``stream_rate``)"
+             % (int(ns) // 1000))]
+
+
+def main():
+    print("TAP version 13")
+    run = subprocess.run([os.path.join(HERE, "figures.sh")],
+                         capture_output=True, text=True)
+    try:
+        if run.returncode:
+            raise LookupError("figures.sh failed: " + run.stderr.strip())
+        fig = Figures(run.stdout)
+        checks = (twint_hold(fig) + pi_masters(fig) + full_load(fig) +
+                  the_rest(fig))
+    except LookupError as e:
+        print("1..1\nnot ok 1 - the simulated figures measured\n# %s" % e)
+        return 1
+    print("1..%d" % len(checks))
+    docs, bad = {}, 0
+    for i, (name, text) in enumerate(checks, 1):
+        docs.setdefault(name, doc(name))
+        ok = text in docs[name]
+        bad += not ok
+        print("%s %d - Documentation/%s: %s"
+              % ("ok" if ok else "not ok", i, name, text))
+    if bad:
+        print("# re-measure them: tools/testing/fw-sim/figures.sh")
+    return 1 if bad else 0
+
+
+sys.exit(main())
