@@ -125,7 +125,7 @@ check: tests
 		"proto-fuzz=tools/testing/fw-unit/run-fuzz.sh" \
 		"python=tools/testing/python/check.sh" \
 		"docs=tools/testing/doc-commands.sh" \
-		"doc-figures=tools/testing/fw-sim/doc-figures.py" \
+		"doc-figures=tools/testing/deps.sh python3 >&2 && tools/testing/fw-sim/doc-figures.py" \
 		"firmware-8mhz-in-sim=NANOSIM_MHZ=8 tools/testing/fw-sim/test_fw_sim $(NANOSIM) $(FIRMWARE_8MHZ)" \
 		"firmware-in-sim=tools/testing/fw-sim/test_fw_sim $(NANOSIM) $(FIRMWARE)" \
 		"overlay=tools/testing/dt/test-overlay.sh $(ARDUIPI_CACHE)" \
