@@ -130,7 +130,9 @@ def full_load(fig):
         if mhz == "8" and bus == "100 kHz":
             b = hist.split("/")
             others = max(int(v) for k, v in paths(by).items() if k != "a8")
-            out += ["``hold_hist``: %s and %s holds above 128 cycles"
+            out += ["%d of the %s stretches are such waits"
+                    % (sum(int(v) for v in b[3:]), n),
+                    "``hold_hist``: %s and %s holds above 128 cycles"
                     % (b[3], b[4]),
                     "the worst hold of every other kind is %d cycles"
                     % others,
