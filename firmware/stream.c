@@ -67,7 +67,6 @@ void stream_start(uint8_t bytes, uint8_t g)
 
 	scan_bytes = bytes;
 	cap = c > 255 ? 255 : c;
-	widx = 0;
 	{
 		LOCK();
 		if (g == gen)	/* else reset again since: restarted again */

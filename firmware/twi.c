@@ -105,9 +105,10 @@ uint8_t twi_bus_mark(void)
  * look at the queue's write index the mark was made at, 6 cycles with
  * interrupts off (16 events in between would bring it back where it was,
  * as they would for twi_poll()'s own look: a master that busy is no
- * master gone, and 35 ms without an event came first). Out of line: the window that turns the unit off and on
- * is the long one that irq-windows.py knows by this name (no TWI event
- * can meet it: none came for 35 ms, and the unit is off during it).
+ * master gone, and 35 ms without an event came first). Out of line: the
+ * window that turns the unit off and on is the long one that
+ * irq-windows.py knows by this name (no TWI event can meet it: none came
+ * for 35 ms, and the unit is off during it).
  */
 void __attribute__((noinline)) twi_timeout(uint8_t mark)
 {

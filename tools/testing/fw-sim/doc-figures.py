@@ -60,10 +60,9 @@ def twint_hold(fig):
         hold[mhz] = paths(fig.one(
             "twint_hold's paths, %s MHz" % mhz,
             r"^  %s MHz: 100000 Hz, all kinds: .* by status (\S+)," % mhz))
-        row = "%s MHz %%s %s cycles" % (mhz, "%s")
-        out += [row % ("100 kHz everything", "**%s" % h100) + "**",
-                row % ("400 kHz writes", w400),
-                row % ("400 kHz everything", r400)]
+        out += ["%s MHz 100 kHz everything **%s cycles**" % (mhz, h100),
+                "%s MHz 400 kHz writes %s cycles" % (mhz, w400),
+                "%s MHz 400 kHz everything %s cycles" % (mhz, r400)]
     h, e = hold["16"], hold["8"]
     out.append("SLA+W %s, a received byte %s, a NACKed byte %s, STOP or "
                "repeated START %s, SLA+R %s, a sent byte %s, the last sent "
@@ -123,15 +122,16 @@ def full_load(fig):
             r"^  %s MHz: full load, %s " % (mhz, re.escape(key)),
             r"hold max (\d+) \((\w+)\), histogram (\S+), (\d+) stretches, ",
             r"by status (\S+), (\d+) corrupted")
-        n = "**0**" if n == "0" else n
-        bad = "**0**" if bad == "0" else bad
         out.append("%s MHz %s %s %s, %s %s of 280"
-                   % (mhz, bus, n, hmax, STATUS[st], bad))
+                   % (mhz, bus, "**0**" if n == "0" else n, hmax, STATUS[st],
+                      "**0**" if bad == "0" else bad))
         if mhz == "8" and bus == "100 kHz":
             b = hist.split("/")
             others = max(int(v) for k, v in paths(by).items() if k != "a8")
-            out += ["%d of the %s stretches are such waits"
-                    % (sum(int(v) for v in b[3:]), n),
+            waits = sum(int(v) for v in b[3:])
+            out += [("all %s" % n if waits == int(n) else
+                     "%d of the %s" % (waits, n)) +
+                    " stretches are such waits",
                     "``hold_hist``: %s and %s holds above 128 cycles"
                     % (b[3], b[4]),
                     "the worst hold of every other kind is %d cycles"

@@ -41,13 +41,9 @@ test_lines() {
 
 echo "firmware.rst, Size (make -C firmware size):"
 for mhz in 16 8; do
-	elf=$elf16
-	[ $mhz = 8 ] && elf=$elf8
-	sizes=$(avr-size -A "$elf") || fail "avr-size $elf"
-	printf '%s\n' "$sizes" | awk -v m=$mhz '
-		$1 == ".text" || $1 == ".data" { flash += $2 }
-		$1 == ".data" || $1 == ".bss" || $1 == ".noinit" { ram += $2 }
-		END { printf "  %s MHz: flash %d bytes, static RAM %d (%d free for the stack)\n", m, flash, ram, 2048 - ram }'
+	out=$(make -s -C "$top/firmware" F_CPU=${mhz}000000 size) ||
+		fail "make size ($mhz MHz)"
+	printf '  %s MHz: %s\n' $mhz "$out"
 done
 
 echo "firmware.rst, the TWINT hold table and 'By path' (twint_hold):"
