@@ -18,7 +18,7 @@
 #include "../../../firmware/crc.h"
 #include "fifo_check.h"
 
-#define RUN_MS		500
+#define RUN_MS		2000	/* 4807 Hz at 100 kHz held 0.5 s, not 2 */
 #define F_CONV		(1e9 / ARDUIPI_ADC_CONV_NS)	/* 9615.38 Hz */
 #define INT_LINE	12	/* D12, the firmware's default INT */
 
@@ -152,17 +152,17 @@ int main(int argc, char **argv)
 				stretch100 = r.stretch_max_ns;
 		}
 		sim_close(S);
-		/* the goal: 9 kSPS without loss at 400 kHz; at 100 kHz the
-		 * half of it that Documentation/adc.rst promises, which takes
-		 * about 98 % of the bus (2.27 bytes of 9 clocks a sample): a
-		 * firmware change that delays a reply by a byte's time can
-		 * lose it (moving one 8-byte table to flash did) */
+		/* the goal: 9 kSPS without loss at 400 kHz. At 100 kHz, 4807 Hz
+		 * takes about 98 % of the bus (2.27 bytes of 9 clocks a
+		 * sample): the FIFO fills slowly and overflows after about
+		 * 0.5 s (this ran 0.5 s till December 2026 and took that for
+		 * lossless); 3205 Hz is the rate that lasts */
 		t++;
 		hz = r.lost ? 0 : F_CONV / divs[i - 1];
-		if (hz < (clocks[c] == 400000 ? 9000 : 4800)) {
+		if (hz < (clocks[c] == 400000 ? 9000 : 3200)) {
 			printf("not ok %u - %u kHz: %.1f Hz without loss, %u wanted\n",
 			       t, clocks[c] / 1000, hz,
-			       clocks[c] == 400000 ? 9000 : 4800);
+			       clocks[c] == 400000 ? 9000 : 3200);
 			fails++;
 		} else {
 			printf("ok %u - %u kHz bus: one input at %.1f Hz without loss, %.2f bus bytes per sample\n",

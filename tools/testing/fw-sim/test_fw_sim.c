@@ -745,7 +745,7 @@ static void smbus(void)
 	f[2] = 0x80;
 	IS("ok", "xfer 2a w09ee80%02x", pec_of(aw, f, 3));
 	sim("wait 5");
-	CHECK(sscanf(sim("pwm D9"), "ok %ld %ld", &period, &high) == 2);
+	CHECK(sscanf(sim("pwm D9 5"), "ok %ld %ld", &period, &high) == 2);
 	NEAR(high, period / 2, 250);
 	/* read word data with PEC: A0 (i2cget -y 1 0x2a 0xa0 wp) */
 	sim("adc 0 2.5");
