@@ -36,13 +36,25 @@ t_run "3 both levels at once: refused, the log says what can be" \
 # The key events: struct input_event, 24 bytes on arm64 and 16 on armhf
 # (the time as two longs); type EV_KEY (1), the code, the value (1 down,
 # 0 up) in its last 8 bytes.
-# (each device's into a file of its own)
-for e in /sys/class/input/event*; do
-	case $(cat "$e/device/name") in
-	keys-low) cat "/dev/input/${e##*/}" >/tmp/ev-low 2>/dev/null & ;;
-	keys-high) cat "/dev/input/${e##*/}" >/tmp/ev-high 2>/dev/null & ;;
-	keys-bouncy) cat "/dev/input/${e##*/}" >/tmp/ev-bouncy 2>/dev/null & ;;
-	esac
+# (each device's into a file of its own), once all three are there with
+# their /dev nodes: a recorder that is never started reads as no key
+# event at all ("0 0 1"), which a late device would give
+# event_of NAME: the evdev node of the input device NAME, if it is there
+event_of() {
+	for _e in /sys/class/input/event*; do
+		[ "$(cat "$_e/device/name" 2>/dev/null)" = "$1" ] &&
+			[ -c "/dev/input/${_e##*/}" ] && echo "/dev/input/${_e##*/}"
+	done
+}
+for _i in $(seq 50); do
+	[ -n "$(event_of keys-low)" ] && [ -n "$(event_of keys-high)" ] &&
+		[ -n "$(event_of keys-bouncy)" ] && break
+	usleep 100000
+done
+for k in low high bouncy; do
+	n=$(event_of "keys-$k")
+	[ -n "$n" ] || echo "#   no input device keys-$k after 5 s"
+	cat "$n" >"/tmp/ev-$k" 2>/dev/null &
 done
 ev_size=24
 case $(uname -m) in armv7* | armv6*) ev_size=16 ;; esac
