@@ -3,9 +3,8 @@
  * ADC interrupt (the stream). Its work, adc_stream_isr(), takes about
  * 150 cycles: with interrupts off it delayed the TWI interrupt by as
  * much, past the Pi's SCL low time at 100 kHz (Documentation/adc.rst).
- * So it turns interrupts on at its first instruction and sets TWI_ADC
- * (twi.h) at its second, before an interrupt can come (one waits for the
- * instruction after sei): a TWI event meanwhile has only its fast path, SCL
+ * So it turns interrupts on at its second instruction, after TWI_ADC
+ * (twi.h) is set: a TWI event meanwhile has only its fast path, SCL
  * released at once and the event queued, and nothing reads the FIFO
  * while a sample goes in. At its end the work gives the worker back
  * (twi_give_back()), which works on what was queued unless a worker runs;
@@ -21,8 +20,8 @@
 	.section .text.adc_vect, "ax", @progbits
 	.global	ADC_vect
 ADC_vect:
-	sei
 	sbi	_SFR_IO_ADDR(GPIOR0), TWI_ADC
+	sei
 	push	r24
 	in	r24, _SFR_IO_ADDR(SREG)	/* as interrupted, I set: sei leaves */
 	push	r24			/* the other flags as they were */

@@ -166,20 +166,12 @@ void stream_poll(void)
 	st_div = REG16(ARDUIPI_REG_ADC_DIV);
 	st_pos = 0;
 	stream_start(2 * st_nch, g);
-	/*
-	 * The multiplexer may change one ADC clock after the start, and must
-	 * for position 1 before the first conversion ends (12 ADC clocks
-	 * later): the worker, which may run for thousands of cycles, is held
-	 * off meanwhile (TWI_ADC, as in the ADC interrupt), a TWI event has
-	 * its fast path only.
-	 */
-	twi_flag_set(TWI_ADC);
 	ADMUX = st_mux[0];
 	ADCSRB = 0;		/* free running */
 	ADCSRA = _BV(ADEN) | _BV(ADSC) | _BV(ADATE) | _BV(ADIF) | _BV(ADIE) |
 		 ARDUIPI_ADPS;
+	/* The multiplexer may change one ADC clock after the start. */
 	_delay_loop_1((1 << ARDUIPI_ADPS) / 3 + 1);
 	ADMUX = st_mux[st_nch > 1 ? 1 : 0];	/* position 1 (div >= nch) */
-	twi_give_back();	/* what came meanwhile */
 	st_on = 1;
 }

@@ -74,7 +74,7 @@
  * Edges into the FIFO (protocol 1.5): caught by the pin-change interrupts
  * (1), or by the main loop's look at the lines (0: a pulse shorter than a
  * pass is missed, and not counted lost). Under a train of edges the
- * interrupts can hold the TWI one off for up to 58 cycles: about the
+ * interrupts can hold the TWI one off for up to 60 cycles: about the
  * 16 MHz build's budget at 100 kHz, far beyond the 8 MHz build's (40
  * cycles in all; Documentation/firmware.rst).
  */

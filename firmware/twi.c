@@ -266,12 +266,11 @@ void twi_worker(void)
 }
 
 /*
- * The ADC interrupt's work ends, or the stream's start in the main loop
- * (adc.c; either set TWI_ADC, which kept the fast path from becoming the
- * worker meanwhile): work on what was queued, as the worker's own ending
- * would, unless a worker runs (or yielded: the main loop resumes it) or a
- * pin-change interrupt's work does (it interrupted, and gives the worker
- * back at its end: pci.S). Interrupts on.
+ * The ADC interrupt's work ends (adc.S set TWI_ADC, which kept the fast
+ * path from becoming the worker meanwhile): work on what it queued, as
+ * the worker's own ending would, unless a worker runs or a pin-change
+ * interrupt's work does (it interrupted, and gives the worker back at its
+ * end: pci.S). Interrupts on.
  */
 void twi_give_back(void)
 {

@@ -61,8 +61,8 @@ body() {
 }
 vec=$(body __vector_21)
 sei_at=$(printf '%s\n' "$vec" | grep -nE '\ssei' | head -n 1 | cut -d: -f1)
-# the instruction after sei, which runs before any interrupt: TWI_ADC set
-# (sbi GPIOR0, 5), or a TWI event could start the worker inside the work
+# TWI_ADC set (sbi GPIOR0, 5) before interrupts go on, or a TWI event
+# could start the worker inside the work
 flag_at=$(printf '%s\n' "$vec" | grep -nE '\ssbi\s0x1e, 5' | head -n 1 | cut -d: -f1)
 work=$(body adc_stream_isr)
 put=$(body stream_put)
@@ -73,9 +73,9 @@ calls=$(printf '%s\n' "$work" | grep -E '\s(call|rcall|icall|jmp|rjmp|ijmp)\s' |
 	grep -vE '<[a-z_0-9.]+\+0x' | grep -vcE '<(stream_put|twi_give_back|twi_resume_worker)>')
 calls=$((calls + $(printf '%s\n' "$put" | grep -E '\s(call|rcall|icall|jmp|rjmp|ijmp)\s' |
 	grep -vE '<[a-z_0-9.]+\+0x' | grep -c .)))
-echo "# ADC vector: interrupts on at instruction ${sei_at:-?}, TWI_ADC set at ${flag_at:-?}; its work $n_work instructions + stream_put $n_put (0: inlined), other calls: $calls"
-t $([ "${sei_at:-0}" = 1 ] && [ "${flag_at:-0}" = 2 ] && [ $((n_work + n_put)) -le 180 ] && [ "$calls" -eq 0 ]; echo $?) \
-	"the ADC vector turns interrupts on at its 1st instruction and holds the TWI worker off from its 2nd; its work with stream_put is at most 180 instructions and calls nothing but stream_put and the worker (twi_give_back)"
+echo "# ADC vector: TWI_ADC set at instruction ${flag_at:-?}, interrupts on at ${sei_at:-?}; its work $n_work instructions + stream_put $n_put (0: inlined), other calls: $calls"
+t $([ "${flag_at:-0}" = 1 ] && [ "${sei_at:-0}" = 2 ] && [ $((n_work + n_put)) -le 180 ] && [ "$calls" -eq 0 ]; echo $?) \
+	"the ADC vector holds the TWI worker off at its 1st instruction and turns interrupts on at its 2nd; its work with stream_put is at most 180 instructions and calls nothing but stream_put and the worker (twi_give_back)"
 # The pin-change vectors (pci.S): the port read at the 2nd instruction,
 # interrupts on by the 7th; their work (edge_capture) calls only the
 # FIFO's store (the vector itself gives the TWI worker back).
