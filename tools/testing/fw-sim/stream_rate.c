@@ -133,6 +133,7 @@ int main(int argc, char **argv)
 	printf("TAP version 13\n1..%zu\n", sizeof(clocks) / sizeof(clocks[0]) + 1);
 	for (c = 0; c < sizeof(clocks) / sizeof(clocks[0]); c++) {
 		struct result r = { .lost = 1 };
+		unsigned int want;
 		double hz;
 		char clk[16];
 
@@ -159,10 +160,10 @@ int main(int argc, char **argv)
 		 * lossless); 3205 Hz is the rate that lasts */
 		t++;
 		hz = r.lost ? 0 : F_CONV / divs[i - 1];
-		if (hz < (clocks[c] == 400000 ? 9000 : 3200)) {
+		want = clocks[c] == 400000 ? 9000 : 3200;
+		if (hz < want) {
 			printf("not ok %u - %u kHz: %.1f Hz without loss, %u wanted\n",
-			       t, clocks[c] / 1000, hz,
-			       clocks[c] == 400000 ? 9000 : 3200);
+			       t, clocks[c] / 1000, hz, want);
 			fails++;
 		} else {
 			printf("ok %u - %u kHz bus: one input at %.1f Hz without loss, %.2f bus bytes per sample\n",

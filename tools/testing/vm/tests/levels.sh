@@ -46,13 +46,12 @@ event_of() {
 			[ -c "/dev/input/${_e##*/}" ] && echo "/dev/input/${_e##*/}"
 	done
 }
-for _i in $(seq 50); do
-	[ -n "$(event_of keys-low)" ] && [ -n "$(event_of keys-high)" ] &&
-		[ -n "$(event_of keys-bouncy)" ] && break
-	usleep 100000
-done
 for k in low high bouncy; do
-	n=$(event_of "keys-$k")
+	for _i in $(seq 50); do
+		n=$(event_of "keys-$k")
+		[ -n "$n" ] && break
+		usleep 100000
+	done
 	[ -n "$n" ] || echo "#   no input device keys-$k after 5 s"
 	cat "$n" >"/tmp/ev-$k" 2>/dev/null &
 done
