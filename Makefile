@@ -22,6 +22,8 @@ DEPS       := tools/testing/deps.sh
 
 FIRMWARE := firmware/build/arduipi.elf
 FIRMWARE_8MHZ := firmware/build-8mhz/arduipi.elf
+# test build: the ADC interrupt's ring overruns (fw-sim's adc_overrun)
+FIRMWARE_OVERRUN := firmware/build-test-overrun/arduipi.elf
 NANOSIM  := tools/nanosim/nanosim
 DEPS_TWIN := qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross device-tree-compiler \
 	libfdt-dev cpio kmod dwarves xz-utils sparse
@@ -99,6 +101,8 @@ sim: firmware
 
 tests: sim twin
 	@$(DEPS) $(DEPS_TEST)
+	$(MAKE) -C firmware F_CPU=8000000 BUILD=build-test-overrun \
+		EXTRA_CFLAGS=-DARDUIPI_TEST_KEEP_DELAY=250
 	$(MAKE) -C tools/testing/fw-unit
 	$(MAKE) -C tools/testing/adc-clock
 	$(MAKE) -C tools/testing/fw-sim
@@ -128,6 +132,7 @@ check: tests
 		"doc-figures=tools/testing/deps.sh python3 >&2 && tools/testing/fw-sim/doc-figures.py" \
 		"firmware-8mhz-in-sim=NANOSIM_MHZ=8 tools/testing/fw-sim/test_fw_sim $(NANOSIM) $(FIRMWARE_8MHZ)" \
 		"firmware-in-sim=tools/testing/fw-sim/test_fw_sim $(NANOSIM) $(FIRMWARE)" \
+		"firmware-overrun-in-sim=NANOSIM_MHZ=8 NANOSIM_OVERRUN=1 tools/testing/fw-sim/test_fw_sim $(NANOSIM) $(FIRMWARE_OVERRUN) adc_overrun" \
 		"overlay=tools/testing/dt/test-overlay.sh $(ARDUIPI_CACHE)" \
 		"firmware=tools/testing/firmware-checks.sh" \
 		"proto-unit=tools/testing/fw-unit/test_proto" \

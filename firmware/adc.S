@@ -1,27 +1,124 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ADC interrupt (the stream). Its work, adc_stream_isr(), takes about
- * 150 cycles: with interrupts off it delayed the TWI interrupt by as
- * much, past the Pi's SCL low time at 100 kHz (Documentation/adc.rst).
- * So it turns interrupts on at its second instruction, after TWI_ADC
- * (twi.h) is set: a TWI event meanwhile has only its fast path, SCL
- * released at once and the event queued, and nothing reads the FIFO
- * while a sample goes in. At its end the work gives the worker back
- * (twi_give_back()), which works on what was queued unless a worker runs;
- * an ADC interrupt nested in that finds the worker taken and only adds
+ * ADC interrupt (the stream). Interrupts go on at its first instruction
+ * and TWI_ADC (twi.h) is set at its second, before any interrupt can
+ * come: a TWI event meanwhile has only its fast path, SCL released at
+ * once and the event queued, and the worker waits for the end of
+ * TWI_ADC, which gives it what was queued unless a worker runs already.
+ *
+ * ARDUIPI_ADC_RING 0 (16 MHz): the whole work, adc_stream_isr(), about
+ * 150 cycles, runs inside TWI_ADC and gives the worker back at its end:
+ * nothing reads the FIFO while a sample goes in, and an ADC interrupt
+ * nested in the worker it gives back finds the worker taken and only adds
  * its sample. The work itself is not re-entered: that would take this
  * vector coming a whole conversion (104 us) late, which no interrupts-off
  * section comes near, and which would lose the sample anyway (the data
  * register is overwritten).
+ *
+ * ARDUIPI_ADC_RING 1 (8 MHz): inside TWI_ADC only the sample goes into
+ * its slot of the ring (adc.c) and the multiplexer is set from the slot,
+ * where it was worked out ahead. No flag changes, so SREG needs no
+ * saving: 51 cycles from the interrupt's entry to the return while a
+ * worker runs (firmware-checks counts them), all that worker waits.
+ * Otherwise an event queued meanwhile gets a worker at once, and then
+ * adc_catch_up() stores the samples, TWI_ADC clear: a TWI event then
+ * becomes the worker, nested, and the store waits for it.
  */
 #include <avr/io.h>
+#include "config.h"
 #include "twi.h"
+
+#define FLAGS	_SFR_IO_ADDR(GPIOR0)
+#define ADC_SLOT	_SFR_IO_ADDR(GPIOR1)	/* adc.c: the interrupt's slot */
 
 	.section .text.adc_vect, "ax", @progbits
 	.global	ADC_vect
 ADC_vect:
-	sbi	_SFR_IO_ADDR(GPIOR0), TWI_ADC
 	sei
+	sbi	FLAGS, TWI_ADC		/* before an interrupt can come */
+#if ARDUIPI_ADC_RING
+	push	r30
+	push	r31
+	push	r24
+	in	r30, ADC_SLOT		/* struct slot (adc.c), in one page */
+	ldi	r31, hi8(adc_ring)
+	ldd	r24, Z+1		/* its sample stored? */
+	sbrs	r24, 7
+	rjmp	.Llap
+	lds	r24, ADCL		/* in this order: ADCL locks ADCH */
+	st	Z+, r24			/* lo */
+	lds	r24, ADCH
+	st	Z+, r24			/* hi, bit 7 clear: a sample */
+	ld	r24, Z+			/* mux */
+	sts	ADMUX, r24
+	ld	r24, Z			/* next */
+	out	ADC_SLOT, r24
+.Lkept:	cbi	FLAGS, TWI_ADC
+	sbis	FLAGS, TWI_BUSY
+	rjmp	1f
+	sbic	FLAGS, TWI_RESUME	/* a worker yielded: none runs */
+	rjmp	1f
+.Lret:	pop	r24			/* a worker runs: it goes on */
+	pop	r31
+	pop	r30
+	reti
+	/* The ring is full: its samples stay, this one is lost, and the
+	 * conversions stop (no interrupt; the main loop starts them over)
+	 * rather than go on with the slot's multiplexer value, which is
+	 * stale. */
+.Llap:	ldi	r24, _BV(ADEN) | ARDUIPI_ADPS
+	sts	ADCSRA, r24
+	sts	adc_lapped, r24
+	rjmp	.Lkept
+	/* No worker runs: an event queued meanwhile gets one at once (as
+	 * twi_give_back() would, sooner), then the samples are stored,
+	 * unless a store runs below this (it takes this sample too). */
+1:	cli
+	sbis	FLAGS, TWI_PEND
+	rjmp	2f
+	sbic	FLAGS, TWI_BUSY		/* (it yielded: the main loop's) */
+	rjmp	2f
+	sbic	FLAGS, TWI_PCI		/* (that work gives it back) */
+	rjmp	2f
+	sbi	FLAGS, TWI_BUSY
+	sei
+	push	r25
+	in	r24, _SFR_IO_ADDR(SREG)
+	push	r24
+	push_for_c
+	call	twi_resume_worker
+	rjmp	3f
+2:	sei
+	sbic	FLAGS, TWI_KEEP		/* a store runs below: it takes this */
+	rjmp	.Lret
+	push	r25
+	in	r24, _SFR_IO_ADDR(SREG)
+	push	r24
+	push_for_c
+3:	call	adc_catch_up
+	pop_after_c
+	pop	r24
+	out	_SFR_IO_ADDR(SREG), r24
+	pop	r25
+	pop	r24
+	pop	r31
+	pop	r30
+	reti
+
+	/*
+	 * The ring (adc.c, struct slot: lo, hi, mux, next), all free. First
+	 * in .data, which the linker's script puts before .data.* and places
+	 * at 0x100: its slots have the one address high byte loaded above
+	 * (the firmware's Makefile checks).
+	 */
+#define FREE	0x80
+	.section .data
+	.global	adc_ring
+adc_ring:
+	.irp	i, 1, 2, 3, 4, 5, 6, 7, 0
+	.byte	0, FREE, 0, lo8(adc_ring + 4 * \i)
+	.endr
+#else
 	push	r24
 	in	r24, _SFR_IO_ADDR(SREG)	/* as interrupted, I set: sei leaves */
 	push	r24			/* the other flags as they were */
@@ -29,7 +126,7 @@ ADC_vect:
 	push	r30
 	push	r31
 	push_for_c
-	call	adc_stream_isr
+	call	adc_stream_isr		/* gives the worker back at its end */
 	pop_after_c
 	pop	r31
 	pop	r30
@@ -38,3 +135,4 @@ ADC_vect:
 	out	_SFR_IO_ADDR(SREG), r24
 	pop	r24
 	reti
+#endif

@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "adc.h"
 #include "twi.h"
+#include "lock.h"
 
 /*
  * ADC: A0..A7 plus the channel that shares the selected reference
@@ -35,6 +36,7 @@ static uint8_t adc_scan;		/* next scan position */
 static uint8_t adc_stable;		/* reference settled at start */
 static uint8_t adc_keep;		/* not the first of a pair */
 static uint32_t adc_ref_us, adc_slow_us, avcc_us;
+static uint8_t st_on;		/* the stream owns the ADC */
 
 /* A new verdict on EEPROM writes; checks made before no longer hold
  * (proto_gen moves after the verdict: a check in between sees the new one
@@ -69,8 +71,6 @@ static void adc_store(uint8_t admux, uint16_t v, uint8_t user)
 		ee_refuse(mv < ARDUIPI_EE_MIN_MV ? ARDUIPI_ERR_LOW_SUPPLY : 0);
 	}
 }
-
-static uint8_t st_on;		/* the stream owns the ADC */
 
 void adc_poll(void)
 {
@@ -107,14 +107,129 @@ void adc_poll(void)
  * and each interrupt moves the finished result into the FIFO. The
  * conversion after it has already started with the multiplexer as it was,
  * so the handler sets it for the one after that: position p + 2 of the
- * scan period. adc.S runs this with interrupts on and the TWI worker held
- * off (TWI_ADC), so that a TWI event meanwhile only has its fast path
- * (SCL released at once) and nothing reads the FIFO while a sample goes
- * in; at the end the worker gets what was queued meanwhile.
+ * scan period. adc.S runs the interrupt with interrupts on; see there and
+ * config.h (ARDUIPI_ADC_RING) for where the store runs.
  */
 static uint8_t st_mux[ARDUIPI_NADC], st_nch;	/* REFS | input */
-static uint16_t st_div, st_pos;
+static uint16_t st_div, st_pos;			/* st_pos: the next sample's */
 
+static uint16_t pos_next(uint16_t p)
+{
+	return p + 1 == st_div ? 0 : p + 1;
+}
+
+static uint8_t mux_at(uint16_t p)
+{
+	return st_mux[p < st_nch ? p : 0];
+}
+
+#if ARDUIPI_ADC_RING
+/*
+ * The ring: the interrupt (adc.S) puts each sample into the slot GPIOR1
+ * points at, sets ADMUX from that slot's mux and moves on to the next.
+ * adc_catch_up() stores the samples in order and gives each slot the
+ * multiplexer value its next use needs, RING conversions on: it has to
+ * keep up within RING conversions (832 us at 8 MHz). It runs with
+ * interrupts on and no worker running: from the ADC interrupt, at the
+ * worker's end (twi.S) and after a worker that yielded (main.c, adc.S);
+ * the worker may interrupt it, so the FIFO takes its consumer in the
+ * middle of a store (stream.c). The worker runs at most about 3800 cycles
+ * at a time (a PEC write of the whole PWM image), under 5 conversions.
+ * Should the interrupt still come round to a sample not yet stored (an
+ * overrun: none in make check's traffic; fw-sim's adc_overrun makes them
+ * with a test build), the multiplexer values it would set next are
+ * stale: the conversions stop there and start over at the scan's first
+ * input in the main loop (stream_poll()), the scan in progress lost
+ * (stream_lost()) and the scan numbers going on from there.
+ */
+#define RING	8
+#define FREE	0x80		/* in hi: no sample (ADCH has 2 bits) */
+
+struct slot {
+	uint8_t lo, hi;
+	uint8_t mux;		/* ADMUX two conversions after this one */
+	uint8_t next;		/* the next slot's address, low byte */
+};				/* adc.S knows this layout */
+
+/* In adc.S: first in .data, all free. */
+extern volatile struct slot adc_ring[RING];
+#define SLOT_AT(low)	((volatile struct slot *)(((uintptr_t)adc_ring & 0xff00) | (low)))
+
+volatile uint8_t adc_lapped;	/* adc.S: the ring was full */
+uint8_t adc_laps;		/* how many times (tests peek it) */
+uint8_t adc_take;		/* the next slot to store (low byte; adc.S looks) */
+static uint16_t st_ahead;	/* the position the next slot is set for */
+static uint8_t st_halt;		/* HALT_OVERRUN, HALT_RESUME */
+#define HALT_OVERRUN	1	/* stopped: the slots are stale */
+#define HALT_RESUME	2	/* start again as configured */
+
+
+/* Conversions stopped, the first at position 0 started: the interrupt's
+ * slots are set for positions 2 on. */
+static void ring_start(void)
+{
+	volatile struct slot *s = adc_ring;
+	uint16_t p = pos_next(pos_next(0));
+
+	do {
+		s->hi = FREE;
+		s->mux = mux_at(p);
+		p = pos_next(p);
+	} while (++s != adc_ring + RING);
+	st_ahead = p;
+	adc_take = (uint8_t)(uintptr_t)adc_ring;
+	GPIOR1 = (uint8_t)(uintptr_t)adc_ring;	/* the interrupt's slot */
+	adc_lapped = 0;
+}
+
+void __attribute__((noinline)) adc_catch_up(void)
+{
+	volatile struct slot *s;
+	uint16_t ahead, pos, div;
+	uint8_t lo, hi, nch;
+
+	/* Once at a time, and never above a worker or a pin-change
+	 * interrupt's work: it would hold them up. */
+	if ((GPIOR0 & (_BV(TWI_KEEP) | _BV(TWI_PCI))) ||
+	    (GPIOR0 & (_BV(TWI_BUSY) | _BV(TWI_RESUME))) == _BV(TWI_BUSY))
+		return;
+	if (st_halt)
+		return;
+	twi_flag_set(TWI_KEEP);
+	/* Nothing else changes these while this runs (stream_poll() only
+	 * while it does not: it sets TWI_KEEP first): in registers. */
+	s = SLOT_AT(adc_take);
+	ahead = st_ahead;
+	pos = st_pos;
+	div = st_div;
+	nch = st_nch;
+	while (!((hi = s->hi) & FREE)) {
+		lo = s->lo;
+		s->mux = st_mux[ahead < nch ? ahead : 0];
+		if (++ahead == div)
+			ahead = 0;
+		s->hi = FREE;
+		s = SLOT_AT(s->next);
+		if (pos < nch)
+			stream_put(lo, hi);
+		if (++pos == div)
+			pos = 0;
+#ifdef ARDUIPI_TEST_KEEP_DELAY
+		_delay_loop_2(ARDUIPI_TEST_KEEP_DELAY);	/* 4 cycles each */
+#endif
+	}
+	adc_take = (uint8_t)(uintptr_t)s;
+	st_ahead = ahead;
+	st_pos = pos;
+	if (adc_lapped) {	/* stored what it kept */
+		st_halt = HALT_OVERRUN;
+		adc_laps++;
+		stream_lost();
+	}
+	twi_flag_clr(TWI_KEEP);
+}
+#else
+/* The interrupt's work (adc.S), TWI_ADC set: the worker cannot come. */
 void adc_stream_isr(void)
 {
 	uint8_t lo = ADCL, hi = ADCH;	/* in this order: ADCL locks ADCH */
@@ -127,10 +242,11 @@ void adc_stream_isr(void)
 		if (p2 >= st_div)
 			p2 -= st_div;
 	}
-	ADMUX = st_mux[p2 < st_nch ? p2 : 0];
-	st_pos = p + 1 == st_div ? 0 : p + 1;
+	ADMUX = mux_at(p2);
+	st_pos = pos_next(p);
 	twi_give_back();	/* work on what came meanwhile */
 }
+#endif
 
 /*
  * Start and stop the stream as the register asks. A start (the worker
@@ -148,6 +264,13 @@ void stream_poll(void)
 	if (st_on && proto_ee_refuse != ARDUIPI_ERR_LOW_SUPPLY &&
 	    passed(&avcc_us, 2 * ARDUIPI_SLOW_ADC_MS))
 		ee_refuse(ARDUIPI_ERR_BUSY);
+#if ARDUIPI_ADC_RING
+	if (st_halt == HALT_OVERRUN) {	/* stopped: start again, as before */
+		st_halt = HALT_RESUME;
+		st_on = 0;
+		adc_admux = 0xff;
+	}
+#endif
 	if (st_on && (!want || stream_restarting())) {
 		ADCSRA = _BV(ADEN) | ARDUIPI_ADPS;	/* the last one finishes */
 		adc_admux = 0xff;
@@ -156,22 +279,42 @@ void stream_poll(void)
 	}
 	if (!want || st_on || (ADCSRA & _BV(ADSC)))
 		return;		/* starting: let a conversion finish first */
-	g = stream_gen();	/* before the configuration is read */
-	__asm__ __volatile__("" ::: "memory");
-	scan = REG(ARDUIPI_REG_ADC_SCAN);
-	refs = REG(ARDUIPI_REG_ADC_REF) ? REFS_1V1 : REFS_AVCC;
-	for (i = 0, st_nch = 0; i < ARDUIPI_NADC; i++)
-		if (scan & BIT(i))
-			st_mux[st_nch++] = refs | i;
-	st_div = REG16(ARDUIPI_REG_ADC_DIV);
+#if ARDUIPI_ADC_RING
+	/* samples left from before are not stored meanwhile (nor after) */
+	twi_flag_set(TWI_KEEP);
+	if (st_halt != HALT_RESUME || stream_restarting())
+#endif
+	{
+		g = stream_gen();	/* before the configuration is read */
+		__asm__ __volatile__("" ::: "memory");
+		scan = REG(ARDUIPI_REG_ADC_SCAN);
+		refs = REG(ARDUIPI_REG_ADC_REF) ? REFS_1V1 : REFS_AVCC;
+		for (i = 0, st_nch = 0; i < ARDUIPI_NADC; i++)
+			if (scan & BIT(i))
+				st_mux[st_nch++] = refs | i;
+		st_div = REG16(ARDUIPI_REG_ADC_DIV);
+		stream_start(2 * st_nch, g);
+	}
 	st_pos = 0;
-	stream_start(2 * st_nch, g);
+#if ARDUIPI_ADC_RING
+	st_halt = 0;
+	ring_start();
+	twi_flag_clr(TWI_KEEP);
+#endif
+	/*
+	 * The multiplexer may change one ADC clock after the start, and must
+	 * for position 1 before the first conversion ends (12 ADC clocks
+	 * later): the worker, which may run for thousands of cycles, is held
+	 * off meanwhile (TWI_ADC, as in the ADC interrupt), a TWI event has
+	 * its fast path only.
+	 */
+	twi_flag_set(TWI_ADC);
 	ADMUX = st_mux[0];
 	ADCSRB = 0;		/* free running */
 	ADCSRA = _BV(ADEN) | _BV(ADSC) | _BV(ADATE) | _BV(ADIF) | _BV(ADIE) |
 		 ARDUIPI_ADPS;
-	/* The multiplexer may change one ADC clock after the start. */
 	_delay_loop_1((1 << ARDUIPI_ADPS) / 3 + 1);
 	ADMUX = st_mux[st_nch > 1 ? 1 : 0];	/* position 1 (div >= nch) */
+	twi_give_back();	/* what came meanwhile */
 	st_on = 1;
 }

@@ -6,7 +6,10 @@
 
 void adc_poll(void);
 void stream_poll(void);
-/* The ADC interrupt's work (adc.S), with TWI_ADC set. */
+/* The ADC interrupt's work (adc.S), with TWI_ADC set (ARDUIPI_ADC_RING 0). */
 void adc_stream_isr(void);
+/* Store the samples the ADC interrupt kept (ARDUIPI_ADC_RING 1): from it,
+ * when no worker runs, and from the worker's end. */
+void adc_catch_up(void);
 
 #endif

@@ -89,6 +89,31 @@
 #error "ARDUIPI_EDGE_PCINT must be 0 (edges polled) or 1 (pin-change interrupts)"
 #endif
 
+/*
+ * The stream's ADC interrupt (adc.S, adc.c): 1, it only keeps its sample
+ * in a ring and sets the multiplexer from there (about 55 cycles), and the
+ * rest of its work, the FIFO's store, runs where the TWI worker can
+ * interrupt it; 0, all of it in the interrupt (about 245 cycles at 8 MHz),
+ * with the worker held off meanwhile. The 8 MHz build needs 1 for a read's
+ * first byte to be ready in time while capture runs (Documentation/
+ * firmware.rst, "Measured holds"); the 16 MHz build, which has the cycles,
+ * has not the flash for it.
+ */
+#ifndef ARDUIPI_ADC_RING
+#if F_CPU == 16000000UL
+#define ARDUIPI_ADC_RING 0
+#else
+#define ARDUIPI_ADC_RING 1
+#endif
+#endif
+#if ARDUIPI_ADC_RING != 0 && ARDUIPI_ADC_RING != 1
+#error "ARDUIPI_ADC_RING must be 0 (the ADC interrupt does the work) or 1 (it keeps the sample)"
+#endif
+/* both keep a byte in GPIOR1 (adc.S, pci.S) */
+#if ARDUIPI_ADC_RING && ARDUIPI_EDGE_PCINT
+#error "ARDUIPI_ADC_RING 1 needs ARDUIPI_EDGE_PCINT 0"
+#endif
+
 #if F_CPU == 16000000UL
 #define ARDUIPI_ADPS 7		/* /128 */
 #else
@@ -100,6 +125,8 @@
  * protocol version, for the driver's probe tests, e.g.
  *   make -C firmware BUILD=build-proto2 EXTRA_CFLAGS=-DARDUIPI_FW_PROTO_MAJOR=2
  */
+/* ARDUIPI_TEST_KEEP_DELAY N: with ARDUIPI_ADC_RING, the ring's store
+ * (adc.c) waits 4 * N cycles more per sample, for fw-sim's adc_overrun. */
 #ifndef ARDUIPI_FW_ID
 #define ARDUIPI_FW_ID		(ARDUIPI_ID1_VALUE << 8 | ARDUIPI_ID0_VALUE)
 #endif

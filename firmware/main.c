@@ -2,8 +2,9 @@
 /*
  * ArduiPi firmware: an ATmega328P as a register-style I2C device.
  *
- * Two interrupts: TWI (twi.S, twi.c, proto.c) and, while the ADC stream
- * runs, ADC (adc.c: one sample into the FIFO). The main loop never waits:
+ * Interrupts: TWI (twi.S, twi.c, proto.c), while the ADC stream runs ADC
+ * (adc.S, adc.c: one sample into the FIFO) and, on the 16 MHz build, pin
+ * changes (pci.S, edge.c). The main loop never waits:
  * it resumes a TWI worker that yielded, feeds the watchdog, keeps time
  * (clock.c), starts and stops the stream and samples the ADC otherwise
  * (adc.c), latches pin edges for the INT line, debounced or not (below),
@@ -210,8 +211,12 @@ int main(void)
 	sei();
 
 	for (;;) {
-		if (twi_flag(TWI_RESUME))	/* the TWI worker yielded to us */
+		if (twi_flag(TWI_RESUME)) {	/* the TWI worker yielded to us */
 			twi_resume_worker();
+#if ARDUIPI_ADC_RING
+			adc_catch_up();	/* the ADC's samples kept meanwhile */
+#endif
+		}
 		wdt_reset();
 		time_poll();
 		cli();

@@ -25,12 +25,12 @@ static uint8_t pwm_own[3], pwm_level[3];	/* bank 2 has no PWM line */
 
 uint8_t pwm_channel(uint8_t line)
 {
-	static const uint8_t channel[14] = {
+	static const uint8_t channel[14] FLASH = {
 		NO_CHANNEL, NO_CHANNEL, NO_CHANNEL, 0, NO_CHANNEL, 1, 2,
 		NO_CHANNEL, NO_CHANNEL, 3, 4, 5, NO_CHANNEL, NO_CHANNEL,
 	};
 
-	return line < 14 ? channel[line] : NO_CHANNEL;
+	return line < 14 ? FLASH_READ(&channel[line]) : NO_CHANNEL;
 }
 
 

@@ -20,8 +20,10 @@
 #define TWI_PEND	3	/* an event queued or a transmit held since
 				 * the worker last looked */
 #define TWI_RESUME	4	/* the worker yielded: main resumes it */
-#define TWI_ADC		5	/* the ADC interrupt's work runs */
+#define TWI_ADC		5	/* the ADC interrupt's work runs (or the
+				 * stream's start: adc.c) */
 #define TWI_PCI		6	/* a pin-change interrupt's work runs */
+#define TWI_KEEP	7	/* adc_catch_up() runs (ARDUIPI_ADC_RING) */
 
 #ifdef __ASSEMBLER__
 /*

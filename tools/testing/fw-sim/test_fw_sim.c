@@ -745,7 +745,7 @@ static void smbus(void)
 	f[2] = 0x80;
 	IS("ok", "xfer 2a w09ee80%02x", pec_of(aw, f, 3));
 	sim("wait 5");
-	CHECK(sscanf(sim("pwm D9"), "ok %ld %ld", &period, &high) == 2);
+	CHECK(sscanf(sim("pwm D9 5"), "ok %ld %ld", &period, &high) == 2);
 	NEAR(high, period / 2, 250);
 	/* read word data with PEC: A0 (i2cget -y 1 0x2a 0xa0 wp) */
 	sim("adc 0 2.5");
@@ -2041,6 +2041,33 @@ static void twint_hold(void)
 	CHECK(h400 <= 2 * (mhz == 16 ? 3707 : 6689));
 }
 
+/* A variable of the firmware's, by name (avr-nm), read through nanosim's
+ * peek; -1 if the build has none. */
+static long fw_var(const char *name)
+{
+	char cmd[600], line[200], sym[100];
+	unsigned long addr = 0;
+	char type;
+	FILE *f;
+	int found = 0;
+
+	snprintf(cmd, sizeof(cmd), "avr-nm '%s'", firmware);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx %c %99s", &addr, &type, sym) == 3 &&
+		    !strcmp(sym, name)) {
+			found = 1;
+			break;
+		}
+	pclose(f);
+	if (!found)
+		return -1;
+	sim("peek %lx", addr & 0xffff);
+	return strncmp(R, "ok ", 3) ? -1 : strtol(R + 3, NULL, 16);
+}
+
 /*
  * Everything at once, on a Pi 4's controller model: ADC capture at the
  * ADC's own rate (9.6 kSPS; without it when capture is 0), a 20 kHz edge
@@ -2053,7 +2080,7 @@ static long full_load_at(const char *clock, int capture, long *corrupt)
 {
 	const char *opt[] = { "--clock", clock, NULL };
 	uint8_t pwm[23], r[32];
-	long stretches;
+	long stretches, laps;
 
 	for (int ch = 0; ch < 6; ch++) {
 		pwm[3 * ch] = 0x40;
@@ -2110,14 +2137,21 @@ static long full_load_at(const char *clock, int capture, long *corrupt)
 	}
 	stretches = sim_stat("stretch_count");
 	*corrupt = sim_stat("corrupt");
+	laps = fw_var("adc_laps");	/* the 8 MHz build's ring (adc.c) */
 	irq_off_check(clock, capture, mhz == 16);
 	sim("stats");
 	printf("# full load, bcm2711, %s Hz%s: %s\n", clock,
 	       capture ? "" : ", no capture", R + 3);
 	printf("# full load, %d MHz, %s Hz%s: %ld stretches, %ld of %ld "
-	       "transactions corrupted\n", mhz, clock,
+	       "transactions corrupted", mhz, clock,
 	       capture ? "" : ", no capture", stretches, *corrupt,
 	       sim_stat("xfers"));
+	if (laps >= 0)
+		printf(", the ADC ring overran %ld times", laps);
+	printf("\n");
+	/* at 100 kHz the ring's store keeps up: no sample lost */
+	if (laps >= 0 && !strcmp(clock, "100000"))
+		EQ(laps, 0);
 	EQ(sim_stat("xfers"), 20 * 14);
 	/* still answering (through a master that reads right; the ID, since
 	 * what the Pi 4's model did to frames at 400 kHz may have changed
@@ -2131,11 +2165,15 @@ static long full_load_at(const char *clock, int capture, long *corrupt)
  * At 100 kHz on the 16 MHz build: no stretch, no transaction lost to the
  * Pi 4's controller, with everything at once. On the 8 MHz build, where a
  * byte is half the cycles: the same without capture; with capture at the
- * ADC's own rate its interrupt's work (about 235 cycles every 832) and the
- * worker's no longer fit in the repeated START and address byte before a
- * read (about 820 cycles), so a read's first byte can wait: printed, and
- * bounded at twice the figures measured (Documentation/firmware.rst).
- * 400 kHz: printed.
+ * ADC's own rate the interrupt keeps only its sample (53 cycles while a
+ * worker runs; the FIFO's store waits for the worker), yet the worker's
+ * path from a read's command byte to the reply and the fast paths leave
+ * as little as 59 of the 830 cycles of the repeated START and address
+ * byte (a PEC read's), so a read's first byte can still wait when a
+ * conversion ends at the worst moment: printed, and bounded at twice the
+ * most measured since the ring; the ring never overruns at 100 kHz
+ * (asserted in full_load_at()). Documentation/firmware.rst, "The ADC
+ * interrupt on the 8 MHz build". 400 kHz: printed.
  */
 static void full_load(void)
 {
@@ -2146,8 +2184,9 @@ static void full_load(void)
 		EQ(s, 0);
 		EQ(corrupt, 0);
 	} else {
-		CHECK(s <= 2 * 159);
-		CHECK(corrupt <= 2 * 106);
+		/* twice the most seen since the ADC ring (firmware.rst) */
+		CHECK(s <= 2 * 2);
+		CHECK(corrupt <= 2 * 1);
 		s = full_load_at("100000", 0, &corrupt);
 		EQ(s, 0);
 		EQ(corrupt, 0);
@@ -2223,6 +2262,85 @@ static void stream_restart(void)
 	EQ(stream_restarts("100000"), 0);
 	if (mhz == 16)
 		EQ(stream_restarts("400000"), 0);
+}
+
+/*
+ * The ADC interrupt's ring (ARDUIPI_ADC_RING, the 8 MHz build: adc.c)
+ * overrun: its samples stored too late, the interrupt comes round to one
+ * not stored yet, and the multiplexer values in the ring are stale. The
+ * firmware must stop the conversions there and start them again at the
+ * scan's first input: every stored scan holds its inputs in place, the
+ * scan numbers only go up, and capture goes on. A reader keeping up with
+ * three inputs at 801 scans a second (ADC_DIV 12), 300 rounds (about 2 s
+ * of capture). On the builds make check ships none happens: no scan lost.
+ * The suite firmware-overrun-in-sim runs a test build whose store waits
+ * longer than a conversion per sample (ARDUIPI_TEST_KEEP_DELAY), where one
+ * comes every few conversions (NANOSIM_OVERRUN=1): scans lost, none
+ * misplaced. It found the start's second multiplexer write late when the
+ * worker ran in between (adc.c, stream_poll()).
+ */
+static void adc_overrun(void)
+{
+	/* A0 1.0 V, A1 4.0 V, A2 2.5 V: 205, 819 and 512 of 1023 */
+	static const uint16_t want[3] = { 205, 819, 512 };
+	int overrun = getenv("NANOSIM_OVERRUN") != NULL, i, j, k, n;
+	long scans = 0, lost = 0, bad = 0;
+	unsigned int next = 0, count, seq;
+	uint8_t r[240 + 1 + ARDUIPI_ADC_FIFO_TAIL], st[3];
+
+	IS("ok", "adc 0 1.0");
+	IS("ok", "adc 1 4.0");
+	IS("ok", "adc 2 2.5");
+	IS("ok", "xfer 2a w89070c00");		/* A0..A2, ADC_DIV 12 */
+	IS("ok", "xfer 2a w8c01");
+	for (i = 0; i < 300; i++) {
+		sim("wait 2");
+		if (xfer(A, st, 3, "w7b r3") != 3) {
+			bad++;
+			continue;
+		}
+		count = st[0];
+		seq = st[1] | st[2] << 8;
+		if (!count)
+			continue;
+		if ((uint16_t)(seq - next) > 0x8000) {	/* back: never */
+			printf("#   oldest scan %u, %u expected\n", seq, next);
+			bad++;
+		} else {
+			lost += (uint16_t)(seq - next);
+		}
+		k = count < 40 ? count : 40;
+		n = xfer(A, r, 6 * k + 1 + ARDUIPI_ADC_FIFO_TAIL,
+			 "wae8e%02x r%d", 6 * k, 6 * k + 1 + ARDUIPI_ADC_FIFO_TAIL);
+		if (n != 6 * k + 1 + ARDUIPI_ADC_FIFO_TAIL) {
+			bad++;
+			continue;
+		}
+		for (j = 0; j < 3 * k; j++) {
+			int v = r[2 * j] | r[2 * j + 1] << 8;
+
+			if (abs(v - want[j % 3]) > 8) {
+				printf("#   scan %u: input %d is %d\n", seq + j / 3,
+				       j % 3, v);
+				bad++;
+				break;
+			}
+		}
+		next = (uint16_t)(seq + k);
+		IS("ok", "xfer 2a w7c%02x%02x", next & 0xff, next >> 8);
+		scans += k;
+	}
+	printf("# ADC ring %s: %ld scans read, %ld lost, %ld wrong or "
+	       "misplaced\n", overrun ? "overrun (test build)" : "kept up",
+	       scans, lost, bad);
+	EQ(bad, 0);
+	if (overrun) {
+		CHECK(lost > 0);
+		CHECK(scans > 100);
+	} else {
+		EQ(lost, 0);
+		CHECK(scans > 400);
+	}
 }
 
 /* ---- FIFO integrity ------------------------------------------------------ */
@@ -2583,6 +2701,7 @@ static const struct test {
 	T(twint_hold, "400000"), T(pi_masters, "100000"),
 	T(precheck_trip, "100000"), T(full_load, "100000"),
 	T(fifo_integrity, "400000"), T(stream_restart, "100000"),
+	T(adc_overrun, "100000"),
 };
 
 /* FILTER: run the tests whose name contains it; "!x": all but those */

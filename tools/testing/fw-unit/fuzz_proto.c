@@ -39,12 +39,28 @@ static void invariants(void)
 		abort();
 }
 
+/*
+ * A write transaction run once at a point of a store into the FIFO: the
+ * TWI worker interrupting the ADC's store (ARDUIPI_ADC_RING).
+ */
+static const uint8_t *pre_w;
+static int pre_at, pre_n;
+
+static void preempt(int at)
+{
+	if (at != pre_at)
+		return;
+	pre_at = 0;
+	host_write(pre_w, pre_n);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t r[48], c = ARDUIPI_REG_ID0;
 	size_t i = 0;
 
 	host_boot();
+	host_preempt_fn = preempt;
 	while (i < size) {
 		uint8_t op = data[i++], n = op >> 3;
 
@@ -73,8 +89,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			 * (or before: nothing may be stored then) */
 			if (i & 1)	/* not tied to n */
 				host_stream_poll();
+			if (i < size) {	/* and a transaction within */
+				pre_at = 1 + data[i] % 4;	/* 4: none */
+				pre_n = data[i++] >> 5;
+				if ((size_t)pre_n > size - i)
+					pre_n = size - i;
+				pre_w = data + i;
+				i += pre_n;
+			}
 			while (n--)
 				stream_put(n, op);
+			pre_at = 0;
 			break;
 		default:
 			if (i + 3 <= size) {

@@ -65,6 +65,16 @@ void host_boot(void)
 	stream_start(2, stream_gen());
 }
 
+void (*host_preempt_fn)(int n);
+
+void host_preempt(int n)
+{
+	void (*fn)(int) = host_preempt_fn;
+
+	if (fn)
+		fn(n);
+}
+
 void host_stream_poll(void)
 {
 	uint8_t g = stream_gen(), scan, n = 0;	/* before the configuration */

@@ -722,6 +722,149 @@ static void t_stream(void)
 	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 1);
 }
 
+/*
+ * With ARDUIPI_ADC_RING (the 8 MHz build) the TWI worker may interrupt a
+ * store into the FIFO anywhere (firmware/stream.c's PREEMPT_POINTs run
+ * it here). A start (the FIFO emptied) at each point of a scan's stores
+ * leaves nothing of that scan once the main loop starts the
+ * conversions over: the new stream's scans from 0, in place. A pop that
+ * empties a full FIFO between a scan's look at the count and its
+ * dropping flag costs that one scan, not the stream: the next is stored.
+ */
+static int preempt_at;
+static void (*preempt_do)(void);
+
+static void preempt_hook(int n)
+{
+	if (n != preempt_at)
+		return;
+	preempt_at = 0;
+	preempt_do();
+}
+
+static void consumer_start(void)
+{
+	W(ARDUIPI_REG_ADC_STREAM, 0);
+	W(ARDUIPI_REG_ADC_STREAM, 1);
+}
+
+static void consumer_pop_all(void)
+{
+	uint16_t seq = rdw(ARDUIPI_REG_ADC_FIFO_SEQ) +
+		       rd1(ARDUIPI_REG_ADC_FIFO_COUNT);
+	uint8_t st;
+
+	CHECK(pec_write(ARDUIPI_REG_ADC_FIFO_SEQ,
+			(uint8_t[]){ seq & 0xff, seq >> 8 }, 2, &st, 0));
+	EQ(st, 0);
+}
+
+
+/*
+ * The ADC interrupt's ring overran (adc.c): the conversions stop in the
+ * middle of a scan and start over at its first input. The scan in
+ * progress is dropped, the scan numbers jump by one (marking the gap in
+ * time, whatever its length);
+ * scans stored before stay, and the ones after them are dropped until
+ * the FIFO has been emptied, so that what it holds stays consecutive.
+ */
+static void t_stream_lost(void)
+{
+	uint8_t d[8], st;
+	int i;
+
+	W(ARDUIPI_REG_ADC_STREAM, 0);
+	W(ARDUIPI_REG_ADC_SCAN, 0x03, 2, 0, 1, 1);	/* A0, A1 */
+	host_stream_poll();
+	for (i = 0; i < 4; i++)				/* scans 0 and 1 */
+		stream_put(i, 0);
+	stream_put(0x30, 0);				/* half of scan 2 */
+	stream_lost();
+	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 2);
+	EQ(rdw(ARDUIPI_REG_ADC_FIFO_SEQ), 0);
+	for (i = 0; i < 4; i++)			/* scans 3, 4: dropped */
+		stream_put(0x40 + i, 0);
+	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 2);
+	CHECK(fifo_read(8, d));
+	EQ(d[0], 0);
+	EQ(d[6], 3);
+	CHECK(pec_write(ARDUIPI_REG_ADC_FIFO_SEQ, (uint8_t[]){ 2, 0 }, 2, &st, 0));
+	EQ(st, 0);
+	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 0);
+	EQ(rdw(ARDUIPI_REG_ADC_FIFO_SEQ), 5);	/* 2 lost, 3 and 4 dropped */
+	stream_put(0x50, 0);				/* scan 5, stored */
+	stream_put(0x51, 0);
+	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 1);
+	EQ(rdw(ARDUIPI_REG_ADC_FIFO_SEQ), 5);
+	CHECK(fifo_read(4, d));
+	EQ(d[0], 0x50);
+	EQ(d[2], 0x51);
+	/* empty: the jump shows at once, nothing is dropped after it */
+	CHECK(pec_write(ARDUIPI_REG_ADC_FIFO_SEQ, (uint8_t[]){ 6, 0 }, 2, &st, 0));
+	EQ(st, 0);
+	stream_lost();				/* between scans: 6 lost */
+	EQ(rdw(ARDUIPI_REG_ADC_FIFO_SEQ), 7);
+	stream_put(0x60, 0);
+	stream_put(0x61, 0);
+	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 1);
+	EQ(rdw(ARDUIPI_REG_ADC_FIFO_SEQ), 7);
+}
+static void t_stream_preempt(void)
+{
+	uint8_t d[8];
+	int p, i;
+
+	host_preempt_fn = preempt_hook;
+	for (p = 1; p <= 3; p++) {
+		W(ARDUIPI_REG_ADC_STREAM, 0);
+		W(ARDUIPI_REG_ADC_SCAN, 0x03, 2, 0, 1, 1);	/* A0, A1 */
+		host_stream_poll();
+		for (i = 0; i < 6; i++)				/* 3 scans */
+			stream_put(i, 0);
+		preempt_at = p;			/* 1, 2: the scan's first */
+		preempt_do = consumer_start;	/* store; 3: its last */
+		stream_put(0x10, 1);
+		stream_put(0x11, 1);
+		EQ(preempt_at, 0);		/* it came */
+		EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 0);
+		stream_put(0x12, 1);		/* not stored while restarting */
+		EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 0);
+		host_stream_poll();
+		stream_put(0x20, 2);
+		stream_put(0x21, 2);
+		stream_put(0x22, 2);
+		stream_put(0x23, 2);
+		EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 2);
+		EQ(rdw(ARDUIPI_REG_ADC_FIFO_SEQ), 0);
+		CHECK(fifo_read(8, d));
+		EQ(d[0], 0x20);
+		EQ(d[2], 0x21);
+		EQ(d[6], 0x23);
+	}
+
+	/* full (512 / 4 = 128 scans), and one dropped */
+	W(ARDUIPI_REG_ADC_STREAM, 0);
+	W(ARDUIPI_REG_ADC_STREAM, 1);
+	host_stream_poll();
+	for (i = 0; i < 2 * 129; i++)
+		stream_put(i, 0);
+	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 128);
+	preempt_at = 2;
+	preempt_do = consumer_pop_all;
+	stream_put(0x30, 3);		/* decided full, then emptied */
+	EQ(preempt_at, 0);
+	stream_put(0x31, 3);
+	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 0);
+	stream_put(0x40, 3);		/* empty: dropping ends */
+	stream_put(0x41, 3);
+	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 1);
+	EQ(rdw(ARDUIPI_REG_ADC_FIFO_SEQ), 130);	/* 128, 129 lost */
+	CHECK(fifo_read(4, d));
+	EQ(d[0], 0x40);
+	EQ(d[2], 0x41);
+	host_preempt_fn = NULL;
+}
+
 static void t_pec_status_flags(void)
 {
 	uint8_t d = 0x01, st;
@@ -794,7 +937,7 @@ static const struct {
 	T(t_quick_write_is_harmless), T(t_pwm_legacy), T(t_timer1_top_race), T(t_pwm_bank),
 	T(t_bank_identity), T(t_bank_gpio), T(t_int_line_reserved), T(t_crc8), T(t_crc16), T(t_pec),
 	T(t_pec_status_flags),
-	T(t_stream), T(t_address_change), T(t_failsafe_trip),
+	T(t_stream), T(t_stream_lost), T(t_stream_preempt), T(t_address_change), T(t_failsafe_trip),
 	T(t_bus_error_recovers),
 	T(t_errors_counted),
 };
