@@ -62,7 +62,7 @@ static struct spec_reply rd;	/* rd.kind, rd.arg, rd.n */
 static uint8_t rd_end, rd_crc0;
 /* ... and how far it got (rewound at every transaction end). */
 static uint8_t rd_idx, rd_crc, rd_latch;
-static uint8_t rd_prev;		/* the byte read_byte() made before */
+static uint8_t rd_prev;		/* the byte prepared before (prepare()) */
 static uint16_t rd_crc16;	/* RD_PEC_FIFO: up to the byte before that */
 static void rewind(void);
 
@@ -241,6 +241,12 @@ static uint8_t read_byte(uint8_t *err)
 	case RD_STATUS:
 		single = 0;
 		k = i - rd.n;
+		/* the byte before into the PEC now, a byte behind: a read's
+		 * first byte is ready that much sooner after its command,
+		 * and that time is short on the 8 MHz build
+		 * (Documentation/firmware.rst, "The TWI interrupt") */
+		if (i)
+			rd_crc = crc8_byte(rd_crc, rd_prev);
 		if (rd.kind == RD_PEC_FIFO && i && i <= (uint8_t)(rd.n + 1))
 			fifo_crc16(i);
 		if (i < rd.n) {
@@ -253,10 +259,8 @@ static uint8_t read_byte(uint8_t *err)
 			b = k == 1 ? rd_crc16 : rd_crc16 >> 8;
 		} else {
 			*err = ARDUIPI_ERR_OVERRUN;
-			b = ~rd_crc;	/* filler() */
+			b = ~rd_crc;	/* filler(), its PEC a byte behind */
 		}
-		rd_crc = crc8_byte(rd_crc, b);
-		rd_prev = b;
 		break;
 	}
 	/* the specification's replies (one byte, or an analog word), then
@@ -276,7 +280,7 @@ static uint8_t read_byte(uint8_t *err)
 
 static void prepare(void)
 {
-	proto_tx = read_byte(&err_next);
+	proto_tx = rd_prev = read_byte(&err_next);
 }
 
 static void rewind(void)
@@ -286,11 +290,12 @@ static void rewind(void)
 	if (proto_staged) {
 		/* a PEC write's status and its PEC, as read_byte() makes
 		 * them, both at once: the TWI layer sends the second without
-		 * waiting for the worker, which stores the write meanwhile */
+		 * waiting for the worker, which stores the write meanwhile
+		 * (the PEC goes into the running PEC a byte behind, as there) */
 		proto_tx = rd.arg;
 		rd_crc = crc8_byte(rd_crc, rd.arg);
 		proto_tx2 = rd_crc;
-		rd_crc = crc8_byte(rd_crc, rd_crc);
+		rd_prev = rd_crc;
 		rd_idx = 2;
 		err_next = 0;
 		return;
@@ -344,6 +349,9 @@ void proto_refresh_take(void)
 	err_next = fresh_err;
 	rd_crc = fresh_crc;
 	rd_latch = fresh_latch;
+	/* a PEC read's next byte adds this one to its PEC: twi.c has just
+	 * put it in proto_tx, which nothing moves for these replies */
+	rd_prev = proto_tx;
 }
 
 void proto_read_start(void)
@@ -593,7 +601,7 @@ void proto_end(void)
 	if (in_write && flen)
 		commit();
 	in_write = 0;
-	if (rd.kind != RD_STATUS)
+	if (rd.kind != RD_STATUS && bank_apply)
 		apply_hw();
 	rewind();
 	if (bank_store_pending() || bank_apply) {

@@ -198,7 +198,8 @@ TWI_vect:
 	/* the fast path's own end: interrupts off since its entry */
 .Lout:	pop	r31
 	pop	r30
-	out	_SFR_IO_ADDR(SREG), r30
+	ori	r30, 0x80		/* interrupts on for the rest: the */
+	out	_SFR_IO_ADDR(SREG), r30	/* event is queued, SCL released */
 	pop	r25
 	pop	r30
 	pop	r24

@@ -2185,7 +2185,7 @@ static void full_load(void)
 		EQ(corrupt, 0);
 	} else {
 		/* twice the most seen since the ADC ring (firmware.rst) */
-		CHECK(s <= 2 * 2);
+		CHECK(s <= 2 * 4);
 		CHECK(corrupt <= 2 * 1);
 		s = full_load_at("100000", 0, &corrupt);
 		EQ(s, 0);
