@@ -16,10 +16,12 @@
  * register is overwritten).
  *
  * ARDUIPI_ADC_RING 1 (8 MHz): inside TWI_ADC only the sample goes into
- * its slot of the ring (adc.c) and the multiplexer is set from the slot,
- * where it was worked out ahead. No flag changes, so SREG needs no
- * saving: 51 cycles from the interrupt's entry to the return while a
- * worker runs (firmware-checks counts them), all that worker waits.
+ * its slot of the ring (adc.c; the slot's address in GPIOR1) and the
+ * multiplexer is set from the slot, where it was worked out ahead. No
+ * flag changes, so SREG needs no saving: 53 cycles from the interrupt's
+ * entry to the return while a worker runs (firmware-checks counts them),
+ * all that worker waits. A slot whose sample is not stored yet means the
+ * ring is full: the conversions stop (.Llap).
  * Otherwise an event queued meanwhile gets a worker at once, and then
  * adc_catch_up() stores the samples, TWI_ADC clear: a TWI event then
  * becomes the worker, nested, and the store waits for it.

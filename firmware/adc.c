@@ -133,14 +133,15 @@ static uint8_t mux_at(uint16_t p)
  * interrupts on and no worker running: from the ADC interrupt, at the
  * worker's end (twi.S) and after a worker that yielded (main.c, adc.S);
  * the worker may interrupt it, so the FIFO takes its consumer in the
- * middle of a store (stream.c). The worker runs at most about 3800 cycles
- * at a time (a PEC write of the whole PWM image), under 5 conversions.
- * Should the interrupt still come round to a sample not yet stored (an
- * overrun: none in make check's traffic; fw-sim's adc_overrun makes them
- * with a test build), the multiplexer values it would set next are
+ * middle of a store (stream.c). At 100 kHz the worker runs at most about
+ * 3800 cycles at a time (a PEC write of the whole PWM image), under 5
+ * conversions. Should the interrupt still come round to a sample not yet
+ * stored (an overrun: none at 100 kHz in fw-sim's full_load, some at
+ * 400 kHz, where the worker is behind the bus; fw-sim's adc_overrun makes
+ * them with a test build), the multiplexer values it would set next are
  * stale: the conversions stop there and start over at the scan's first
- * input in the main loop (stream_poll()), the scan in progress lost
- * (stream_lost()) and the scan numbers going on from there.
+ * input in the main loop (stream_poll()), the scan in progress lost and
+ * the scan numbers jumping by one (stream_lost()).
  */
 #define RING	8
 #define FREE	0x80		/* in hi: no sample (ADCH has 2 bits) */

@@ -91,13 +91,13 @@
 
 /*
  * The stream's ADC interrupt (adc.S, adc.c): 1, it only keeps its sample
- * in a ring and sets the multiplexer from there (about 55 cycles), and the
- * rest of its work, the FIFO's store, runs where the TWI worker can
- * interrupt it; 0, all of it in the interrupt (about 245 cycles at 8 MHz),
- * with the worker held off meanwhile. The 8 MHz build needs 1 for a read's
- * first byte to be ready in time while capture runs (Documentation/
- * firmware.rst, "Measured holds"); the 16 MHz build, which has the cycles,
- * has not the flash for it.
+ * in a ring and sets the multiplexer from there (53 cycles while a worker
+ * runs), and the rest of its work, the FIFO's store, runs where the TWI
+ * worker can interrupt it; 0, all of it in the interrupt (about 210
+ * cycles), with the worker held off meanwhile. The 8 MHz build needs 1
+ * for a read's first byte to be ready in time while capture runs
+ * (Documentation/firmware.rst, "The ADC interrupt on the 8 MHz build");
+ * the 16 MHz build, which has the cycles, has not the flash for it.
  */
 #ifndef ARDUIPI_ADC_RING
 #if F_CPU == 16000000UL

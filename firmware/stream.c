@@ -185,10 +185,11 @@ void stream_put(uint8_t lo, uint8_t hi)
 /*
  * The conversions stopped (adc.c: the ADC interrupt's ring overran,
  * ARDUIPI_ADC_RING) and start over at a scan's first input: the scan in
- * progress is dropped, and the scan numbers jump by one, so that the host
- * sees the gap in time; scans already stored stay consecutive, as when the
- * FIFO is full, by dropping the ones after them until the FIFO has been
- * emptied (a pop that empties it meanwhile ends that: stream_put() looks).
+ * progress is dropped, and the scan numbers jump by one, which marks the
+ * gap in time (not its length); scans already stored stay consecutive, as
+ * when the FIFO is full, by dropping the ones after them until the FIFO
+ * has been emptied (a pop that empties it meanwhile ends that:
+ * stream_put() looks).
  */
 void stream_lost(void)
 {

@@ -28,7 +28,8 @@ uint8_t stream_gen(void);
 void stream_start(uint8_t scan_bytes, uint8_t gen);
 /* Producer: the next sample of the scan being converted. */
 void stream_put(uint8_t lo, uint8_t hi);
-/* Producer: the conversions stopped; the scan they were in is lost. */
+/* Producer: the conversions stopped; the scan they were in is lost, and
+ * the scan numbers jump by one. */
 void stream_lost(void);
 /* Consumer: byte i from the oldest scan (0xff past the stored scans). */
 uint8_t stream_peek(uint8_t i);

@@ -126,17 +126,19 @@ def full_load(fig):
                    % (mhz, bus, "**0**" if n == "0" else n, hmax, STATUS[st],
                       "**0**" if bad == "0" else bad))
         if mhz == "8" and bus == "100 kHz":
-            b = hist.split("/")
-            others = max(int(v) for k, v in paths(by).items() if k != "a8")
-            waits = sum(int(v) for v in b[3:])
-            out += [("all %s" % n if waits == int(n) else
-                     "%d of the %s" % (waits, n)) +
-                    " stretches are such waits",
-                    "``hold_hist``: %s and %s holds above 128 cycles"
-                    % (b[3], b[4]),
-                    "the worst hold of every other kind is %d cycles"
-                    % others,
-                    "the worst is %s." % paths(by)["a8"]]
+            out.append("``full_load`` at 8 MHz with capture (the table "
+                       "above): %s stretches, the worst hold %s cycles, and "
+                       "%s" % (n, hmax, "no transaction corrupted"
+                               if bad == "0" else
+                               "%s of 280 transactions corrupted" % bad))
+    laps = fig.one("full_load's ring overruns at 400 kHz",
+                   r"^  8 MHz: full load, 8 MHz, 400000 Hz: .*",
+                   r"the ADC ring overran (\d+) times")
+    read, lost = fig.get("adc_overrun", r"^  8 MHz: ADC ring overrun .*: ",
+                         r"(\d+) scans read, (\d+) lost, 0 wrong")
+    out += ["longer than 8 conversions (%s there)" % laps,
+            "%s scans read, %s lost, none wrong or out of place"
+            % (read, lost)]
     off = r"^  %s MHz: %s Hz, capture%s: interrupts off at most (\d+)"
     edges = ", edges caught"
     out += ["``full_load`` measured at most **%s cycles** at 100 kHz "

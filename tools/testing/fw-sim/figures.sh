@@ -7,6 +7,8 @@
 # rates), each with the file that quotes it, for re-measuring them after
 # a firmware change:
 #   make -C firmware && make -C firmware F_CPU=8000000 &&
+#   make -C firmware F_CPU=8000000 BUILD=build-test-overrun \
+#     EXTRA_CFLAGS=-DARDUIPI_TEST_KEEP_DELAY=250 &&
 #   make -C tools/nanosim && make -C tools/testing/fw-sim &&
 #   tools/testing/fw-sim/figures.sh
 # Everything is simulated in lockstep: the same firmware gives the same
@@ -17,7 +19,8 @@ sim=$top/tools/nanosim/nanosim
 fw=$top/tools/testing/fw-sim
 elf16=$top/firmware/build/arduipi.elf
 elf8=$top/firmware/build-8mhz/arduipi.elf
-for f in "$sim" "$fw/test_fw_sim" "$fw/stream_rate" "$fw/edge_rate" "$elf16" "$elf8"; do
+elfov=$top/firmware/build-test-overrun/arduipi.elf
+for f in "$sim" "$fw/test_fw_sim" "$fw/stream_rate" "$fw/edge_rate" "$elf16" "$elf8" "$elfov"; do
 	[ -x "$f" ] || [ -f "$f" ] || { echo "figures.sh: $f missing (build it first)" >&2; exit 1; }
 done
 
@@ -55,6 +58,10 @@ test_lines 8 "$elf8" pi_masters
 echo "firmware.rst, 'Everything at once' (full_load):"
 test_lines 16 "$elf16" full_load
 test_lines 8 "$elf8" full_load
+echo "firmware.rst, the ADC ring's overruns (adc_overrun, the slow-store test build):"
+out=$(NANOSIM_MHZ=8 NANOSIM_OVERRUN=1 "$fw/test_fw_sim" "$sim" "$elfov" adc_overrun) ||
+	fail "test_fw_sim adc_overrun"
+printf '%s\n' "$out" | sed -n 's/^# /  8 MHz: /p'
 echo "firmware.rst, protocol.rst, pwm.rst: the boot state in force (boot_state):"
 test_lines 16 "$elf16" boot_state
 test_lines 8 "$elf8" boot_state
@@ -65,7 +72,7 @@ echo "adc.rst, Measured and Limitations (stream_rate, 16 MHz):"
 out=$("$fw/stream_rate" "$sim" "$elf16") || fail stream_rate
 printf '%s\n' "$out" | sed -n 's/^# /  /p'
 
-# firmware.rst: any capture makes the 8 MHz build's reads wait
+# firmware.rst: reads on the 8 MHz build with capture at any rate
 echo "firmware.rst, capture with ADC_DIV 1024 on the 8 MHz build (a nanosim session):"
 out=$({
 	echo "xfer 2a w89010004"
