@@ -2138,6 +2138,8 @@ static long full_load_at(const char *clock, int capture, long *corrupt)
 	stretches = sim_stat("stretch_count");
 	*corrupt = sim_stat("corrupt");
 	laps = fw_var("adc_laps");	/* the 8 MHz build's ring (adc.c) */
+	if (mhz == 8)
+		CHECK(laps >= 0);	/* found: the check below runs */
 	irq_off_check(clock, capture, mhz == 16);
 	sim("stats");
 	printf("# full load, bcm2711, %s Hz%s: %s\n", clock,
