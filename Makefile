@@ -136,6 +136,7 @@ check: tests
 		"overlay=tools/testing/dt/test-overlay.sh $(ARDUIPI_CACHE)" \
 		"firmware=tools/testing/firmware-checks.sh" \
 		"proto-unit=tools/testing/fw-unit/test_proto" \
+		"proto-unit-16mhz=tools/testing/fw-unit/test_proto_16" \
 		"adc-clock-model=tools/testing/adc-clock/model" \
 		"adc-stream-rate=tools/testing/fw-sim/stream_rate $(NANOSIM) $(FIRMWARE)" \
 		"edge-rate=tools/testing/fw-sim/edge_rate $(NANOSIM) $(FIRMWARE)"

@@ -7,7 +7,7 @@
  * TWI_ADC, which gives it what was queued unless a worker runs already.
  *
  * ARDUIPI_ADC_RING 0 (16 MHz): the whole work, adc_stream_isr(), about
- * 150 cycles, runs inside TWI_ADC and gives the worker back at its end:
+ * 150 cycles (about 210 with the vector's), runs inside TWI_ADC and gives the worker back at its end:
  * nothing reads the FIFO while a sample goes in, and an ADC interrupt
  * nested in the worker it gives back finds the worker taken and only adds
  * its sample. The work itself is not re-entered: that would take this
@@ -108,10 +108,10 @@ ADC_vect:
 	reti
 
 	/*
-	 * The ring (adc.c, struct slot: lo, hi, mux, next), all free. First
-	 * in .data, which the linker's script puts before .data.* and places
-	 * at 0x100: its slots have the one address high byte loaded above
-	 * (the firmware's Makefile checks).
+	 * The ring (adc.c, struct slot: lo, hi, mux, next), all free, in
+	 * .data near its start (0x100): its 32 bytes must lie in one 256-byte
+	 * page, whose high byte is loaded above (the firmware's Makefile
+	 * checks, and fails the build otherwise).
 	 */
 #define FREE	0x80
 	.section .data
@@ -120,6 +120,10 @@ adc_ring:
 	.irp	i, 1, 2, 3, 4, 5, 6, 7, 0
 	.byte	0, FREE, 0, lo8(adc_ring + 4 * \i)
 	.endr
+	/* the store's next slot (adc.c), the ring's first until a start */
+	.global	adc_take
+adc_take:
+	.byte	lo8(adc_ring)
 #else
 	push	r24
 	in	r24, _SFR_IO_ADDR(SREG)	/* as interrupted, I set: sei leaves */

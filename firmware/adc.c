@@ -130,8 +130,11 @@ static uint8_t mux_at(uint16_t p)
  * adc_catch_up() stores the samples in order and gives each slot the
  * multiplexer value its next use needs, RING conversions on: it has to
  * keep up within RING conversions (832 us at 8 MHz). It runs with
- * interrupts on and no worker running: from the ADC interrupt, at the
- * worker's end (twi.S) and after a worker that yielded (main.c, adc.S);
+ * interrupts on and no worker running: from the ADC interrupt when no
+ * worker runs (adc.S) and from the main loop (stream_poll()), never at a
+ * worker's end (an event during its stores would nest a worker above the
+ * ended one's frame, and one such after another piled them up: 415 bytes
+ * of stack in fw-sim's full_load);
  * the worker may interrupt it, so the FIFO takes its consumer in the
  * middle of a store (stream.c). At 100 kHz the worker runs at most about
  * 3800 cycles at a time (a PEC write of the whole PWM image), under 5
@@ -157,8 +160,8 @@ extern volatile struct slot adc_ring[RING];
 #define SLOT_AT(low)	((volatile struct slot *)(((uintptr_t)adc_ring & 0xff00) | (low)))
 
 volatile uint8_t adc_lapped;	/* adc.S: the ring was full */
-uint8_t adc_laps;		/* how many times (tests peek it) */
-uint8_t adc_take;		/* the next slot to store (low byte; adc.S looks) */
+uint8_t adc_laps;		/* how many times, up to 255 (tests peek it) */
+extern uint8_t adc_take;	/* adc.S: the next slot to store (low byte) */
 static uint16_t st_ahead;	/* the position the next slot is set for */
 static uint8_t st_halt;		/* HALT_OVERRUN, HALT_RESUME */
 #define HALT_OVERRUN	1	/* stopped: the slots are stale */
@@ -194,9 +197,13 @@ void __attribute__((noinline)) adc_catch_up(void)
 	if ((GPIOR0 & (_BV(TWI_KEEP) | _BV(TWI_PCI))) ||
 	    (GPIOR0 & (_BV(TWI_BUSY) | _BV(TWI_RESUME))) == _BV(TWI_BUSY))
 		return;
-	if (st_halt)
-		return;
 	twi_flag_set(TWI_KEEP);
+	__asm__ __volatile__("" ::: "memory");
+	if (st_halt) {		/* (looked at once this one is the store: a
+				 * store that came between would have halted) */
+		twi_flag_clr(TWI_KEEP);
+		return;
+	}
 	/* Nothing else changes these while this runs (stream_poll() only
 	 * while it does not: it sets TWI_KEEP first): in registers. */
 	s = SLOT_AT(adc_take);
@@ -224,9 +231,11 @@ void __attribute__((noinline)) adc_catch_up(void)
 	st_pos = pos;
 	if (adc_lapped) {	/* stored what it kept */
 		st_halt = HALT_OVERRUN;
-		adc_laps++;
+		if (adc_laps != 0xff)
+			adc_laps++;
 		stream_lost();
 	}
+	__asm__ __volatile__("" ::: "memory");	/* all of it before */
 	twi_flag_clr(TWI_KEEP);
 }
 #else
@@ -266,6 +275,13 @@ void stream_poll(void)
 	    passed(&avcc_us, 2 * ARDUIPI_SLOW_ADC_MS))
 		ee_refuse(ARDUIPI_ERR_BUSY);
 #if ARDUIPI_ADC_RING
+	/* The samples the interrupt kept while a worker ran, and an overrun
+	 * no store has seen (the conversions stopped: no interrupt will look
+	 * again): stored here, at the bottom, where a TWI event meanwhile
+	 * becomes the worker above this store alone. */
+	if (st_on &&
+	    (!(SLOT_AT(adc_take)->hi & FREE) || (adc_lapped && !st_halt)))
+		adc_catch_up();
 	if (st_halt == HALT_OVERRUN) {	/* stopped: start again, as before */
 		st_halt = HALT_RESUME;
 		st_on = 0;
@@ -283,6 +299,7 @@ void stream_poll(void)
 #if ARDUIPI_ADC_RING
 	/* samples left from before are not stored meanwhile (nor after) */
 	twi_flag_set(TWI_KEEP);
+	__asm__ __volatile__("" ::: "memory");
 	if (st_halt != HALT_RESUME || stream_restarting())
 #endif
 	{
@@ -300,6 +317,7 @@ void stream_poll(void)
 #if ARDUIPI_ADC_RING
 	st_halt = 0;
 	ring_start();
+	__asm__ __volatile__("" ::: "memory");	/* all of it before */
 	twi_flag_clr(TWI_KEEP);
 #endif
 	/*

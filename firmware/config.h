@@ -94,7 +94,8 @@
  * in a ring and sets the multiplexer from there (53 cycles while a worker
  * runs), and the rest of its work, the FIFO's store, runs where the TWI
  * worker can interrupt it; 0, all of it in the interrupt (about 210
- * cycles), with the worker held off meanwhile. The 8 MHz build needs 1
+ * cycles with the vector's saving of registers), with the worker held off
+ * meanwhile. The 8 MHz build needs 1
  * for a read's first byte to be ready in time while capture runs
  * (Documentation/firmware.rst, "The ADC interrupt on the 8 MHz build");
  * the 16 MHz build, which has the cycles, has not the flash for it.

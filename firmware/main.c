@@ -211,12 +211,8 @@ int main(void)
 	sei();
 
 	for (;;) {
-		if (twi_flag(TWI_RESUME)) {	/* the TWI worker yielded to us */
+		if (twi_flag(TWI_RESUME))	/* the TWI worker yielded to us */
 			twi_resume_worker();
-#if ARDUIPI_ADC_RING
-			adc_catch_up();	/* the ADC's samples kept meanwhile */
-#endif
-		}
 		wdt_reset();
 		time_poll();
 		cli();

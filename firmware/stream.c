@@ -197,8 +197,12 @@ void stream_lost(void)
 
 	__asm__ __volatile__("" : "+r"(next));	/* worked out before */
 	widx = 0;
-	if (stream_count)
-		stream_dropping = 1;
+	{
+		LOCK();		/* not once a pop emptied it */
+		if (stream_count)
+			stream_dropping = 1;
+		UNLOCK();
+	}
 	{
 		LOCK();
 		if (!restarting)

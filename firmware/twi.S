@@ -22,7 +22,6 @@
  * without the worker.
  */
 #include <avr/io.h>
-#include "config.h"
 #include "twi.h"
 
 #define FLAGS	_SFR_IO_ADDR(GPIOR0)
@@ -111,7 +110,6 @@ TWI_vect:
 	sbic	FLAGS, TWI_PCI
 	rjmp	.Lout
 	sbi	FLAGS, TWI_BUSY
-#if !ARDUIPI_ADC_RING
 .Lagain:	sei
 	push_for_c
 	call	twi_worker		/* queue empty (or a yield), interrupts on */
@@ -142,46 +140,6 @@ TWI_vect:
 1:	push	r25
 	push	r31
 	rjmp	.Lagain
-#else
-	/*
-	 * ARDUIPI_ADC_RING: the same look, and then, the worker let go and
-	 * interrupts on, the samples the ADC interrupt kept while it ran are
-	 * stored (adc_catch_up(), adc.c): an event meanwhile becomes the
-	 * worker, nested, above the whole frame.
-	 */
-.Lagain:	sei
-	push_for_c
-2:	call	twi_worker
-	sbic	FLAGS, TWI_RESUME
-	rjmp	3f
-	cli
-	sbic	FLAGS, TWI_PEND
-	rjmp	1f
-	cbi	FLAGS, TWI_BUSY
-	sei
-	/* a sample kept, and no store running below this */
-	sbic	FLAGS, TWI_KEEP
-	rjmp	4f
-	lds	r30, adc_take
-	ldi	r31, hi8(adc_ring)
-	ldd	r24, Z+1
-	sbrs	r24, 7
-	call	adc_catch_up
-4:
-	pop_after_c
-	pop	r31
-	pop	r25
-	ori	r25, 0x80
-	out	_SFR_IO_ADDR(SREG), r25
-	pop	r25
-	pop	r30
-	pop	r24
-	reti
-1:	sei
-	rjmp	2b
-3:	pop_after_c
-	rjmp	.Lyield
-#endif
 
 	/* the worker yielded, TWI_BUSY kept: interrupts on again at once
 	 * (an event now is only queued) */
@@ -195,7 +153,8 @@ TWI_vect:
 	pop	r24
 	reti
 
-	/* the fast path's own end: interrupts off since its entry */
+	/* the fast path's own end: interrupts off since its entry, on again
+	 * for its last pops */
 .Lout:	pop	r31
 	pop	r30
 	ori	r30, 0x80		/* interrupts on for the rest: the */

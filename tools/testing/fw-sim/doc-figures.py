@@ -127,8 +127,9 @@ def full_load(fig):
                       "**0**" if bad == "0" else bad))
         if mhz == "8" and bus == "100 kHz":
             out.append("``full_load`` at 8 MHz with capture (the table "
-                       "above): %s stretches, the worst hold %s cycles, and "
-                       "%s" % (n, hmax, "no transaction corrupted"
+                       "above): %s stretch%s, the worst hold %s cycles, and "
+                       "%s" % (n, "" if n == "1" else "es", hmax,
+                               "no transaction corrupted"
                                if bad == "0" else
                                "%s of 280 transactions corrupted" % bad))
     laps = fig.one("full_load's ring overruns at 400 kHz",

@@ -722,6 +722,7 @@ static void t_stream(void)
 	EQ(rd1(ARDUIPI_REG_ADC_FIFO_COUNT), 1);
 }
 
+#if ARDUIPI_ADC_RING
 /*
  * With ARDUIPI_ADC_RING (the 8 MHz build) the TWI worker may interrupt a
  * store into the FIFO anywhere (firmware/stream.c's PREEMPT_POINTs run
@@ -864,6 +865,7 @@ static void t_stream_preempt(void)
 	EQ(d[2], 0x41);
 	host_preempt_fn = NULL;
 }
+#endif
 
 static void t_pec_status_flags(void)
 {
@@ -937,7 +939,11 @@ static const struct {
 	T(t_quick_write_is_harmless), T(t_pwm_legacy), T(t_timer1_top_race), T(t_pwm_bank),
 	T(t_bank_identity), T(t_bank_gpio), T(t_int_line_reserved), T(t_crc8), T(t_crc16), T(t_pec),
 	T(t_pec_status_flags),
-	T(t_stream), T(t_stream_lost), T(t_stream_preempt), T(t_address_change), T(t_failsafe_trip),
+	T(t_stream),
+#if ARDUIPI_ADC_RING
+	T(t_stream_lost), T(t_stream_preempt),
+#endif
+	T(t_address_change), T(t_failsafe_trip),
 	T(t_bus_error_recovers),
 	T(t_errors_counted),
 };
