@@ -74,7 +74,8 @@ ADC_vect:
 	rjmp	.Lkept
 	/* No worker runs: an event queued meanwhile gets one at once (as
 	 * twi_give_back() would, sooner), then the samples are stored,
-	 * unless a store runs below this (it takes this sample too). */
+	 * unless a store runs below this (it, or the main loop, takes this
+	 * sample). */
 1:	cli
 	sbis	FLAGS, TWI_PEND
 	rjmp	2f
@@ -91,7 +92,7 @@ ADC_vect:
 	call	twi_resume_worker
 	rjmp	3f
 2:	sei
-	sbic	FLAGS, TWI_KEEP		/* a store runs below: it takes this */
+	sbic	FLAGS, TWI_KEEP		/* a store runs below (or main's) */
 	rjmp	.Lret
 	push	r25
 	in	r24, _SFR_IO_ADDR(SREG)
@@ -108,8 +109,8 @@ ADC_vect:
 	reti
 
 	/*
-	 * The ring (adc.c, struct slot: lo, hi, mux, next), all free, in
-	 * .data near its start (0x100): its 32 bytes must lie in one 256-byte
+	 * The ring (adc.c, struct slot: lo, hi, mux, next; RING of them), all
+	 * free, in .data near its start (0x100): its 48 bytes must lie in one 256-byte
 	 * page, whose high byte is loaded above (the firmware's Makefile
 	 * checks, and fails the build otherwise).
 	 */
@@ -117,7 +118,7 @@ ADC_vect:
 	.section .data
 	.global	adc_ring
 adc_ring:
-	.irp	i, 1, 2, 3, 4, 5, 6, 7, 0
+	.irp	i, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0
 	.byte	0, FREE, 0, lo8(adc_ring + 4 * \i)
 	.endr
 	/* the store's next slot (adc.c), the ring's first until a start */

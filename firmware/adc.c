@@ -129,16 +129,16 @@ static uint8_t mux_at(uint16_t p)
  * points at, sets ADMUX from that slot's mux and moves on to the next.
  * adc_catch_up() stores the samples in order and gives each slot the
  * multiplexer value its next use needs, RING conversions on: it has to
- * keep up within RING conversions (832 us at 8 MHz). It runs with
+ * keep up within RING conversions (1.25 ms). It runs with
  * interrupts on and no worker running: from the ADC interrupt when no
- * worker runs (adc.S) and from the main loop (stream_poll()), never at a
- * worker's end (an event during its stores would nest a worker above the
- * ended one's frame, and one such after another piled them up: 415 bytes
- * of stack in fw-sim's full_load);
- * the worker may interrupt it, so the FIFO takes its consumer in the
- * middle of a store (stream.c). At 100 kHz the worker runs at most about
- * 3800 cycles at a time (a PEC write of the whole PWM image), under 5
- * conversions. Should the interrupt still come round to a sample not yet
+ * worker runs (adc.S) and from the main loop (adc_keep_up(), three times
+ * a pass), never at a TWI worker's end (an event during its stores would
+ * nest a worker above the ended one's frame, and one such after another
+ * piled them up: 415 bytes of stack in fw-sim's full_load); the worker
+ * may interrupt it, so the FIFO takes its consumer in the middle of a
+ * store (stream.c). At 100 kHz the worker runs at most about 3800 cycles
+ * at a time (a PEC write of the whole PWM image), 5 conversions, and
+ * full_load's traffic filled at most 6 of the 12 slots. Should the interrupt still come round to a sample not yet
  * stored (an overrun: none at 100 kHz in fw-sim's full_load, some at
  * 400 kHz, where the worker is behind the bus; fw-sim's adc_overrun makes
  * them with a test build), the multiplexer values it would set next are
@@ -146,7 +146,7 @@ static uint8_t mux_at(uint16_t p)
  * input in the main loop (stream_poll()), the scan in progress lost and
  * the scan numbers jumping by one (stream_lost()).
  */
-#define RING	8
+#define RING	12		/* adc.S has as many */
 #define FREE	0x80		/* in hi: no sample (ADCH has 2 bits) */
 
 struct slot {
@@ -155,12 +155,13 @@ struct slot {
 	uint8_t next;		/* the next slot's address, low byte */
 };				/* adc.S knows this layout */
 
-/* In adc.S: first in .data, all free. */
+/* In adc.S's .data, all free, within one page (the Makefile checks). */
 extern volatile struct slot adc_ring[RING];
 #define SLOT_AT(low)	((volatile struct slot *)(((uintptr_t)adc_ring & 0xff00) | (low)))
 
 volatile uint8_t adc_lapped;	/* adc.S: the ring was full */
 uint8_t adc_laps;		/* how many times, up to 255 (tests peek it) */
+uint8_t adc_high;		/* the most samples seen waiting, 4 each */
 extern uint8_t adc_take;	/* adc.S: the next slot to store (low byte) */
 static uint16_t st_ahead;	/* the position the next slot is set for */
 static uint8_t st_halt;		/* HALT_OVERRUN, HALT_RESUME */
@@ -186,11 +187,25 @@ static void ring_start(void)
 	adc_lapped = 0;
 }
 
+/*
+ * The samples the interrupt kept while a worker ran, and an overrun no
+ * store has seen (the conversions stopped: no interrupt will look again):
+ * stored from the main loop, at the bottom, where a TWI event meanwhile
+ * becomes the worker above this store alone. Several times a pass: the
+ * main loop runs only between the worker's runs.
+ */
+void adc_keep_up(void)
+{
+	if (st_on &&
+	    (!(SLOT_AT(adc_take)->hi & FREE) || (adc_lapped && !st_halt)))
+		adc_catch_up();
+}
+
 void __attribute__((noinline)) adc_catch_up(void)
 {
 	volatile struct slot *s;
 	uint16_t ahead, pos, div;
-	uint8_t lo, hi, nch;
+	uint8_t lo, hi, nch, n;
 
 	/* Once at a time, and never above a worker or a pin-change
 	 * interrupt's work: it would hold them up. */
@@ -212,6 +227,13 @@ void __attribute__((noinline)) adc_catch_up(void)
 	div = st_div;
 	nch = st_nch;
 	while (!((hi = s->hi) & FREE)) {
+		/* the ring's fill, for the tests: the slots from this one to
+		 * the interrupt's (all 8 when they meet) */
+		n = GPIOR1 - (uint8_t)(uintptr_t)s;
+		if (n >= 4 * RING)	/* the interrupt's lower down */
+			n += 4 * RING;
+		if (n > adc_high || !n)
+			adc_high = n ? n : 4 * RING;
 		lo = s->lo;
 		s->mux = st_mux[ahead < nch ? ahead : 0];
 		if (++ahead == div)
@@ -275,13 +297,7 @@ void stream_poll(void)
 	    passed(&avcc_us, 2 * ARDUIPI_SLOW_ADC_MS))
 		ee_refuse(ARDUIPI_ERR_BUSY);
 #if ARDUIPI_ADC_RING
-	/* The samples the interrupt kept while a worker ran, and an overrun
-	 * no store has seen (the conversions stopped: no interrupt will look
-	 * again): stored here, at the bottom, where a TWI event meanwhile
-	 * becomes the worker above this store alone. */
-	if (st_on &&
-	    (!(SLOT_AT(adc_take)->hi & FREE) || (adc_lapped && !st_halt)))
-		adc_catch_up();
+	adc_keep_up();
 	if (st_halt == HALT_OVERRUN) {	/* stopped: start again, as before */
 		st_halt = HALT_RESUME;
 		st_on = 0;

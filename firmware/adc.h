@@ -11,5 +11,7 @@ void adc_stream_isr(void);
 /* Store the samples the ADC interrupt kept (ARDUIPI_ADC_RING 1): from it,
  * when no worker runs, and from the main loop (stream_poll()). */
 void adc_catch_up(void);
+/* The main loop: store what waits (ARDUIPI_ADC_RING 1). */
+void adc_keep_up(void);
 
 #endif

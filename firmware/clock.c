@@ -27,17 +27,15 @@ uint8_t passed(const uint32_t *since, uint32_t ms)
 /* Timer0 runs the D5/D6 PWM and keeps time: one overflow per 256 ticks. */
 void time_poll(void)
 {
-	static const uint16_t tick[3] = {
-		256UL * 64 * 1000 / (F_CPU / 1000),
-		256UL * 256 * 1000 / (F_CPU / 1000),
-		256UL * 1024 * 1000 / (F_CPU / 1000),
-	};
 	uint8_t cs = TCCR0B & 7;
+	uint16_t t = 256UL * 64 * 1000 / (F_CPU / 1000);	/* /64 */
 
 	if (!(TIFR0 & _BV(TOV0)))
 		return;
 	TIFR0 = _BV(TOV0);
-	tick_us = tick[cs >= 3 && cs <= 5 ? cs - 3 : 0];
+	if (cs == 4 || cs == 5)		/* /256, /1024: 4 and 16 times */
+		t <<= 2 * (cs - 3);
+	tick_us = t;
 	now_us += tick_us;
 }
 

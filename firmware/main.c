@@ -222,11 +222,17 @@ int main(void)
 		stream_poll();
 		adc_poll();
 		irq_poll();
+#if ARDUIPI_ADC_RING
+		adc_keep_up();	/* (stream_poll() looks too) */
+#endif
 		failsafe_poll(req);
 		apply_poll();
 		addr_poll(req & REQ_ADDR);
 		boot_poll(req & REQ_BOOT);
 		twi_poll();
+#if ARDUIPI_ADC_RING
+		adc_keep_up();
+#endif
 		if (now_us != fresh_us) {	/* once per timer0 tick */
 			fresh_us = now_us;
 			twi_refresh();

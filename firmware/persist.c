@@ -202,7 +202,6 @@ static uint32_t addr_us;
 
 void addr_poll(uint8_t req)
 {
-	static const uint8_t order[EE_STEPS] = { 2, 0, 1, 2 };
 	uint8_t to = ee_slot == SLOT_A ? SLOT_A + 1 : SLOT_A;
 
 	if (req) {
@@ -217,7 +216,9 @@ void addr_poll(uint8_t req)
 		ee_pos = addr_next == ee_addr && ee_slot >= SLOT_A ? EE_STEPS : 0;
 	}
 	if (ee_pos < EE_STEPS && ee_may_write()) {
-		eeprom_update_byte(EE_SLOT(to) + order[ee_pos], ee_buf[ee_pos]);
+		/* the slot's bytes in the order 2, 0, 1, 2 */
+		eeprom_update_byte(EE_SLOT(to) + (ee_pos ? ee_pos - 1 : 2),
+				   ee_buf[ee_pos]);
 		if (++ee_pos == EE_STEPS) {	/* the new slot is in force */
 			ee_slot = to;
 			ee_seq = ee_buf[1];

@@ -425,7 +425,7 @@ enum fclass { F_UNKNOWN, F_PIN, F_PORT, F_ANALOG, F_PING, F_BANK, F_PECW,
 	      F_PECR };
 
 /* Most bytes a frame of each class takes (PIN and PECW refine it). */
-static const uint8_t class_max[] = {
+static const uint8_t class_max[] FLASH = {
 	[F_UNKNOWN] = 1, [F_PIN] = 2, [F_PORT] = 2, [F_ANALOG] = 1,
 	[F_PING] = 2, [F_BANK] = 1 + ARDUIPI_PEC_MAX_LEN,
 	[F_PECW] = PROTO_FRAME_MAX, [F_PECR] = 3,
@@ -550,7 +550,7 @@ uint8_t proto_write_byte(uint8_t b)
 	frame[flen++] = b;
 	if (flen == 1) {
 		fclass = classify(b);
-		fmax = class_max[fclass];
+		fmax = FLASH_READ(&class_max[fclass]);
 		fpec = fclass >= F_PIN && fclass <= F_PING;
 	} else if (flen == 2 && fclass == F_PIN && b == ARDUIPI_PIN_PWM) {
 		fmax = 3;

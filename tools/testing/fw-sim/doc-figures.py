@@ -132,12 +132,16 @@ def full_load(fig):
                                "no transaction corrupted"
                                if bad == "0" else
                                "%s of 280 transactions corrupted" % bad))
+    full = fig.one("full_load's ring at 100 kHz",
+                   r"^  8 MHz: full load, 8 MHz, 100000 Hz: .*",
+                   r"at most (\d+) of its 12 slots full")
     laps = fig.one("full_load's ring overruns at 400 kHz",
                    r"^  8 MHz: full load, 8 MHz, 400000 Hz: .*",
                    r"the ADC ring overran (\d+) times")
     read, lost = fig.get("adc_overrun", r"^  8 MHz: ADC ring overrun .*: ",
                          r"(\d+) scans read, (\d+) lost, 0 wrong")
-    out += ["longer than 8 conversions (%s there)" % laps,
+    out += ["(it filled at most %s of them)" % full,
+            "longer than 12 conversions (%s there)" % laps,
             "%s scans read, %s lost, none wrong or out of place"
             % (read, lost)]
     off = r"^  %s MHz: %s Hz, capture%s: interrupts off at most (\d+)"

@@ -2089,7 +2089,7 @@ static long full_load_at(const char *clock, int capture, long *corrupt)
 {
 	const char *opt[] = { "--clock", clock, NULL };
 	uint8_t pwm[23], r[32];
-	long stretches, laps;
+	long stretches, laps, high;
 
 	for (int ch = 0; ch < 6; ch++) {
 		pwm[3 * ch] = 0x40;
@@ -2147,8 +2147,9 @@ static long full_load_at(const char *clock, int capture, long *corrupt)
 	stretches = sim_stat("stretch_count");
 	*corrupt = sim_stat("corrupt");
 	laps = fw_var("adc_laps");	/* the 8 MHz build's ring (adc.c) */
+	high = fw_var("adc_high");	/* its fullest, 4 a slot */
 	if (mhz == 8)
-		CHECK(laps >= 0);	/* found: the check below runs */
+		CHECK(laps >= 0 && high >= 0);	/* found: the checks run */
 	irq_off_check(clock, capture, mhz == 16);
 	sim("stats");
 	printf("# full load, bcm2711, %s Hz%s: %s\n", clock,
@@ -2158,13 +2159,15 @@ static long full_load_at(const char *clock, int capture, long *corrupt)
 	       capture ? "" : ", no capture", stretches, *corrupt,
 	       sim_stat("xfers"));
 	if (laps >= 0)
-		printf(", the ADC ring overran %ld times", laps);
+		printf(", the ADC ring overran %ld times, at most %ld of its 12 "
+		       "slots full", laps, high / 4);
 	printf("\n");
 	/* at 100 kHz the ring's store keeps up: no sample lost, none seen
-	 * or waiting to be seen */
+	 * or waiting to be seen, and a third of the ring to spare */
 	if (laps >= 0 && !strcmp(clock, "100000")) {
 		EQ(laps, 0);
 		EQ(fw_var("adc_lapped"), 0);
+		CHECK(high / 4 <= 8);
 	}
 	EQ(sim_stat("xfers"), 20 * 14);
 	/* still answering (through a master that reads right; the ID, since
