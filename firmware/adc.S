@@ -109,18 +109,21 @@ ADC_vect:
 	reti
 
 	/*
-	 * The ring (adc.c, struct slot: lo, hi, mux, next; RING of them), all
-	 * free, in .data near its start (0x100): its 48 bytes must lie in one 256-byte
-	 * page, whose high byte is loaded above (the firmware's Makefile
-	 * checks, and fails the build otherwise).
+	 * The ring (adc.c, struct slot: lo, hi, mux, next; config.h has how
+	 * many), all free, in .data near its start (0x100): it must lie in
+	 * one 256-byte page, whose high byte is loaded above (the firmware's
+	 * Makefile checks, and fails the build otherwise).
 	 */
 #define FREE	0x80
 	.section .data
 	.global	adc_ring
 adc_ring:
-	.irp	i, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0
-	.byte	0, FREE, 0, lo8(adc_ring + 4 * \i)
+	.set	.Lnext, 1
+	.rept	ARDUIPI_ADC_RING_SLOTS
+	.byte	0, FREE, 0, lo8(adc_ring + 4 * (.Lnext % ARDUIPI_ADC_RING_SLOTS))
+	.set	.Lnext, .Lnext + 1
 	.endr
+	.size	adc_ring, . - adc_ring
 	/* the store's next slot (adc.c), the ring's first until a start */
 	.global	adc_take
 adc_take:

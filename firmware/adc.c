@@ -137,8 +137,8 @@ static uint8_t mux_at(uint16_t p)
  * piled them up: 415 bytes of stack in fw-sim's full_load); the worker
  * may interrupt it, so the FIFO takes its consumer in the middle of a
  * store (stream.c). At 100 kHz the worker runs at most about 3800 cycles
- * at a time (a PEC write of the whole PWM image), 5 conversions, and
- * full_load's traffic filled at most 6 of the 12 slots. Should the interrupt still come round to a sample not yet
+ * at a time (a PEC write of the whole PWM image), under 5 conversions
+ * (fw-sim's full_load asserts how full the ring gets). Should the interrupt still come round to a sample not yet
  * stored (an overrun: none at 100 kHz in fw-sim's full_load, some at
  * 400 kHz, where the worker is behind the bus; fw-sim's adc_overrun makes
  * them with a test build), the multiplexer values it would set next are
@@ -146,7 +146,7 @@ static uint8_t mux_at(uint16_t p)
  * input in the main loop (stream_poll()), the scan in progress lost and
  * the scan numbers jumping by one (stream_lost()).
  */
-#define RING	12		/* adc.S has as many */
+#define RING	ARDUIPI_ADC_RING_SLOTS	/* adc.S's too */
 #define FREE	0x80		/* in hi: no sample (ADCH has 2 bits) */
 
 struct slot {
@@ -161,7 +161,7 @@ extern volatile struct slot adc_ring[RING];
 
 volatile uint8_t adc_lapped;	/* adc.S: the ring was full */
 uint8_t adc_laps;		/* how many times, up to 255 (tests peek it) */
-uint8_t adc_high;		/* the most samples seen waiting, 4 each */
+uint8_t adc_high;		/* the most samples seen waiting: 4 * (n - 1) */
 extern uint8_t adc_take;	/* adc.S: the next slot to store (low byte) */
 static uint16_t st_ahead;	/* the position the next slot is set for */
 static uint8_t st_halt;		/* HALT_OVERRUN, HALT_RESUME */
@@ -227,13 +227,13 @@ void __attribute__((noinline)) adc_catch_up(void)
 	div = st_div;
 	nch = st_nch;
 	while (!((hi = s->hi) & FREE)) {
-		/* the ring's fill, for the tests: the slots from this one to
-		 * the interrupt's (all 8 when they meet) */
-		n = GPIOR1 - (uint8_t)(uintptr_t)s;
+		/* the ring's fill, for the tests: 4 for each slot after this
+		 * one up to the interrupt's (all of them when they meet) */
+		n = GPIOR1 - (uint8_t)(uintptr_t)s - 4;
 		if (n >= 4 * RING)	/* the interrupt's lower down */
 			n += 4 * RING;
-		if (n > adc_high || !n)
-			adc_high = n ? n : 4 * RING;
+		if (n > adc_high)
+			adc_high = n;
 		lo = s->lo;
 		s->mux = st_mux[ahead < nch ? ahead : 0];
 		if (++ahead == div)

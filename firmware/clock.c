@@ -24,17 +24,22 @@ uint8_t passed(const uint32_t *since, uint32_t ms)
 	return now_us - *since >= ms * 1000UL + tick_us;
 }
 
-/* Timer0 runs the D5/D6 PWM and keeps time: one overflow per 256 ticks. */
+/* Timer0 runs the D5/D6 PWM and keeps time: one overflow per 256 ticks,
+ * TICK_64 us at /64, 4 and 16 times that at /256 and /1024 (the only
+ * others the T0_CLK register takes). */
+#define TICK_64		(256UL * 64 * 1000 / (F_CPU / 1000))
 void time_poll(void)
 {
 	uint8_t cs = TCCR0B & 7;
-	uint16_t t = 256UL * 64 * 1000 / (F_CPU / 1000);	/* /64 */
+	uint16_t t = TICK_64;
 
 	if (!(TIFR0 & _BV(TOV0)))
 		return;
 	TIFR0 = _BV(TOV0);
-	if (cs == 4 || cs == 5)		/* /256, /1024: 4 and 16 times */
-		t <<= 2 * (cs - 3);
+	if (cs == 4)
+		t = 4 * TICK_64;	/* /256 */
+	if (cs == 5)
+		t = 16 * TICK_64;	/* /1024 */
 	tick_us = t;
 	now_us += tick_us;
 }

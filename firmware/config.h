@@ -107,6 +107,8 @@
 #define ARDUIPI_ADC_RING 1
 #endif
 #endif
+/* the ring's slots: 12 conversions (1.25 ms) for the store to keep up */
+#define ARDUIPI_ADC_RING_SLOTS	12
 #if ARDUIPI_ADC_RING != 0 && ARDUIPI_ADC_RING != 1
 #error "ARDUIPI_ADC_RING must be 0 (the ADC interrupt does the work) or 1 (it keeps the sample)"
 #endif

@@ -2147,7 +2147,7 @@ static long full_load_at(const char *clock, int capture, long *corrupt)
 	stretches = sim_stat("stretch_count");
 	*corrupt = sim_stat("corrupt");
 	laps = fw_var("adc_laps");	/* the 8 MHz build's ring (adc.c) */
-	high = fw_var("adc_high");	/* its fullest, 4 a slot */
+	high = fw_var("adc_high");	/* its fullest: 4 * (slots - 1) */
 	if (mhz == 8)
 		CHECK(laps >= 0 && high >= 0);	/* found: the checks run */
 	irq_off_check(clock, capture, mhz == 16);
@@ -2159,21 +2159,26 @@ static long full_load_at(const char *clock, int capture, long *corrupt)
 	       capture ? "" : ", no capture", stretches, *corrupt,
 	       sim_stat("xfers"));
 	if (laps >= 0)
-		printf(", the ADC ring overran %ld times, at most %ld of its 12 "
-		       "slots full", laps, high / 4);
+		printf(", the ADC ring overran %ld times", laps);
+	if (laps >= 0 && capture)
+		printf(", at most %ld of its 12 slots full", high / 4 + 1);
 	printf("\n");
 	/* at 100 kHz the ring's store keeps up: no sample lost, none seen
 	 * or waiting to be seen, and a third of the ring to spare */
 	if (laps >= 0 && !strcmp(clock, "100000")) {
 		EQ(laps, 0);
 		EQ(fw_var("adc_lapped"), 0);
-		CHECK(high / 4 <= 8);
+		CHECK(!capture || high / 4 + 1 <= 8);
 	}
 	EQ(sim_stat("xfers"), 20 * 14);
 	/* still answering (through a master that reads right; the ID, since
 	 * what the Pi 4's model did to frames at 400 kHz may have changed
-	 * what a write can change) */
+	 * what a write can change), once the slave-side timeout (35 ms) has
+	 * let go of a transaction the model left the Nano in the middle of:
+	 * a clock it missed, a STOP it did not see (the 8 MHz build's first
+	 * read after 400 kHz came back wrong within 40 ms, right after 60) */
 	IS("ok", "master ideal");
+	sim("wait 100");
 	IS("ok 4150", "xfer 2a w50 r2");
 	return stretches;
 }
@@ -2635,7 +2640,18 @@ static void pi_masters(void)
 	/* the second half of every half period after the master's rise */
 	CHECK(bit7 > n / 5 && bit7 < n / 2);
 	/* a runt: the Nano's bits a clock late (0x55 >> 1, bit 7 read
-	 * twice or during the hold); every wrong answer counted */
+	 * twice or during the hold); every wrong answer counted. The runt
+	 * window is a cycle or two of the release, which also moves with
+	 * what the main loop was doing as the byte ended: a pass that met
+	 * none is swept again */
+	if (!master_stat("runts")) {
+		int g2, b2, n2;
+
+		g2 = stall_sweep("we0 r1", 2, "ok 55", "ok d5", &b2, NULL, &n2);
+		good += g2;
+		bit7 += b2;
+		n += n2;
+	}
 	CHECK(master_stat("runts") >= 1 && good + bit7 < n);
 	EQ(master_stat("corrupt"), n - good);
 	IS("ok 55", "xfer 2a we0 r1");
@@ -2648,6 +2664,13 @@ static void pi_masters(void)
 	printf("# bcm2711, a write held before its 2nd byte: %d of %d went "
 	       "through; runts %ld, corrupted %ld\n", good, n,
 	       master_stat("runts"), master_stat("corrupt"));
+	if (!master_stat("runts")) {	/* (as above) */
+		int n2;
+
+		good += stall_sweep("we0aa", 1, "ok", NULL, NULL,
+				    "xfer 2a we055", &n2);
+		n += n2;
+	}
 	CHECK(good < n && master_stat("runts") >= 1);
 	IS("ok 55", "xfer 2a we0 r1");
 	stop();
