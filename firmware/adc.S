@@ -7,13 +7,14 @@
  * TWI_ADC, which gives it what was queued unless a worker runs already.
  *
  * ARDUIPI_ADC_RING 0 (16 MHz): the whole work, adc_stream_isr(), about
- * 150 cycles (about 210 with the vector's), runs inside TWI_ADC and gives the worker back at its end:
- * nothing reads the FIFO while a sample goes in, and an ADC interrupt
- * nested in the worker it gives back finds the worker taken and only adds
- * its sample. The work itself is not re-entered: that would take this
- * vector coming a whole conversion (104 us) late, which no interrupts-off
- * section comes near, and which would lose the sample anyway (the data
- * register is overwritten).
+ * 150 cycles (about 210 with the vector's), runs inside TWI_ADC and
+ * gives the worker back at its end: nothing reads the FIFO while a
+ * sample goes in, and an ADC interrupt nested in the worker it gives
+ * back finds the worker taken and only adds its sample. The work itself
+ * is not re-entered: that would take this vector coming a whole
+ * conversion (104 us) late, which no interrupts-off section comes near,
+ * and which would lose the sample anyway (the data register is
+ * overwritten).
  *
  * ARDUIPI_ADC_RING 1 (8 MHz): inside TWI_ADC only the sample goes into
  * its slot of the ring (adc.c; the slot's address in GPIOR1) and the

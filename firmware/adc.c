@@ -138,13 +138,14 @@ static uint8_t mux_at(uint16_t p)
  * may interrupt it, so the FIFO takes its consumer in the middle of a
  * store (stream.c). At 100 kHz the worker runs at most about 3800 cycles
  * at a time (a PEC write of the whole PWM image), under 5 conversions
- * (fw-sim's full_load asserts how full the ring gets). Should the interrupt still come round to a sample not yet
- * stored (an overrun: none at 100 kHz in fw-sim's full_load, some at
- * 400 kHz, where the worker is behind the bus; fw-sim's adc_overrun makes
- * them with a test build), the multiplexer values it would set next are
- * stale: the conversions stop there and start over at the scan's first
- * input in the main loop (stream_poll()), the scan in progress lost and
- * the scan numbers jumping by one (stream_lost()).
+ * (fw-sim's full_load asserts how full the ring gets). Should the
+ * interrupt still come round to a sample not yet stored (an overrun: none
+ * at 100 kHz in fw-sim's full_load, some at 400 kHz, where the worker is
+ * behind the bus; fw-sim's adc_overrun makes them with a test build), the
+ * multiplexer values it would set next are stale: the conversions stop
+ * there and start over at the scan's first input in the main loop
+ * (stream_poll()), the scan in progress lost and the scan numbers jumping
+ * by one (stream_lost()).
  */
 #define RING	ARDUIPI_ADC_RING_SLOTS	/* adc.S's too */
 #define FREE	0x80		/* in hi: no sample (ADCH has 2 bits) */
@@ -157,7 +158,8 @@ struct slot {
 
 /* In adc.S's .data, all free, within one page (the Makefile checks). */
 extern volatile struct slot adc_ring[RING];
-#define SLOT_AT(low)	((volatile struct slot *)(((uintptr_t)adc_ring & 0xff00) | (low)))
+#define SLOT_AT(low)	\
+	((volatile struct slot *)(((uintptr_t)adc_ring & 0xff00) | (low)))
 
 volatile uint8_t adc_lapped;	/* adc.S: the ring was full */
 uint8_t adc_laps;		/* how many times, up to 255 (tests peek it) */
