@@ -113,14 +113,16 @@ void adc_poll(void)
 static uint8_t st_mux[ARDUIPI_NADC], st_nch;	/* REFS | input */
 static uint16_t st_div, st_pos;			/* st_pos: the next sample's */
 
-static uint16_t pos_next(uint16_t p)
+/* The position after p in a scan period of div conversions, and the
+ * multiplexer value for position p of nch inputs (the first beyond). */
+static inline uint16_t pos_next(uint16_t p, uint16_t div)
 {
-	return p + 1 == st_div ? 0 : p + 1;
+	return p + 1 == div ? 0 : p + 1;
 }
 
-static uint8_t mux_at(uint16_t p)
+static inline uint8_t mux_at(uint16_t p, uint8_t nch)
 {
-	return st_mux[p < st_nch ? p : 0];
+	return st_mux[p < nch ? p : 0];
 }
 
 #if ARDUIPI_ADC_RING
@@ -176,12 +178,12 @@ static uint8_t st_halt;		/* HALT_OVERRUN, HALT_RESUME */
 static void ring_start(void)
 {
 	volatile struct slot *s = adc_ring;
-	uint16_t p = pos_next(pos_next(0));
+	uint16_t p = pos_next(pos_next(0, st_div), st_div);
 
 	do {
 		s->hi = FREE;
-		s->mux = mux_at(p);
-		p = pos_next(p);
+		s->mux = mux_at(p, st_nch);
+		p = pos_next(p, st_div);
 	} while (++s != adc_ring + RING);
 	st_ahead = p;
 	adc_take = (uint8_t)(uintptr_t)adc_ring;
@@ -237,15 +239,13 @@ void __attribute__((noinline)) adc_catch_up(void)
 		if (n > adc_high)
 			adc_high = n;
 		lo = s->lo;
-		s->mux = st_mux[ahead < nch ? ahead : 0];
-		if (++ahead == div)
-			ahead = 0;
+		s->mux = mux_at(ahead, nch);
+		ahead = pos_next(ahead, div);
 		s->hi = FREE;
 		s = SLOT_AT(s->next);
 		if (pos < nch)
 			stream_put(lo, hi);
-		if (++pos == div)
-			pos = 0;
+		pos = pos_next(pos, div);
 #ifdef ARDUIPI_TEST_KEEP_DELAY
 		_delay_loop_2(ARDUIPI_TEST_KEEP_DELAY);	/* 4 cycles each */
 #endif
@@ -276,8 +276,8 @@ void adc_stream_isr(void)
 		if (p2 >= st_div)
 			p2 -= st_div;
 	}
-	ADMUX = mux_at(p2);
-	st_pos = pos_next(p);
+	ADMUX = mux_at(p2, st_nch);
+	st_pos = pos_next(p, st_div);
 	twi_give_back();	/* work on what came meanwhile */
 }
 #endif

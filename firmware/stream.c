@@ -112,6 +112,16 @@ void stream_start(uint8_t bytes, uint8_t g)
 	}
 }
 
+/* The producer's next scan number, whole for the consumer's look, and
+ * not once a reset came (its number starts over). */
+static inline void seq_next_set(uint16_t next)
+{
+	RING_LOCK();
+	if (!RESET_SINCE())
+		seq_next = next;
+	RING_UNLOCK();
+}
+
 void stream_put(uint8_t lo, uint8_t hi)
 {
 	uint8_t n, st, i, *w;
@@ -174,12 +184,7 @@ void stream_put(uint8_t lo, uint8_t hi)
 			RING_UNLOCK();
 		}
 	}
-	{
-		RING_LOCK();	/* whole for the consumer's look */
-		if (!RESET_SINCE())
-			seq_next = next;
-		RING_UNLOCK();
-	}
+	seq_next_set(next);
 }
 
 /*
@@ -203,12 +208,7 @@ void stream_lost(void)
 			stream_dropping = 1;
 		UNLOCK();
 	}
-	{
-		LOCK();
-		if (!restarting)
-			seq_next = next;
-		UNLOCK();
-	}
+	seq_next_set(next);	/* (only the ring's builds call this) */
 }
 
 uint8_t stream_peek(uint8_t i)

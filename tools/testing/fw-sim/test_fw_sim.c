@@ -2041,28 +2041,34 @@ static void twint_hold(void)
 	CHECK(h400 <= 2 * (mhz == 16 ? 3707 : 6689));
 }
 
-/* The RAM address of a variable of the firmware's, by name (avr-nm); -1
- * if the build has none. */
+/* The RAM address of a variable of the firmware's, by name (avr-nm, run
+ * once and kept); -1 if the build has none. */
 static long fw_addr(const char *name)
 {
+	static struct { char name[32]; long addr; } syms[512];
+	static int nsyms = -1;
 	char cmd[600], line[200], sym[100];
-	unsigned long addr = 0;
+	unsigned long addr;
 	char type;
 	FILE *f;
-	long found = -1;
 
-	snprintf(cmd, sizeof(cmd), "avr-nm '%s'", firmware);
-	f = popen(cmd, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%lx %c %99s", &addr, &type, sym) == 3 &&
-		    !strcmp(sym, name)) {
-			found = addr & 0xffff;
-			break;
-		}
-	pclose(f);
-	return found;
+	if (nsyms < 0) {
+		nsyms = 0;
+		snprintf(cmd, sizeof(cmd), "avr-nm '%s'", firmware);
+		f = popen(cmd, "r");
+		while (f && fgets(line, sizeof(line), f) && nsyms < 512)
+			if (sscanf(line, "%lx %c %99s", &addr, &type, sym) == 3 &&
+			    strlen(sym) < sizeof(syms[0].name)) {
+				strcpy(syms[nsyms].name, sym);
+				syms[nsyms++].addr = addr & 0xffff;
+			}
+		if (f)
+			pclose(f);
+	}
+	for (int i = 0; i < nsyms; i++)
+		if (!strcmp(syms[i].name, name))
+			return syms[i].addr;
+	return -1;
 }
 
 /* A variable of the firmware's, read through nanosim's peek; -1 if the
