@@ -385,6 +385,12 @@ static void run_one(avr_t *a)
 
 	if (a->state == cpu_Running)
 		new_pc = avr_run_one(a);
+	{
+		unsigned int sp = a->data[0x5d] | a->data[0x5e] << 8;
+
+		if (sp >= 0x100 && sp <= 0x8ff && 0x8ff - sp > st.stack_max)
+			st.stack_max = 0x8ff - sp;
+	}
 	/* I on again ends a window one instruction later, when an interrupt
 	 * can be taken: a cli right after a sei continues it */
 	uint64_t end_at = 0;

@@ -53,6 +53,8 @@ struct stats {
 	 * can delay the TWI interrupt */
 	uint64_t irq_off_max;
 	uint16_t irq_off_pc;
+	/* the deepest the stack went: bytes below the top of RAM (0x8ff) */
+	uint16_t stack_max;
 	struct master_stats m;
 };
 extern struct stats st;

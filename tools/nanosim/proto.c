@@ -322,7 +322,7 @@ static void cmd_stats(int argc, char **argv)
 		 "resets=%llu por=%llu ext=%llu bor=%llu wdt=%llu crashes=%llu "
 		 "rt_overruns=%llu rt_lag_max_us=%llu cycles=%llu hold_by_status=%s "
 		 "early=%llu runts=%llu missed=%llu corrupt=%llu "
-		 "irq_off_max=%llu irq_off_pc=%04x",
+		 "irq_off_max=%llu irq_off_pc=%04x stack_max=%u",
 		 (unsigned long long)st.xfers, (unsigned long long)st.bytes,
 		 (unsigned long long)cyc2ns(st.busy),
 		 (unsigned long long)st.nacks, (unsigned long long)st.timeouts,
@@ -341,7 +341,7 @@ static void cmd_stats(int argc, char **argv)
 		 (unsigned long long)avr->cycle, by,
 		 (unsigned long long)st.m.early, (unsigned long long)st.m.runts,
 		 (unsigned long long)st.m.missed, (unsigned long long)st.m.corrupt,
-		 (unsigned long long)st.irq_off_max, st.irq_off_pc);
+		 (unsigned long long)st.irq_off_max, st.irq_off_pc, st.stack_max);
 }
 
 /* master [NAME]: what the master model did since the start; or choose it */

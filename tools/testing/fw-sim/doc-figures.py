@@ -132,6 +132,12 @@ def full_load(fig):
                                "no transaction corrupted"
                                if bad == "0" else
                                "%s of 280 transactions corrupted" % bad))
+    deep8 = fig.one("full_load's stack, 8 MHz",
+                    r"^  8 MHz: full load, 8 MHz, 100000 Hz: .*",
+                    r"the stack at most (\d+) bytes deep")
+    deep16 = fig.one("full_load's stack, 16 MHz",
+                     r"^  16 MHz: full load, 16 MHz, 100000 Hz: .*",
+                     r"the stack at most (\d+) bytes deep")
     full = fig.one("full_load's ring at 100 kHz",
                    r"^  8 MHz: full load, 8 MHz, 100000 Hz: .*",
                    r"at most (\d+) of its 12 slots full")
@@ -140,7 +146,8 @@ def full_load(fig):
                    r"the ADC ring overran (\d+) times")
     read, lost = fig.get("adc_overrun", r"^  8 MHz: ADC ring overrun .*: ",
                          r"(\d+) scans read, (\d+) lost, 0 wrong")
-    out += ["(it filled at most %s of them)" % full,
+    out += ["measured %s (%s on the 16 MHz build)" % (deep8, deep16),
+            "(it filled at most %s of them)" % full,
             "longer than 12 conversions (%s there)" % laps,
             "%s scans read, %s lost, none wrong or out of place"
             % (read, lost)]

@@ -2095,7 +2095,7 @@ static long full_load_at(const char *clock, int capture, long *corrupt)
 {
 	const char *opt[] = { "--clock", clock, NULL };
 	uint8_t pwm[23], r[32];
-	long stretches, laps, high;
+	long stretches, laps, high, stack;
 
 	for (int ch = 0; ch < 6; ch++) {
 		pwm[3 * ch] = 0x40;
@@ -2121,6 +2121,7 @@ static long full_load_at(const char *clock, int capture, long *corrupt)
 	IS("ok", "xfer 2a w8c%02x", capture);	/* capture on */
 	sim("wait 5");
 	IS("ok", "master bcm2711");
+	stack = sim_stat("stack_max");	/* the setup's, capture starting */
 	sim("stats reset");
 	for (int i = 0, eseq = 0; i < 20; i++) {
 		unsigned int ecount = 0;
@@ -2152,6 +2153,8 @@ static long full_load_at(const char *clock, int capture, long *corrupt)
 	}
 	stretches = sim_stat("stretch_count");
 	*corrupt = sim_stat("corrupt");
+	if (sim_stat("stack_max") > stack)
+		stack = sim_stat("stack_max");
 	laps = fw_var("adc_laps");	/* the 8 MHz build's ring (adc.c) */
 	high = fw_var("adc_high");	/* its fullest: 4 * (slots - 1) */
 	if (mhz == 8)
@@ -2168,7 +2171,10 @@ static long full_load_at(const char *clock, int capture, long *corrupt)
 		printf(", the ADC ring overran %ld times", laps);
 	if (laps >= 0 && capture)
 		printf(", at most %ld of its 12 slots full", high / 4 + 1);
-	printf("\n");
+	printf(", the stack at most %ld bytes deep\n", stack);
+	/* nested workers do not pile up (a store at a worker's end made
+	 * them: 415 bytes; the RAM left for the stack is about 1030) */
+	CHECK(stack <= 160);
 	/* at 100 kHz the ring's store keeps up: no sample lost, none seen
 	 * or waiting to be seen, and a third of the ring to spare */
 	if (laps >= 0 && !strcmp(clock, "100000")) {
