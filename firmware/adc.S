@@ -2,9 +2,10 @@
 /*
  * ADC interrupt (the stream). Interrupts go on at its first instruction
  * and TWI_ADC (twi.h) is set at its second, before any interrupt can
- * come: a TWI event meanwhile has only its fast path, SCL released at
- * once and the event queued, and the worker waits for the end of
- * TWI_ADC, which gives it what was queued unless a worker runs already.
+ * come, both in the vector's slot (vectors.S), which then jumps here: a
+ * TWI event meanwhile has only its fast path, SCL released at once and
+ * the event queued, and the worker waits for the end of TWI_ADC, which
+ * gives it what was queued unless a worker runs already.
  *
  * ARDUIPI_ADC_RING 0 (16 MHz): the whole work, adc_stream_isr(), about
  * 150 cycles (about 210 with the vector's), runs inside TWI_ADC and
@@ -25,7 +26,8 @@
  * ring is full: the conversions stop (.Llap).
  * Otherwise an event queued meanwhile gets a worker at once, and then
  * adc_catch_up() stores the samples, TWI_ADC clear: a TWI event then
- * becomes the worker, nested, and the store waits for it.
+ * becomes the worker, nested, and the store waits for it. The registers
+ * those calls need are saved before either (the same frame for both).
  */
 #include <avr/io.h>
 #include "config.h"
@@ -34,11 +36,10 @@
 #define FLAGS	_SFR_IO_ADDR(GPIOR0)
 #define ADC_SLOT	_SFR_IO_ADDR(GPIOR1)	/* adc.c: the interrupt's slot */
 
+	/* after the vector's sei, sbi TWI_ADC and jump (vectors.S) */
 	.section .text.adc_vect, "ax", @progbits
-	.global	ADC_vect
-ADC_vect:
-	sei
-	sbi	FLAGS, TWI_ADC		/* before an interrupt can come */
+	.global	adc_vect_rest
+adc_vect_rest:
 #if ARDUIPI_ADC_RING
 	push	r30
 	push	r31
@@ -77,7 +78,11 @@ ADC_vect:
 	 * twi_give_back() would, sooner), then the samples are stored,
 	 * unless a store runs below this (it, or the main loop, takes this
 	 * sample). */
-1:	cli
+1:	push	r25
+	in	r24, _SFR_IO_ADDR(SREG)	/* no flag changed since the entry */
+	push	r24
+	push_for_c
+	cli
 	sbis	FLAGS, TWI_PEND
 	rjmp	2f
 	sbic	FLAGS, TWI_BUSY		/* (it yielded: the main loop's) */
@@ -86,21 +91,13 @@ ADC_vect:
 	rjmp	2f
 	sbi	FLAGS, TWI_BUSY
 	sei
-	push	r25
-	in	r24, _SFR_IO_ADDR(SREG)
-	push	r24
-	push_for_c
 	call	twi_resume_worker
 	rjmp	3f
 2:	sei
 	sbic	FLAGS, TWI_KEEP		/* a store runs below (or main's) */
-	rjmp	.Lret
-	push	r25
-	in	r24, _SFR_IO_ADDR(SREG)
-	push	r24
-	push_for_c
+	rjmp	4f
 3:	call	adc_catch_up
-	pop_after_c
+4:	pop_after_c
 	pop	r24
 	out	_SFR_IO_ADDR(SREG), r24
 	pop	r25

@@ -112,8 +112,10 @@ debounce(uint8_t b, uint8_t chg, uint8_t db, uint8_t ms)
  * those of debounced lines in the edge FIFO (the pin-change interrupts
  * store the others: edge.c), or every line's in a build without them.
  * INT is asserted while any latched edge or stored event is pending.
+ * Out of line: inlined into main(), it wants the registers twi.S keeps
+ * for itself (r2 to r4: the Makefile), and costs 56 bytes more.
  */
-static void irq_poll(void)
+static void __attribute__((noinline)) irq_poll(void)
 {
 	static uint8_t last[3];
 	uint8_t b, pending = 0, ms = REG(ARDUIPI_REG_DEBOUNCE_MS);

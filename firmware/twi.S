@@ -26,45 +26,50 @@
 
 #define FLAGS	_SFR_IO_ADDR(GPIOR0)
 
-	.section .text.twi_vect, "ax", @progbits
+	/*
+	 * In .vectors, after vectors.S's table: this is the TWI vector's slot
+	 * (24), and runs on over SPM_READY's (never enabled). Up to the
+	 * release of SCL it touches only r2, r3 (the status, the byte) and r4
+	 * (TWCR_RELEASE), which the C code never uses (-ffixed-r2, r3, r4:
+	 * the Makefile), and no flag: no register to save first. From a
+	 * TWI event, interrupts on, to the store that releases SCL, with the
+	 * interrupt's entry (4): 18 cycles sending, 16 to 17 receiving
+	 * (firmware-checks.sh counts them).
+	 */
+	.section .vectors, "ax", @progbits
 	.global	TWI_vect
 TWI_vect:
-	push	r24
-	push	r30
-	lds	r24, TWSR
-	sbrc	r24, 3			/* 0x88 0xa8 0xb8 0xc8 ... */
-	sbrs	r24, 5			/* ... and of them 0xa8 0xb8: send */
+	lds	r2, TWSR
+	sbrs	r2, 3			/* 0x88 0x98 0xa8 0xb8 0xc8 ... */
 	rjmp	.Lrx
+	sbrs	r2, 5			/* ... and of them 0xa8 0xb8: send */
+	rjmp	.Lnack
 	sbis	FLAGS, TWI_TXR
 	rjmp	.Lhold
-	lds	r30, proto_tx
-	sts	TWDR, r30
-	ldi	r30, TWCR_RELEASE
-	sts	TWCR, r30		/* SCL released (sending) */
-	push	r25
-	in	r30, _SFR_IO_ADDR(SREG)
-	push	r30
-	push	r31
+	lds	r3, proto_tx
+	sts	TWDR, r3
+	sts	TWCR, r4		/* SCL released (sending) */
 	sbis	FLAGS, TWI_TXR2
 	rjmp	.Lstale
-	lds	r30, proto_tx2		/* the next byte is known too */
-	sts	proto_tx, r30
+	lds	r3, proto_tx2		/* the next byte is known too (the */
+	sts	proto_tx, r3		/* queued one's byte: not looked at) */
 	cbi	FLAGS, TWI_TXR2
-	rjmp	.Lqueue
+	rjmp	.Lsave
 
-.Lrx:	push	r25
-	lds	r25, TWDR		/* byte received (if receiving) */
-	ldi	r30, TWCR_RELEASE | _BV(TWSTO)	/* 0x00: bus error, recover */
-	sbrc	r24, 7
-	ldi	r30, TWCR_RELEASE
-	sbrc	r24, 6
-	ldi	r30, TWCR_RELEASE
-	sts	TWCR, r30		/* SCL released (receiving) */
+.Lnack:	lds	r3, TWDR		/* 0x88 0x98: received, NACKed */
+	rjmp	.Lrel
+.Lrx:	lds	r3, TWDR		/* byte received (if receiving) */
+	sbrc	r2, 7
+	rjmp	.Lrel			/* 0x80 0x90 0xa0 0xc0 */
+	sbrs	r2, 6			/* 0x60 0x70 */
+	rjmp	.Lbus			/* 0x00: bus error */
+.Lrel:	sts	TWCR, r4		/* SCL released (receiving) */
+.Lrel2:	cbi	FLAGS, TWI_TXR2
+.Lstale:	cbi	FLAGS, TWI_TXR		/* proto_tx is stale until worked on */
+.Lsave:	push	r30
 	in	r30, _SFR_IO_ADDR(SREG)
 	push	r30
 	push	r31
-	cbi	FLAGS, TWI_TXR2
-.Lstale:	cbi	FLAGS, TWI_TXR		/* proto_tx is stale until worked on */
 
 	/* twi_ev[twi_ev_w++] = (status, byte). The queue never overflows:
 	 * when this fills it, the interrupt is masked and the next event
@@ -74,8 +79,8 @@ TWI_vect:
 	clr	r31
 	subi	r30, lo8(-(twi_ev))
 	sbci	r31, hi8(-(twi_ev))
-	st	Z+, r24
-	st	Z, r25
+	st	Z+, r2
+	st	Z, r3
 	lds	r30, twi_ev_w
 	inc	r30
 	andi	r30, TWI_QMASK
@@ -90,19 +95,26 @@ TWI_vect:
 	sts	TWCR, r30
 	rjmp	.Lwork
 
-.Lhold:	ldi	r30, TWCR_HOLD		/* keep TWINT (SCL low), mask it */
+.Lhold:	push	r30
+	ldi	r30, TWCR_HOLD		/* keep TWINT (SCL low), mask it */
 	sts	TWCR, r30
-	sts	twi_tx_wait, r24
-	push	r25
+	sts	twi_tx_wait, r2
 	in	r30, _SFR_IO_ADDR(SREG)
 	push	r30
 	push	r31
 	sbi	FLAGS, TWI_PEND
+	rjmp	.Lwork
+
+.Lbus:	push	r30			/* recover the unit; rare: slower */
+	ldi	r30, TWCR_RELEASE | _BV(TWSTO)
+	sts	TWCR, r30
+	pop	r30
+	rjmp	.Lrel2
 
 	/* Become the worker, unless a worker runs (this interrupted it, or
 	 * it yielded) or the ADC or a pin-change interrupt's work does (it
 	 * gives the worker back at its end). From here on a nested fast path
-	 * touches only what it saves itself. */
+	 * touches only what it saves itself (r2, r3 too). */
 .Lwork:	sbic	FLAGS, TWI_BUSY
 	rjmp	.Lout
 	sbic	FLAGS, TWI_ADC
@@ -110,6 +122,8 @@ TWI_vect:
 	sbic	FLAGS, TWI_PCI
 	rjmp	.Lout
 	sbi	FLAGS, TWI_BUSY
+	push	r24
+	push	r25
 .Lagain:	sei
 	push_for_c
 	call	twi_worker		/* queue empty (or a yield), interrupts on */
@@ -122,44 +136,38 @@ TWI_vect:
 	 * interrupts off for 6 cycles: go round again for an event that came
 	 * after the worker's last look (TWI_PEND), or let go, restoring SREG
 	 * with interrupts on. An event in the last three instructions finds
-	 * the worker free and becomes the worker itself, nested: 4 bytes of
+	 * the worker free and becomes the worker itself, nested: 2 bytes of
 	 * this frame stay below it.
 	 */
+	pop	r25
+	pop	r24
 	pop	r31
-	pop	r25			/* SREG as interrupted (I clear) ... */
-	ori	r25, 0x80		/* ... restored with interrupts on */
+	pop	r30			/* SREG as interrupted (I clear) ... */
+	ori	r30, 0x80		/* ... restored with interrupts on */
 	cli
 	sbic	FLAGS, TWI_PEND
 	rjmp	1f
 	cbi	FLAGS, TWI_BUSY
-	out	_SFR_IO_ADDR(SREG), r25
-	pop	r25
+	out	_SFR_IO_ADDR(SREG), r30
 	pop	r30
-	pop	r24
 	reti
-1:	push	r25
+1:	sei				/* still the worker: an event now */
+	push	r30			/* is only queued */
 	push	r31
+	push	r24
+	push	r25
 	rjmp	.Lagain
 
 	/* the worker yielded, TWI_BUSY kept: interrupts on again at once
 	 * (an event now is only queued) */
 .Lyield:
-	pop	r31
-	pop	r30
-	ori	r30, 0x80
-	out	_SFR_IO_ADDR(SREG), r30
 	pop	r25
-	pop	r30
 	pop	r24
-	reti
-
 	/* the fast path's own end: interrupts off since its entry, on again
-	 * for its last pops */
+	 * for its last pop */
 .Lout:	pop	r31
 	pop	r30
 	ori	r30, 0x80		/* interrupts on for the rest: the */
 	out	_SFR_IO_ADDR(SREG), r30	/* event is queued, SCL released */
-	pop	r25
 	pop	r30
-	pop	r24
 	reti

@@ -18,6 +18,8 @@ volatile uint8_t twi_tx_wait;		/* status of a held transmit event */
 
 void twi_init(uint8_t addr)
 {
+	/* the fast path's release value, in r4 for good (twi.S) */
+	__asm__ __volatile__("mov r4, %0" : : "r"((uint8_t)TWCR_RELEASE));
 	GPIOR0 = _BV(TWI_TXR);		/* proto_tx reflects every event */
 	TWAR = addr << 1;
 	TWSR = 0;
