@@ -34,7 +34,7 @@
 	 * the Makefile), and no flag: no register to save first. From a
 	 * TWI event, interrupts on, to the store that releases SCL, with the
 	 * interrupt's entry (4): 18 cycles sending, 16 to 17 receiving
-	 * (firmware-checks.sh counts them).
+	 * (tools/testing/fast-path.py counts them).
 	 */
 	.section .vectors, "ax", @progbits
 	.global	TWI_vect
@@ -56,7 +56,7 @@ TWI_vect:
 	cbi	FLAGS, TWI_TXR2
 	rjmp	.Lsave
 
-.Lnack:	lds	r3, TWDR		/* 0x88 0x98: received, NACKed */
+.Lnack:	lds	r3, TWDR		/* 0x88 0x98 0xc8: a last byte */
 	rjmp	.Lrel
 .Lrx:	lds	r3, TWDR		/* byte received (if receiving) */
 	sbrc	r2, 7

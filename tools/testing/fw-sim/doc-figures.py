@@ -188,6 +188,42 @@ def edges(fig):
             ("protocol.rst", text)]
 
 
+def integrity(fig):
+    """fifo_integrity: firmware.rst's table of the long reads' checks
+    (the 16 MHz build's rows, the Pi 4 model's row of each build, and
+    the 8 MHz build's faults where its figures differ)."""
+    rows = (("bit slips", "a bit slip at each byte"),
+            ("2..16 random bits flipped", "2 to 16 different bits flipped"),
+            ("bursts of 2..16 bits", "bursts of 2 to 16 bits"),
+            ("bursts of 17..64 bits", "bursts of 17 to 64 bits"))
+    line = (r"^  %s MHz: %s: (\d+) reads, (\d+) with wrong data, (\d+) of "
+            r"them caught \(by the PEC (\d+), by the CRC-16 (\d+), by the "
+            r"zero bits (\d+)\)")
+    out, diff = [], []
+    for key, name in rows:
+        f16 = fig.get("fifo_integrity's %s, 16 MHz" % key,
+                      line % (16, re.escape(key)))
+        f8 = fig.get("fifo_integrity's %s, 8 MHz" % key,
+                     line % (8, re.escape(key)))
+        if key == "bit slips":
+            out.append("%s %s %s %s %s (*) %s %s" % ((name,) + f16))
+            out.append("(*) %s on the 8 MHz build; its other rows are the "
+                       "same as the 16 MHz build's but for the last" % f8[3])
+            f8 = f8[:3] + f16[3:4] + f8[4:]
+        else:
+            out.append("%s %s %s %s %s %s %s" % ((name,) + f16))
+        if f8 != f16:
+            diff.append("%s (8 MHz: %s)" % (name, " ".join(f8)))
+    for mhz in ("16", "8"):
+        f = fig.get("fifo_integrity's Pi 4 model, %s MHz" % mhz,
+                    line % (mhz, re.escape("Pi 4 controller (bcm2711 "
+                                            "model), 400 kHz")))
+        out.append("Pi 4 model at 400 kHz, %s MHz %s %s %s %s %s %s"
+                   % ((mhz,) + f))
+    out += ["8 MHz build's row differs: " + d for d in diff]
+    return [("firmware.rst", t) for t in out]
+
+
 def the_rest(fig):
     """Boot, the edge flood, capture with ADC_DIV 1024, capture rates."""
     boot = r"^  %s MHz: boot state: in force ([\d.]+) us"
@@ -232,7 +268,8 @@ def main():
     checks, failed = [], []  # (document, text); what could not be read
     if run.returncode:
         failed.append("figures.sh failed:\n" + run.stderr.strip())
-    for group in (twint_hold, pi_masters, full_load, edges, the_rest):
+    for group in (twint_hold, pi_masters, full_load, integrity, edges,
+                  the_rest):
         try:
             checks += group(fig)
         except LookupError as e:

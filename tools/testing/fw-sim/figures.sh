@@ -4,8 +4,8 @@
 # with the code's layout and that the named tests measure (sizes, SCL
 # holds and their histograms, interrupts-off windows, the Pi controller
 # model's corruptions, boot time, the edge flood's stretch, capture
-# rates), each with the file that quotes it, for re-measuring them after
-# a firmware change:
+# rates, the long reads' checks), each with the file that quotes it, for
+# re-measuring them after a firmware change:
 #   make -C firmware && make -C firmware F_CPU=8000000 &&
 #   make -C firmware F_CPU=8000000 BUILD=build-test-overrun \
 #     EXTRA_CFLAGS=-DARDUIPI_TEST_KEEP_DELAY=250 &&
@@ -62,6 +62,9 @@ echo "firmware.rst, the ADC ring's overruns (adc_overrun, the slow-store test bu
 out=$(NANOSIM_MHZ=8 NANOSIM_OVERRUN=1 "$fw/test_fw_sim" "$sim" "$elfov" adc_overrun) ||
 	fail "test_fw_sim adc_overrun"
 printf '%s\n' "$out" | sed -n 's/^# /  8 MHz: /p'
+echo "firmware.rst, Integrity of long reads (fifo_integrity):"
+test_lines 16 "$elf16" fifo_integrity
+test_lines 8 "$elf8" fifo_integrity
 echo "firmware.rst, protocol.rst, pwm.rst: the boot state in force (boot_state):"
 test_lines 16 "$elf16" boot_state
 test_lines 8 "$elf8" boot_state
