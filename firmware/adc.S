@@ -78,7 +78,11 @@ adc_vect_rest:
 	 * twi_give_back() would, sooner), then the samples are stored,
 	 * unless a store runs below this (it, or the main loop, takes this
 	 * sample). */
-1:	push	r25
+1:	sbis	FLAGS, TWI_KEEP		/* a store runs below (or main's) */
+	rjmp	5f
+	sbis	FLAGS, TWI_PEND		/* and no event waits: nothing to do */
+	rjmp	.Lret			/* (an event from now gets a worker) */
+5:	push	r25
 	in	r24, _SFR_IO_ADDR(SREG)	/* no flag changed since the entry */
 	push	r24
 	push_for_c
@@ -89,12 +93,12 @@ adc_vect_rest:
 	rjmp	2f
 	sbic	FLAGS, TWI_PCI		/* (that work gives it back) */
 	rjmp	2f
-	sbi	FLAGS, TWI_BUSY
-	sei
+	sei				/* the instruction after sei runs */
+	sbi	FLAGS, TWI_BUSY		/* before an interrupt can come */
 	call	twi_resume_worker
 	rjmp	3f
 2:	sei
-	sbic	FLAGS, TWI_KEEP		/* a store runs below (or main's) */
+	sbic	FLAGS, TWI_KEEP
 	rjmp	4f
 3:	call	adc_catch_up
 4:	pop_after_c

@@ -32,9 +32,7 @@
 	sts	PCICR, r24
 	sbi	FLAGS, TWI_PCI
 	sei
-	.if	\port			/* (0: r24 is 0 already) */
 	ldi	r24, \port
-	.endif
 	jmp	pci_common
 .endm
 

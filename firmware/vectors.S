@@ -56,8 +56,8 @@ ADC_vect:				/* 21 */
 	.global	__init
 __init:
 	/* The stack pointer is RAMEND after a reset (the ATmega328P's reset
-	 * value), or a few bytes below it after Optiboot, which starts this
-	 * from its own first call: not set again (8 bytes of flash). */
+	 * value), or 2 bytes below it after Optiboot, which starts this from
+	 * its own first call: not set again (8 bytes of flash). */
 	.section .init2, "ax", @progbits
 	clr	r1
 	out	_SFR_IO_ADDR(SREG), r1

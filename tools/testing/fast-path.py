@@ -22,7 +22,9 @@ interrupts are on) and one move into r4 (twi_init(): the release value).
 
 Prints one line per status and exits 1 if any path (but the bus error's,
 0x00, which recovers the unit and may be slower) takes more than
-BUDGET cycles, touches another register or a flag, or loops.
+BUDGET cycles, or if any path (the held send's too) touches another
+register before saving it or a flag before saving SREG, releases SCL
+with another value or before TWDR is read or written, or loops.
 """
 import re
 import subprocess
@@ -59,11 +61,26 @@ def target(ops, a, words):
     return a + 2 * words + int(m.group(1))
 
 
-def walk(code, start, status):
-    """cycles to the release, or an error string; the bus error's path
-    (0x00) may save a register of its own for TWSTO"""
+FLAG_FREE = {'lds', 'sts', 'sbrs', 'sbrc', 'sbis', 'sbic', 'cbi', 'sbi',
+             'rjmp', 'push', 'pop', 'ldi', 'in', 'nop'}
+TWDR, SREG, TWINT = '0x00BB', '0x3f', 0x80
+RELEASE = 0xc5  # twi.h: TWCR_RELEASE, TWINT | TWEA | TWEN | TWIE
+SENDS = (0xa8, 0xb8)
+
+
+def walk(code, start, status, txr=1):
+    """Follows one status's path (TWI_TXR as given) from the vector to
+    the instruction that saves SREG. Returns the cycles to the release
+    (None: SCL held on purpose, a send whose byte is not known) or an
+    error string. Up to SREG's save no instruction may change a flag;
+    up to the release only r2 to r4 are used, and after it (or on the
+    bus error's path, 0x00, which needs TWSTO) only registers pushed
+    first. The release writes r4 (0x00: a value with TWSTO); a receive
+    reads TWDR before it, a send writes TWDR before it; a held send
+    writes TWCR without TWINT and never releases."""
     a, cycles, seen = start, 4, set()
-    own = OWN if status else OWN | {'r30'}
+    released, pushed, value = None, [], {}
+    read_dr = wrote_dr = held = False
     while True:
         if a in seen or a not in code:
             return 'loops or leaves the code at 0x%x' % a
@@ -71,37 +88,73 @@ def walk(code, start, status):
         mn, ops, words = code[a]
         args = [x.strip() for x in ops.split(',')]
         nxt = a + 2 * words
-        if mn == 'lds':
-            if args[0] not in own:
-                return 'loads %s at 0x%x' % (args[0], a)
-            cycles += 2
-        elif mn == 'sts':
-            if args[1] not in own:
-                return 'stores %s at 0x%x' % (args[1], a)
-            cycles += 2
-            if args[0] == TWCR:
-                return cycles
+        if mn not in FLAG_FREE:
+            return '%s %s at 0x%x before SREG is saved' % (mn, ops, a)
+        regs = [x for x in args if re.fullmatch(r'r\d+', x)]
+        for r in regs:
+            if r not in OWN and r not in pushed and \
+                    not (mn == 'push' and r == args[0]):
+                return 'uses %s at 0x%x before saving it' % (r, a)
+        if mn == 'in':
+            if args[1] != SREG:
+                return 'in %s at 0x%x' % (ops, a)
+            if held:
+                return None
+            if released is None:
+                return 'SREG saved at 0x%x before any release' % a
+            return released
+        step = {'lds': 2, 'sts': 2, 'push': 2, 'pop': 2, 'cbi': 2, 'sbi': 2,
+                'rjmp': 2, 'ldi': 1}.get(mn, 1)
+        if mn == 'push':
+            pushed.append(args[0])
+        elif mn == 'pop':
+            if not pushed or pushed[-1] != args[0]:
+                return 'pops %s at 0x%x, not the last pushed' % (ops, a)
+            pushed.pop()
+        elif mn == 'ldi':
+            value[args[0]] = int(args[1], 0)
+        elif mn == 'lds':
+            value.pop(args[0], None)
+            if args[1] == TWDR:
+                read_dr = True
+        elif mn == 'sts' and args[0] == TWDR:
+            wrote_dr = True
+        elif mn == 'sts' and args[0] == TWCR and released is None:
+            if args[1] == 'r4':
+                if status in SENDS and not wrote_dr:
+                    return 'releases a send before writing TWDR'
+                if status not in SENDS and not read_dr:
+                    return 'releases before reading TWDR'
+                if not status:
+                    return 'bus error released without TWSTO'
+                released = cycles + 2
+            elif value.get(args[1], 0) & TWINT:
+                if status or not value[args[1]] & 0x10:  # TWSTO
+                    return 'writes TWCR from %s at 0x%x' % (args[1], a)
+                released = cycles + 2
+            elif status in SENDS and not txr:
+                held = True
+            else:
+                return 'writes TWCR from %s at 0x%x' % (args[1], a)
         elif mn in ('sbrs', 'sbrc', 'sbis', 'sbic'):
             if mn in ('sbrs', 'sbrc'):
-                if args[0] not in OWN:
-                    return 'tests %s at 0x%x' % (args[0], a)
                 bit = status >> int(args[1]) & 1
             else:
-                if args[0] != FLAGS or int(args[1]) != TXR:
+                if args[0] != FLAGS:
                     return 'tests I/O %s at 0x%x' % (ops, a)
-                bit = 1
+                bit = txr if int(args[1]) == TXR else None
+                if bit is None:  # another flag: only after the release
+                    if released is None and not held:
+                        return 'tests %s before the release' % ops
+                    bit = 0
             skip = bit if mn.endswith('s') else not bit
-            cycles += 1
             if skip:
-                cycles += code[nxt][2]
+                step += code[nxt][2]
                 nxt += 2 * code[nxt][2]
         elif mn == 'rjmp':
-            cycles += 2
             nxt = target(ops, a, words)
-        elif mn in ('push', 'ldi') and not status and args[0] in own:
-            cycles += 2 if mn == 'push' else 1
-        else:
-            return '%s %s at 0x%x before the release' % (mn, ops, a)
+        if released is None:
+            cycles += step
         a = nxt
 
 
@@ -124,8 +177,9 @@ def others(code, syms, elf, twi):
     end = min([a for a in syms.values() if a > twi] + [max(code) + 2])
     early = syms.get('early_init', -1)
     early_end = min([a for a in syms.values() if a > early] + [early + 1])
-    found, r4_moves = [], 0
+    found, r4_moves, prev = [], 0, ('', '', 1)
     for a in sorted(code):
+        before, prev = prev, code[a]
         if twi <= a < end or any(lo <= a < hi for lo, hi in data):
             continue
         mn, ops, _ = code[a]
@@ -136,8 +190,11 @@ def others(code, syms, elf, twi):
         if early <= a < early_end and mn == 'mov' and ops.endswith('r2'):
             continue
         if mn == 'mov' and ops.startswith('r4,') and not r4_moves:
-            r4_moves += 1
-            continue
+            src = ops.split(',')[1].strip()
+            if before[0] == 'ldi' and before[1].replace(' ', '') == \
+                    '%s,0x%02X' % (src, RELEASE):
+                r4_moves += 1
+                continue
         found.append('0x%x %s %s' % (a, mn, ops))
     return found, r4_moves
 
@@ -164,6 +221,11 @@ def main():
             used.append(str(slot))
     print('interrupt slots in use: ' + ' '.join(used))
     worst = 0
+    for s in SENDS if twi is not None else ():
+        r = walk(code, twi, s, txr=0)
+        if r is not None:
+            bad.append('status 0x%02x, the byte not known: %s'
+                       % (s, r if isinstance(r, str) else 'released'))
     for s in STATUSES if twi is not None else ():
         r = walk(code, twi, s)
         if isinstance(r, str):
@@ -173,7 +235,8 @@ def main():
         if s:
             worst = max(worst, r)
             if r > BUDGET:
-                bad.append('status 0x%02x: %d cycles, over %d' % (s, r, BUDGET))
+                bad.append('status 0x%02x: %d cycles, over %d'
+                           % (s, r, BUDGET))
     print('worst %d cycles (budget %d)' % (worst, BUDGET))
     if twi is not None:
         found, moves = others(code, syms, sys.argv[1], twi)
@@ -181,7 +244,8 @@ def main():
               % (len(found), moves))
         bad += ['r2 to r4 used outside the TWI vector: ' + f for f in found]
         if moves != 1:
-            bad.append('r4 is never given its value (twi_init)')
+            bad.append('r4 is never given TWCR_RELEASE (twi_init: ldi, '
+                       'then mov r4)')
     for b in bad:
         print('BAD ' + b)
     return 1 if bad else 0

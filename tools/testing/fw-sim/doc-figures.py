@@ -215,9 +215,9 @@ def integrity(fig):
         if f8 != f16:
             diff.append("%s (8 MHz: %s)" % (name, " ".join(f8)))
     for mhz in ("16", "8"):
+        pi4 = re.escape("Pi 4 controller (bcm2711 model), 400 kHz")
         f = fig.get("fifo_integrity's Pi 4 model, %s MHz" % mhz,
-                    line % (mhz, re.escape("Pi 4 controller (bcm2711 "
-                                            "model), 400 kHz")))
+                    line % (mhz, pi4))
         out.append("Pi 4 model at 400 kHz, %s MHz %s %s %s %s %s %s"
                    % ((mhz,) + f))
     out += ["8 MHz build's row differs: " + d for d in diff]
