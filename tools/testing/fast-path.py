@@ -9,9 +9,12 @@ slave sees, as the AVR runs them.
 Counts the interrupt's entry (4 cycles: the vector sits in its slot,
 vectors.S), then follows the code as the status's bits and TWI_TXR
 (GPIOR0 bit 0, set: the byte to send is known) decide its skips and
-jumps. Before the release it may only read and test r2, r3 and r4 (the
-registers no C code uses: the firmware's Makefile) and change no flag
-(SREG is not saved yet). Also checks that the vector is in slot 24 and
+jumps, and after the release both ways of every other flag's test, up
+to the save of SREG. Before the release it may only read and test r2,
+r3 and r4 (the registers no C code uses: the firmware's Makefile), after
+it only those and registers it pushed, and it changes no flag before
+SREG is saved; nowhere in the vector is r4 written. Also checks that
+the vector is in slot 24 and
 that the ADC vector's slot (21) turns interrupts on and sets TWI_ADC
 first, so that a TWI event waits at most 7 cycles for it, and lists
 the interrupt slots that do not lead back to the reset. And that nothing
@@ -23,8 +26,9 @@ interrupts are on) and one move into r4 (twi_init(): the release value).
 Prints one line per status and exits 1 if any path (but the bus error's,
 0x00, which recovers the unit and may be slower) takes more than
 BUDGET cycles, or if any path (the held send's too) touches another
-register before saving it or a flag before saving SREG, releases SCL
-with another value or before TWDR is read or written, or loops.
+register before saving it or a flag before saving SREG, tests another
+register than the status, releases SCL with another value or before
+TWDR is read or written, or loops.
 """
 import re
 import subprocess
@@ -68,119 +72,167 @@ RELEASE = 0xc5  # twi.h: TWCR_RELEASE, TWINT | TWEA | TWEN | TWIE
 SENDS = (0xa8, 0xb8)
 
 
+WRITES = {'lds', 'ldi', 'pop', 'in', 'mov'}  # their first operand
+
+
 def walk(code, start, status, txr=1):
-    """Follows one status's path (TWI_TXR as given) from the vector to
-    the instruction that saves SREG. Returns the cycles to the release
-    (None: SCL held on purpose, a send whose byte is not known) or an
-    error string. Up to SREG's save no instruction may change a flag;
-    up to the release only r2 to r4 are used, and after it (or on the
-    bus error's path, 0x00, which needs TWSTO) only registers pushed
-    first. The release writes r4 (0x00: a value with TWSTO); a receive
-    reads TWDR before it, a send writes TWDR before it; a held send
-    writes TWCR without TWINT and never releases."""
-    a, cycles, seen = start, 4, set()
-    released, pushed, value = None, [], {}
-    read_dr = wrote_dr = held = False
-    while True:
+    """Follows one status's paths (TWI_TXR as given; both ways of every
+    other flag's test) from the vector to the instruction that saves SREG.
+    Returns the cycles to the release (None: SCL held on purpose, a send
+    whose byte is not known) or an error string. Up to SREG's save no
+    instruction may change a flag; up to the release only r2 to r4 are
+    used, and after it (or on the bus error's path, 0x00, which needs
+    TWSTO) only registers pushed first; r4 is only read, and only r2 (the
+    status) is tested. The release writes r4 (0x00: a value with TWSTO);
+    a receive reads TWDR before it, a send writes TWDR before it; a held
+    send writes TWCR without TWINT and never releases. With several paths
+    (after the release) every one must reach the save, with one outcome."""
+    results = set()
+    # (address, cycles, released, pushed, values, read_dr, wrote_dr,
+    #  held, seen)
+    todo = [(start, 4, None, (), (), False, False, False, frozenset())]
+    while todo:
+        a, cycles, released, pushed, value, read_dr, wrote_dr, held, \
+            seen = todo.pop()
+        value = dict(value)
+        while True:
+            if a in seen or a not in code:
+                return 'loops or leaves the code at 0x%x' % a
+            seen = seen | {a}
+            mn, ops, words = code[a]
+            args = [x.strip() for x in ops.split(',')]
+            nxt = a + 2 * words
+            if mn not in FLAG_FREE:
+                return '%s %s at 0x%x: not allowed before SREG is saved' \
+                    % (mn, ops, a)
+            regs = [x for x in args if re.fullmatch(r'r\d+', x)]
+            for r in regs:
+                if r not in OWN and r not in pushed and \
+                        not (mn == 'push' and r == args[0]):
+                    return 'uses %s at 0x%x before saving it' % (r, a)
+            if mn in WRITES and args[0] == 'r4':
+                return 'writes r4 at 0x%x (TWCR_RELEASE for good)' % a
+            if mn == 'in':
+                if args[1] != SREG:
+                    return 'in %s at 0x%x' % (ops, a)
+                if held:
+                    results.add(None)
+                elif released is None:
+                    return 'SREG saved at 0x%x before any release' % a
+                else:
+                    results.add(released)
+                break
+            step = {'lds': 2, 'sts': 2, 'push': 2, 'pop': 2, 'cbi': 2,
+                    'sbi': 2, 'rjmp': 2, 'ldi': 1}.get(mn, 1)
+            other = None    # the other way of a test, to follow later
+            if mn == 'push':
+                pushed = pushed + (args[0],)
+            elif mn == 'pop':
+                if not pushed or pushed[-1] != args[0]:
+                    return 'pops %s at 0x%x, not the last pushed' % (ops, a)
+                pushed = pushed[:-1]
+            elif mn == 'ldi':
+                value[args[0]] = int(args[1], 0)
+            elif mn == 'lds':
+                value.pop(args[0], None)
+                if args[1] == TWDR:
+                    read_dr = True
+            elif mn == 'sts' and args[0] == TWDR:
+                wrote_dr = True
+            elif mn == 'sts' and args[0] == TWCR and released is None:
+                if args[1] == 'r4':
+                    if status in SENDS and not wrote_dr:
+                        return 'releases a send before writing TWDR'
+                    if status not in SENDS and not read_dr:
+                        return 'releases before reading TWDR'
+                    if not status:
+                        return 'bus error released without TWSTO'
+                    released = cycles + 2
+                elif value.get(args[1], 0) & TWINT:
+                    if status or not value[args[1]] & 0x10:  # TWSTO
+                        return 'writes TWCR from %s at 0x%x' % (args[1], a)
+                    released = cycles + 2
+                elif status in SENDS and not txr and not held:
+                    held = True
+                else:
+                    return 'writes TWCR from %s at 0x%x' % (args[1], a)
+            elif mn in ('sbrs', 'sbrc', 'sbis', 'sbic'):
+                if mn in ('sbrs', 'sbrc'):
+                    if args[0] != 'r2':
+                        return 'tests %s at 0x%x, not the status' % (ops, a)
+                    bit = status >> int(args[1]) & 1
+                elif args[0] != FLAGS:
+                    return 'tests I/O %s at 0x%x' % (ops, a)
+                elif int(args[1]) == TXR:
+                    bit = txr
+                elif released is None and not held:
+                    return 'tests %s before the release' % ops
+                else:   # another flag, after the release: both ways
+                    bit, other = 0, 1
+                for b in (other,) if other is not None else ():
+                    skip = b if mn.endswith('s') else not b
+                    n = nxt + 2 * code[nxt][2] if skip else nxt
+                    todo.append((n, cycles, released, pushed,
+                                 tuple(value.items()), read_dr, wrote_dr,
+                                 held, seen))
+                skip = bit if mn.endswith('s') else not bit
+                if skip:
+                    step += code[nxt][2]
+                    nxt += 2 * code[nxt][2]
+            elif mn == 'rjmp':
+                nxt = target(ops, a, words)
+            if released is None:
+                cycles += step
+            a = nxt
+    if len(results) != 1:
+        return 'paths end differently: %s' % sorted(map(str, results))
+    return results.pop()
+
+
+def nm(elf):
+    """every symbol's address (avr-nm: several names at one address)"""
+    out = subprocess.run(['avr-nm', elf], capture_output=True, text=True,
+                         check=True).stdout
+    return {f[2]: int(f[0], 16) for f in
+            (line.split() for line in out.splitlines()) if len(f) == 3}
+
+
+def reachable(code, start):
+    """the vector's own instructions: every one its code can run, calls
+    not followed (it ends at reti)"""
+    seen, todo = set(), [start]
+    while todo:
+        a = todo.pop()
         if a in seen or a not in code:
-            return 'loops or leaves the code at 0x%x' % a
+            continue
         seen.add(a)
         mn, ops, words = code[a]
-        args = [x.strip() for x in ops.split(',')]
         nxt = a + 2 * words
-        if mn not in FLAG_FREE:
-            return '%s %s at 0x%x before SREG is saved' % (mn, ops, a)
-        regs = [x for x in args if re.fullmatch(r'r\d+', x)]
-        for r in regs:
-            if r not in OWN and r not in pushed and \
-                    not (mn == 'push' and r == args[0]):
-                return 'uses %s at 0x%x before saving it' % (r, a)
-        if mn == 'in':
-            if args[1] != SREG:
-                return 'in %s at 0x%x' % (ops, a)
-            if held:
-                return None
-            if released is None:
-                return 'SREG saved at 0x%x before any release' % a
-            return released
-        step = {'lds': 2, 'sts': 2, 'push': 2, 'pop': 2, 'cbi': 2, 'sbi': 2,
-                'rjmp': 2, 'ldi': 1}.get(mn, 1)
-        if mn == 'push':
-            pushed.append(args[0])
-        elif mn == 'pop':
-            if not pushed or pushed[-1] != args[0]:
-                return 'pops %s at 0x%x, not the last pushed' % (ops, a)
-            pushed.pop()
-        elif mn == 'ldi':
-            value[args[0]] = int(args[1], 0)
-        elif mn == 'lds':
-            value.pop(args[0], None)
-            if args[1] == TWDR:
-                read_dr = True
-        elif mn == 'sts' and args[0] == TWDR:
-            wrote_dr = True
-        elif mn == 'sts' and args[0] == TWCR and released is None:
-            if args[1] == 'r4':
-                if status in SENDS and not wrote_dr:
-                    return 'releases a send before writing TWDR'
-                if status not in SENDS and not read_dr:
-                    return 'releases before reading TWDR'
-                if not status:
-                    return 'bus error released without TWSTO'
-                released = cycles + 2
-            elif value.get(args[1], 0) & TWINT:
-                if status or not value[args[1]] & 0x10:  # TWSTO
-                    return 'writes TWCR from %s at 0x%x' % (args[1], a)
-                released = cycles + 2
-            elif status in SENDS and not txr:
-                held = True
-            else:
-                return 'writes TWCR from %s at 0x%x' % (args[1], a)
-        elif mn in ('sbrs', 'sbrc', 'sbis', 'sbic'):
-            if mn in ('sbrs', 'sbrc'):
-                bit = status >> int(args[1]) & 1
-            else:
-                if args[0] != FLAGS:
-                    return 'tests I/O %s at 0x%x' % (ops, a)
-                bit = txr if int(args[1]) == TXR else None
-                if bit is None:  # another flag: only after the release
-                    if released is None and not held:
-                        return 'tests %s before the release' % ops
-                    bit = 0
-            skip = bit if mn.endswith('s') else not bit
-            if skip:
-                step += code[nxt][2]
-                nxt += 2 * code[nxt][2]
-        elif mn == 'rjmp':
-            nxt = target(ops, a, words)
-        if released is None:
-            cycles += step
-        a = nxt
+        if mn in ('reti', 'ret', 'ijmp'):
+            continue
+        if mn in ('rjmp', 'jmp'):
+            todo.append(target(ops, a, words) if mn == 'rjmp'
+                        else int(ops.split()[0], 16))
+            continue
+        if mn.startswith('br'):
+            todo.append(target(ops.split(',')[-1].strip(), a, words))
+        if mn in ('sbrs', 'sbrc', 'sbis', 'sbic', 'cpse') and nxt in code:
+            todo.append(nxt + 2 * code[nxt][2])
+        todo.append(nxt)
+    return seen
 
 
-def flash_objects(elf):
-    """address ranges of the constant tables in flash (not code)"""
-    out = subprocess.run(['avr-readelf', '-sW', elf], capture_output=True,
-                         text=True, check=True).stdout
-    ranges = []
-    for line in out.splitlines():
-        f = line.split()
-        if len(f) > 7 and f[3] == 'OBJECT' and int(f[2]) > 0 and \
-                int(f[1], 16) < 0x800000:
-            ranges.append((int(f[1], 16), int(f[1], 16) + int(f[2])))
-    return ranges
-
-
-def others(code, syms, elf, twi):
-    """instructions outside the TWI vector that name r2, r3 or r4"""
-    data = flash_objects(elf)
-    end = min([a for a in syms.values() if a > twi] + [max(code) + 2])
+def others(code, elf, vector, data):
+    """instructions outside the TWI vector and the flash's constants
+    (from the vector's end to the C runtime's start: gcc's switch tables,
+    the tables in flash) that name r2, r3 or r4"""
+    syms = nm(elf)
     early = syms.get('early_init', -1)
     early_end = min([a for a in syms.values() if a > early] + [early + 1])
     found, r4_moves, prev = [], 0, ('', '', 1)
     for a in sorted(code):
         before, prev = prev, code[a]
-        if twi <= a < end or any(lo <= a < hi for lo, hi in data):
+        if a in vector or data[0] <= a < data[1]:
             continue
         mn, ops, _ = code[a]
         regs = re.findall(r'\br(\d+)\b', ops)
@@ -239,7 +291,17 @@ def main():
                            % (s, r, BUDGET))
     print('worst %d cycles (budget %d)' % (worst, BUDGET))
     if twi is not None:
-        found, moves = others(code, syms, sys.argv[1], twi)
+        # in the vector, r4 is only ever stored to TWCR
+        vector = reachable(code, twi)
+        end = max(vector) + 2 * code[max(vector)][2]
+        data = (end, nm(sys.argv[1]).get('__ctors_start', end))
+        for x in sorted(vector):
+            mn, ops, _ = code[x]
+            if re.search(r'\br4\b', ops) and not (
+                    mn == 'sts' and ops.split(',')[0].strip() == TWCR):
+                bad.append('the TWI vector uses r4 at 0x%x: %s %s'
+                           % (x, mn, ops))
+        found, moves = others(code, sys.argv[1], vector, data)
         print('r2, r3, r4 elsewhere: %d instructions, %d move into r4'
               % (len(found), moves))
         bad += ['r2 to r4 used outside the TWI vector: ' + f for f in found]

@@ -125,7 +125,7 @@ for elf in build/arduipi.elf build-8mhz/arduipi.elf; do
 	rc=$?
 	echo "$out" | grep -v '^ok  .*bound 12$' | sed 's/^/# /'
 	t $rc "$elf: every interrupts-off window at most 12 cycles, or within a longer one's bound (irq-windows.py)"
-	win=$(echo "$out" | sed -n 's/^ok .*: \([0-9]*\) cycles, bound 12$/\1/p' | sort -n | tail -n 1)
+	win=$(echo "$out" | sed -n 's/^[A-Z]*[a-z]* .*: \([0-9]*\) cycles, bound 12$/\1/p' | sort -n | tail -n 1)
 done
 # The 8 MHz build's budget at 100 kHz (the last ELF above): the longest
 # window a TWI event can meet, then the ADC vector's entry (it goes
