@@ -74,7 +74,7 @@ TWI_vect:
 	/* twi_ev[twi_ev_w++] = (status, byte). The queue never overflows:
 	 * when this fills it, the interrupt is masked and the next event
 	 * waits in the TWI unit, SCL held, until the worker frees a slot. */
-.Lqueue:	lds	r30, twi_ev_w
+	lds	r30, twi_ev_w
 	lsl	r30
 	clr	r31
 	subi	r30, lo8(-(twi_ev))

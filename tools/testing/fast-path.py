@@ -31,43 +31,22 @@ register than the status, releases SCL with another value or before
 TWDR is read or written, or loops.
 """
 import re
-import subprocess
 import sys
+
+from avr_disasm import SREG, TWCR, disassemble, symbols, target
+from avr_disasm import cycles as timing
 
 BUDGET = 18
 STATUSES = (0x60, 0x70, 0x80, 0x88, 0x90, 0x98, 0xa0, 0xa8, 0xb8, 0xc0,
             0xc8, 0x00)
 OWN = {'r2', 'r3', 'r4'}
-TWCR = '0x00BC'
 FLAGS = '0x1e'          # GPIOR0
 TXR = 0                 # twi.h: TWI_TXR
 
 
-def disassemble(elf):
-    out = subprocess.run(['avr-objdump', '-d', elf], capture_output=True,
-                         text=True, check=True).stdout
-    code, syms = {}, {}
-    for line in out.splitlines():
-        m = re.match(r'^([0-9a-f]+) <([^>]+)>:$', line)
-        if m:
-            syms[m.group(2)] = int(m.group(1), 16)
-            continue
-        m = re.match(r'^\s*([0-9a-f]+):\t([0-9a-f ]+)\t(\S+)\s*([^;]*)', line)
-        if m:
-            words = len(m.group(2).split()) // 2
-            code[int(m.group(1), 16)] = (m.group(3), m.group(4).strip(),
-                                         words)
-    return code, syms
-
-
-def target(ops, a, words):
-    m = re.match(r'\.([+-]\d+)', ops)
-    return a + 2 * words + int(m.group(1))
-
-
 FLAG_FREE = {'lds', 'sts', 'sbrs', 'sbrc', 'sbis', 'sbic', 'cbi', 'sbi',
              'rjmp', 'push', 'pop', 'ldi', 'in', 'nop'}
-TWDR, SREG, TWINT = '0x00BB', '0x3f', 0x80
+TWDR, TWINT = '0x00BB', 0x80
 RELEASE = 0xc5  # twi.h: TWCR_RELEASE, TWINT | TWEA | TWEN | TWIE
 SENDS = (0xa8, 0xb8)
 
@@ -99,7 +78,7 @@ def walk(code, start, status, txr=1):
             if a in seen or a not in code:
                 return 'loops or leaves the code at 0x%x' % a
             seen = seen | {a}
-            mn, ops, words = code[a]
+            mn, ops, words, _ = code[a]
             args = [x.strip() for x in ops.split(',')]
             nxt = a + 2 * words
             if mn not in FLAG_FREE:
@@ -122,8 +101,7 @@ def walk(code, start, status, txr=1):
                 else:
                     results.add(released)
                 break
-            step = {'lds': 2, 'sts': 2, 'push': 2, 'pop': 2, 'cbi': 2,
-                    'sbi': 2, 'rjmp': 2, 'ldi': 1}.get(mn, 1)
+            step = timing(mn, ops)
             other = None    # the other way of a test, to follow later
             if mn == 'push':
                 pushed = pushed + (args[0],)
@@ -189,14 +167,6 @@ def walk(code, start, status, txr=1):
     return results.pop()
 
 
-def nm(elf):
-    """every symbol's address (avr-nm: several names at one address)"""
-    out = subprocess.run(['avr-nm', elf], capture_output=True, text=True,
-                         check=True).stdout
-    return {f[2]: int(f[0], 16) for f in
-            (line.split() for line in out.splitlines()) if len(f) == 3}
-
-
 def reachable(code, start):
     """the vector's own instructions: every one its code can run, calls
     not followed (it ends at reti)"""
@@ -206,13 +176,12 @@ def reachable(code, start):
         if a in seen or a not in code:
             continue
         seen.add(a)
-        mn, ops, words = code[a]
+        mn, ops, words, _ = code[a]
         nxt = a + 2 * words
         if mn in ('reti', 'ret', 'ijmp'):
             continue
         if mn in ('rjmp', 'jmp'):
-            todo.append(target(ops, a, words) if mn == 'rjmp'
-                        else int(ops.split()[0], 16))
+            todo.append(target(ops, a, words))
             continue
         if mn.startswith('br'):
             todo.append(target(ops.split(',')[-1].strip(), a, words))
@@ -222,11 +191,10 @@ def reachable(code, start):
     return seen
 
 
-def others(code, elf, vector, data):
+def others(code, syms, vector, data):
     """instructions outside the TWI vector and the flash's constants
     (from the vector's end to the C runtime's start: gcc's switch tables,
     the tables in flash) that name r2, r3 or r4"""
-    syms = nm(elf)
     early = syms.get('early_init', -1)
     early_end = min([a for a in syms.values() if a > early] + [early + 1])
     found, r4_moves, prev = [], 0, ('', '', 1)
@@ -234,7 +202,7 @@ def others(code, elf, vector, data):
         before, prev = prev, code[a]
         if a in vector or data[0] <= a < data[1]:
             continue
-        mn, ops, _ = code[a]
+        mn, ops = code[a][:2]
         regs = re.findall(r'\br(\d+)\b', ops)
         pairs = [int(r) + 1 for r in regs] if mn in ('movw',) else []
         if not {2, 3, 4} & ({int(r) for r in regs} | set(pairs)):
@@ -252,12 +220,12 @@ def others(code, elf, vector, data):
 
 
 def main():
-    code, syms = disassemble(sys.argv[1])
+    code, syms = disassemble(sys.argv[1]), symbols(sys.argv[1])
     bad = []
     twi, adc = syms.get('__vector_24'), syms.get('__vector_21')
     if twi != 24 * 4:
         bad.append('the TWI vector is not in its slot (24): %s' % twi)
-    first = [code.get(adc + 2 * i, ('', '', 1))[:2] for i in (0, 1)] \
+    first = [code.get(adc + 2 * i, ('', ''))[:2] for i in (0, 1)] \
         if adc == 21 * 4 else []
     if first != [('sei', ''), ('sbi', FLAGS + ', 5')]:
         bad.append('the ADC vector does not begin in its slot with sei, '
@@ -267,7 +235,7 @@ def main():
     # the interrupt slots that do not go back to the reset (slot 0)
     used = []
     for slot in range(1, 26):
-        mn, ops, words = code.get(4 * slot, ('', '', 1))
+        mn, ops, words, _ = code.get(4 * slot, ('', '', 1, None))
         if not (mn in ('jmp', 'rjmp') and (ops == '0x0' or
                 (mn == 'rjmp' and target(ops, 4 * slot, words) == 0))):
             used.append(str(slot))
@@ -294,14 +262,14 @@ def main():
         # in the vector, r4 is only ever stored to TWCR
         vector = reachable(code, twi)
         end = max(vector) + 2 * code[max(vector)][2]
-        data = (end, nm(sys.argv[1]).get('__ctors_start', end))
+        data = (end, syms.get('__ctors_start', end))
         for x in sorted(vector):
-            mn, ops, _ = code[x]
+            mn, ops = code[x][:2]
             if re.search(r'\br4\b', ops) and not (
                     mn == 'sts' and ops.split(',')[0].strip() == TWCR):
                 bad.append('the TWI vector uses r4 at 0x%x: %s %s'
                            % (x, mn, ops))
-        found, moves = others(code, sys.argv[1], vector, data)
+        found, moves = others(code, syms, vector, data)
         print('r2, r3, r4 elsewhere: %d instructions, %d move into r4'
               % (len(found), moves))
         bad += ['r2 to r4 used outside the TWI vector: ' + f for f in found]

@@ -34,9 +34,9 @@ line per window and a verdict; exits 1 if a path is over its bound,
 loops, returns or jumps indirectly with interrupts off, or leaves the
 code, or if the disassembly holds no window at all.
 """
-import re
-import subprocess
 import sys
+
+from avr_disasm import SKIPS, SREG, TWCR, cycles, disassemble, target
 
 BUDGET = 12
 # paths that may be longer: (bound, why no TWI event meets them)
@@ -51,61 +51,11 @@ RESET = (40, 'at reset (early_init), before interrupts are ever on')
 SKIP = {'__vector_24', '__vector_21', '__vector_3',
         '__vector_4', '__vector_5'}
 
-ONE = set('''add adc sub subi sbc sbci and andi or ori eor com neg sbr cbr
-inc dec tst clr ser cp cpc cpi mov movw ldi in out lsl lsr rol ror asr swap
-bst bld sec clc sen cln sez clz sei cli ses cls sev clv set clt seh clh nop
-sleep wdr bset bclr'''.split())
-TWO = set('''lds sts ld ldd st std push pop rjmp ijmp mul muls mulsu fmul
-fmuls fmulsu sbi cbi adiw sbiw'''.split())
-SKIPS = {'cpse', 'sbrc', 'sbrs', 'sbic', 'sbis'}
-SREG, TWCR, EECR = '0x3f', '0x00BC', '0x1f'
-
-
-def cycles(mn, ops=''):
-    if mn == 'sbi' and ops.replace(' ', '') in (EECR + ',1', EECR + ',0'):
-        return 2 + (2 if ops.endswith('1') else 4)  # the EEPROM halts the CPU
-    if mn in TWO:
-        return 2
-    if mn in ONE or mn in SKIPS or mn.startswith('br'):
-        return 1
-    if mn in ('lpm', 'elpm', 'rcall', 'icall', 'jmp'):
-        return 3
-    if mn in ('call', 'ret', 'reti'):
-        return 4
-    raise ValueError('no cycle count for ' + mn)
-
-
-def target(ops, a, words):
-    """a branch's or call's destination: objdump gives .+N (relative to
-    the next instruction) or an absolute 0xN"""
-    m = re.match(r'\.([+-]\d+)', ops)
-    if m:
-        return a + 2 * words + int(m.group(1))
-    m = re.match(r'0x([0-9a-f]+)', ops)
-    return int(m.group(1), 16) if m else None
-
-
 def main():
     if len(sys.argv) != 2:
         sys.stderr.write('usage: irq-windows.py FIRMWARE.elf\n')
         return 2
-    # -z: runs of zero words (nop) shown, not folded into "..."
-    dis = subprocess.run(['avr-objdump', '-d', '-z', sys.argv[1]],
-                         stdout=subprocess.PIPE, universal_newlines=True,
-                         check=True).stdout
-    ins = {}        # address: (mnemonic, operands, words, function)
-    func = None
-    for line in dis.splitlines():
-        m = re.match(r'^([0-9a-f]+) <(.*)>:', line)
-        if m:
-            func = m.group(2)
-            continue
-        m = re.match(r'^\s+([0-9a-f]+):\t((?:[0-9a-f]{2} )+)\s*\t(\S+)\s*(.*)$',
-                     line)
-        if m:   # operands without objdump's comment (";" and what follows)
-            ins[int(m.group(1), 16)] = (m.group(3),
-                                        m.group(4).split(';')[0].strip(),
-                                        len(m.group(2).split()) // 2, func)
+    ins = disassemble(sys.argv[1])
 
     def explore(start, home):
         """(cycles, bound, what) of every path from start (after a cli in

@@ -133,17 +133,19 @@ def full_load(fig):
                                "no transaction corrupted"
                                if bad == "0" else
                                "%s of 280 transactions corrupted" % bad))
-    deep8 = fig.one("full_load's stack, 8 MHz",
-                    r"^  8 MHz: full load, 8 MHz, 100000 Hz: .*",
+
+    def summary(what, mhz, hz, pattern):
+        """a figure of full_load's summary line (capture on)"""
+        return fig.one(what, r"^  %s MHz: full load, %s MHz, %s Hz: .*"
+                       % (mhz, mhz, hz), pattern)
+
+    deep8 = summary("full_load's stack, 8 MHz", 8, 100000,
                     r"the stack at most (\d+) bytes deep")
-    deep16 = fig.one("full_load's stack, 16 MHz",
-                     r"^  16 MHz: full load, 16 MHz, 100000 Hz: .*",
+    deep16 = summary("full_load's stack, 16 MHz", 16, 100000,
                      r"the stack at most (\d+) bytes deep")
-    full = fig.one("full_load's ring at 100 kHz",
-                   r"^  8 MHz: full load, 8 MHz, 100000 Hz: .*",
+    full = summary("full_load's ring at 100 kHz", 8, 100000,
                    r"at most (\d+) of its 12 slots full")
-    laps = fig.one("full_load's ring overruns at 400 kHz",
-                   r"^  8 MHz: full load, 8 MHz, 400000 Hz: .*",
+    laps = summary("full_load's ring overruns at 400 kHz", 8, 400000,
                    r"the ADC ring overran (\d+) times")
     read, lost = fig.get("adc_overrun", r"^  8 MHz: ADC ring overrun .*: ",
                          r"(\d+) scans read, (\d+) lost, 0 wrong")

@@ -13,7 +13,8 @@ trap 'rm -rf "$tmp"' EXIT
 cd "$top" || exit 1
 files="tools/python/arduipi examples/classroom.py examples/raw.py examples/car/car.py
 	examples/car/robot.py tools/testing/vm/tests/gpiozero_test.py tools/testing/python
-	tools/testing/fw-sim/doc-figures.py tools/testing/fast-path.py"
+	tools/testing/fw-sim/doc-figures.py tools/testing/fast-path.py
+	tools/testing/avr_disasm.py"
 # shellcheck disable=SC2086 # a list
 pyflakes3 $files >"$tmp/out" 2>&1
 result "pyflakes3: no unused names, no undefined ones" "$tmp/out"
